@@ -1,0 +1,19 @@
+//! Schema of maillage, as sea-orm migrations. The app never creates tables at run time:
+//! `maillage migrate` (and `maillage serve` on start) applies these, on SQLite and PostgreSQL alike.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_foundation;
+mod m20261129_000002_reception_offices;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261129_000001_foundation::Migration),
+            Box::new(m20261129_000002_reception_offices::Migration),
+        ]
+    }
+}

@@ -1,0 +1,140 @@
+//! Application state and the router that merges every room.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use sea_orm::DatabaseConnection;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::Config;
+use crate::web::ctx::{self, Keys};
+use crate::web::{AppError, logging};
+use crate::{audit, auth, db, groups, home, offices, organisations, people, platforms, statics};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub keys: Arc<Keys>,
+}
+
+impl AppState {
+    /// Connects, applies the migrations and loads the secret key.
+    pub async fn start(config: Config) -> anyhow::Result<Self> {
+        let db = db::connect(&config).await?;
+        db::migrate(&db).await?;
+        let secret = db::secret_key(&db, &config).await?;
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            keys: Arc::new(Keys::new(secret)),
+        })
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .merge(home::routes())
+        .merge(auth::routes())
+        .merge(platforms::routes())
+        .merge(groups::routes())
+        .merge(organisations::routes())
+        .merge(people::routes())
+        .merge(offices::routes())
+        .merge(audit::routes())
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), ctx::context));
+    Router::new()
+        .merge(pages)
+        .merge(statics::routes())
+        .route("/healthz", get(healthz))
+        .layer(from_fn(logging::log_requests))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ))
+        .with_state(state)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Whether the server and its database answer.
+async fn healthz(State(state): State<AppState>) -> Response {
+    if db::ping(&state.db).await {
+        (
+            [(header::CACHE_CONTROL, "no-store")],
+            axum::Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        )
+            .into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CACHE_CONTROL, "no-store")],
+            axum::Json(serde_json::json!({"status": "error", "database": "injoignable"})),
+        )
+            .into_response()
+    }
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests under way.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("arrêt demandé : fin des requêtes en cours");
+}

@@ -1,0 +1,174 @@
+//! Configuration: defaults, then an optional `maillage.toml`, then environment variables.
+//! The secret key is never printed: `Config`'s `Debug` hides it.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/maillage.db?mode=rwc";
+pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
+
+#[derive(Clone)]
+pub struct Config {
+    /// `sqlite://…` (default, a file under `data/`) or `postgres://…`.
+    pub database_url: String,
+    /// Address and port to listen on.
+    pub bind: String,
+    /// Public URL used in links (no trailing slash).
+    pub base_url: String,
+    /// Secret used to sign tokens (CSRF, later e-mail links). `None`: taken from the database,
+    /// where it is generated on first start and shared by every instance.
+    pub secret_key: Option<String>,
+    /// `json` for one JSON object per log line, anything else for readable lines.
+    pub log_format: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("bind", &self.bind)
+            .field("base_url", &self.base_url)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "<caché>"))
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+/// The same settings as read from `maillage.toml` (every key optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    bind: Option<String>,
+    base_url: Option<String>,
+    secret_key: Option<String>,
+    log_format: Option<String>,
+}
+
+impl Config {
+    /// Reads `maillage.toml` (or the file named by `MAILLAGE_CONFIG`) if present, then the
+    /// environment, which wins.
+    pub fn load() -> anyhow::Result<Self> {
+        let path = std::env::var("MAILLAGE_CONFIG")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from("maillage.toml"));
+        let file = read_file(&path)?;
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Ok(Self::from_parts(
+            file,
+            env("DATABASE_URL"),
+            env("MAILLAGE_BIND"),
+            env("MAILLAGE_BASE_URL"),
+            env("MAILLAGE_SECRET_KEY"),
+            env("MAILLAGE_LOG_FORMAT"),
+        ))
+    }
+
+    fn from_parts(
+        file: FileConfig,
+        database_url: Option<String>,
+        bind: Option<String>,
+        base_url: Option<String>,
+        secret_key: Option<String>,
+        log_format: Option<String>,
+    ) -> Self {
+        let bind = bind
+            .or(file.bind)
+            .unwrap_or_else(|| DEFAULT_BIND.to_string());
+        let base_url = base_url
+            .or(file.base_url)
+            .unwrap_or_else(|| format!("http://{bind}"));
+        Self {
+            database_url: database_url
+                .or(file.database_url)
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
+            base_url: base_url.trim_end_matches('/').to_string(),
+            bind,
+            secret_key: secret_key.or(file.secret_key),
+            log_format: log_format.or(file.log_format).unwrap_or_default(),
+        }
+    }
+
+    /// A configuration for tests and tools: the given database, everything else default.
+    pub fn for_database(database_url: &str) -> Self {
+        Self::from_parts(
+            FileConfig::default(),
+            Some(database_url.to_string()),
+            None,
+            None,
+            None,
+            None,
+        )
+    }
+
+    /// Cookies get `Secure` when the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{} : configuration illisible : {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileConfig::default()),
+        Err(e) => Err(anyhow::anyhow!("{} : {e}", path.display())),
+    }
+}
+
+/// Hides the password of a database URL, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}://{}:***@{}", &url[..scheme_end], user, &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_wins_over_the_file_and_defaults_fill_the_rest() {
+        let file = FileConfig {
+            bind: Some("0.0.0.0:8080".into()),
+            base_url: Some("https://maillage.example.org/".into()),
+            ..FileConfig::default()
+        };
+        let config = Config::from_parts(file, None, Some("127.0.0.1:4000".into()), None, None, None);
+        assert_eq!(config.bind, "127.0.0.1:4000");
+        assert_eq!(config.base_url, "https://maillage.example.org");
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert!(config.secure_cookies());
+        assert!(config.is_sqlite());
+    }
+
+    #[test]
+    fn the_base_url_defaults_to_the_bind_address() {
+        let config = Config::for_database("postgres://u:pw@localhost/db");
+        assert_eq!(config.base_url, "http://127.0.0.1:3000");
+        assert!(!config.secure_cookies());
+        assert!(!format!("{config:?}").contains("pw@"));
+    }
+
+    #[test]
+    fn the_secret_key_never_shows_in_debug_output() {
+        let mut config = Config::for_database(DEFAULT_DATABASE_URL);
+        config.secret_key = Some("tres-secret-0123456789".into());
+        assert!(!format!("{config:?}").contains("tres-secret"));
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        assert!(toml::from_str::<FileConfig>("databse_url = 'x'").is_err());
+    }
+}

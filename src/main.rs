@@ -1,0 +1,47 @@
+use clap::{Parser, Subcommand};
+
+/// maillage — coordination du réseau provincial d'intégration.
+#[derive(Parser)]
+#[command(name = "maillage", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Démarre le serveur web (commande par défaut) ; applique d'abord les migrations.
+    Serve,
+    /// Applique les migrations de la base de données, puis s'arrête.
+    Migrate,
+    /// Charge le jeu de données de démonstration (sans doublon si relancé).
+    Demo,
+    /// Crée (ou met à jour) un compte d'administration du réseau.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        password: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match maillage::cli::run(cli.command.map(|c| match c {
+        Command::Serve => maillage::cli::Command::Serve,
+        Command::Migrate => maillage::cli::Command::Migrate,
+        Command::Demo => maillage::cli::Command::Demo,
+        Command::CreateAdmin { email, name, password } => maillage::cli::Command::CreateAdmin { email, name, password },
+    }))
+    .await
+    {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("maillage : {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Organisations: kinds, and the form parsed into a checked value.
+
+use serde::Deserialize;
+
+use crate::web::components::FieldErrors;
+
+pub const KINDS: [(&str, &str); 12] = [
+    ("asbl", "ASBL (association)"),
+    ("ili", "Initiative locale d'intégration (ILI)"),
+    ("cpas", "CPAS"),
+    ("municipality", "Commune / service communal"),
+    ("pcs", "Plan de cohésion sociale (PCS)"),
+    ("training", "Opérateur de formation"),
+    ("adult_school", "École de promotion sociale"),
+    ("reception_centre", "Centre d'accueil (Fedasil, Croix-Rouge)"),
+    ("university", "Université / haute école"),
+    ("union", "Syndicat"),
+    ("public_body", "Organisme public"),
+    ("cri", "Centre régional d'intégration"),
+];
+
+pub fn kind_label(kind: &str) -> &str {
+    KINDS
+        .iter()
+        .find(|(value, _)| *value == kind)
+        .map(|(_, label)| *label)
+        .unwrap_or(kind)
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct OrganisationForm {
+    pub name: String,
+    pub kind: String,
+    pub municipality_id: String,
+    pub website: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationInput {
+    pub name: String,
+    pub kind: String,
+    pub municipality_id: Option<i64>,
+    pub website: String,
+}
+
+impl OrganisationForm {
+    /// `municipalities`: the ids that exist.
+    pub fn parse(&self, municipalities: &[i64]) -> Result<OrganisationInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            errors.add("name", "Le nom est obligatoire.");
+        } else if name.chars().count() > 200 {
+            errors.add("name", "Le nom ne peut dépasser 200 caractères.");
+        }
+        if !KINDS.iter().any(|(value, _)| *value == self.kind) {
+            errors.add("kind", "Choisissez un type d'organisation dans la liste.");
+        }
+        let municipality_id = match self.municipality_id.trim() {
+            "" => None,
+            raw => match raw.parse::<i64>() {
+                Ok(id) if municipalities.contains(&id) => Some(id),
+                _ => {
+                    errors.add("municipality_id", "Choisissez une commune dans la liste.");
+                    None
+                }
+            },
+        };
+        let website = self.website.trim().to_string();
+        if !website.is_empty() && !(website.starts_with("https://") || website.starts_with("http://")) {
+            errors.add("website", "L'adresse du site doit commencer par https:// ou http://.");
+        }
+        errors.into_result(OrganisationInput {
+            name,
+            kind: self.kind.clone(),
+            municipality_id,
+            website,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_name_and_an_unknown_kind_are_refused() {
+        let form = OrganisationForm {
+            name: "  ".into(),
+            kind: "sect".into(),
+            ..Default::default()
+        };
+        let errors = form.parse(&[]).err().unwrap_or_default();
+        assert!(errors.get("name").is_some());
+        assert!(errors.get("kind").is_some());
+    }
+
+    #[test]
+    fn a_valid_form_becomes_a_trimmed_input() {
+        let form = OrganisationForm {
+            name: " CPAS de Dinant ".into(),
+            kind: "cpas".into(),
+            municipality_id: "4".into(),
+            website: String::new(),
+        };
+        let input = form.parse(&[4]).ok();
+        assert_eq!(input.map(|i| (i.name, i.municipality_id)), Some(("CPAS de Dinant".to_string(), Some(4))));
+    }
+
+    #[test]
+    fn a_municipality_that_does_not_exist_is_refused() {
+        let form = OrganisationForm {
+            name: "X".into(),
+            kind: "asbl".into(),
+            municipality_id: "999".into(),
+            website: "ftp://x".into(),
+        };
+        let errors = form.parse(&[1, 2]).err().unwrap_or_default();
+        assert!(errors.get("municipality_id").is_some());
+        assert!(errors.get("website").is_some());
+    }
+}

@@ -1,0 +1,138 @@
+//! Small view pieces shared by the rooms: form fields with their label and error, buttons,
+//! empty states.
+
+use std::collections::BTreeMap;
+
+use maud::{Markup, html};
+
+/// Field errors of a form, by field name, in French.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(pub BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.entry(field).or_insert_with(|| message.into());
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
+        if self.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+fn error_id(name: &str) -> String {
+    format!("{name}-erreur")
+}
+
+fn described_by(name: &str, error: Option<&str>) -> Option<String> {
+    error.map(|_| error_id(name))
+}
+
+fn error_text(name: &str, error: Option<&str>) -> Markup {
+    html! {
+        @if let Some(message) = error {
+            p.field-error id=(error_id(name)) { (message) }
+        }
+    }
+}
+
+/// A one-line input with its label, hint and error.
+pub fn input(
+    label: &str,
+    name: &str,
+    kind: &str,
+    value: &str,
+    errors: &FieldErrors,
+    required: bool,
+    hint: Option<&str>,
+) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) @if required { span.req aria-hidden="true" { " *" } } }
+            @if let Some(hint) = hint { p.hint { (hint) } }
+            input id=(name) name=(name) type=(kind) value=(value) required[required]
+                aria-invalid=[error.map(|_| "true")] aria-describedby=[described_by(name, error)];
+            (error_text(name, error))
+        }
+    }
+}
+
+pub fn textarea(label: &str, name: &str, value: &str, errors: &FieldErrors, hint: Option<&str>) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) }
+            @if let Some(hint) = hint { p.hint { (hint) } }
+            textarea id=(name) name=(name) rows="5"
+                aria-invalid=[error.map(|_| "true")] aria-describedby=[described_by(name, error)] { (value) }
+            (error_text(name, error))
+        }
+    }
+}
+
+/// A select; `options` are (value, label).
+pub fn select(
+    label: &str,
+    name: &str,
+    options: &[(String, String)],
+    selected: &str,
+    errors: &FieldErrors,
+    required: bool,
+) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) @if required { span.req aria-hidden="true" { " *" } } }
+            select id=(name) name=(name) required[required]
+                aria-invalid=[error.map(|_| "true")] aria-describedby=[described_by(name, error)] {
+                @for (value, text) in options {
+                    option value=(value) selected[value == selected] { (text) }
+                }
+            }
+            (error_text(name, error))
+        }
+    }
+}
+
+pub fn checkbox(label: &str, name: &str, checked: bool) -> Markup {
+    html! {
+        div.field.checkbox {
+            input id=(name) name=(name) type="checkbox" value="on" checked[checked];
+            label for=(name) { (label) }
+        }
+    }
+}
+
+/// A summary at the top of a refused form.
+pub fn form_errors(errors: &FieldErrors) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.flash.flash-error role="alert" {
+                strong { "Le formulaire n'a pas été enregistré." }
+                " Corrigez les champs signalés ci-dessous ; ce que vous avez saisi est conservé."
+            }
+        }
+    }
+}
+
+pub fn empty_state(message: &str) -> Markup {
+    html! { p.empty { (message) } }
+}
+
+/// A small form with a single button that POSTs (archive, remove, …).
+pub fn post_button(ctx_csrf: &str, action: &str, label: &str, class: &str) -> Markup {
+    html! {
+        form.inline method="post" action=(action) {
+            input type="hidden" name="csrf_token" value=(ctx_csrf);
+            button type="submit" class=(class) { (label) }
+        }
+    }
+}

@@ -1,0 +1,412 @@
+//! The per-request context: who is signed in (from the session cookie), what they may do,
+//! the CSRF token for forms, a flash message, and whether htmx asked for a fragment.
+//!
+//! CSRF: a random, HttpOnly cookie identifies the browser; forms carry an HMAC of it
+//! (`csrf_token` field) and htmx sends the same value in `X-CSRF-Token` (set once on `<body>`).
+//! Every POST/PUT/PATCH/DELETE is checked here, before any handler runs.
+
+use std::sync::Arc;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, header, request::Parts};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use crate::app::AppState;
+use crate::auth::permissions::{Action, Actor, allows};
+use crate::auth::sessions;
+use crate::entities::person;
+use crate::web::error::{AppError, ErrorPage};
+use crate::web::layout;
+
+pub const SESSION_COOKIE: &str = "maillage_session";
+const CSRF_COOKIE: &str = "maillage_csrf";
+const FLASH_COOKIE: &str = "maillage_flash";
+const FORM_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Signing with the server's secret key.
+pub struct Keys {
+    secret: Vec<u8>,
+}
+
+impl Keys {
+    pub fn new(secret: Vec<u8>) -> Self {
+        Self { secret }
+    }
+
+    /// HMAC-SHA256 of `data`, bound to a purpose so one signature never serves another use.
+    pub fn sign(&self, purpose: &str, data: &[u8]) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.secret) else {
+            return String::new();
+        };
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(data);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    pub fn verify(&self, purpose: &str, data: &[u8], signature: &str) -> bool {
+        let expected = self.sign(purpose, data);
+        !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(signature.as_bytes()))
+    }
+}
+
+/// A message shown once on the next page (after a redirect).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlashKind {
+    Success,
+    Error,
+}
+
+/// Set by a handler on its response: the middleware turns it into the flash cookie.
+#[derive(Clone, Debug)]
+pub struct SetFlash(pub Flash);
+
+/// The request id, made by the logging middleware.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+#[derive(Clone)]
+pub struct Ctx {
+    pub viewer: Option<Arc<person::Model>>,
+    pub actor: Arc<Actor>,
+    pub csrf_token: String,
+    pub htmx: bool,
+    pub flash: Option<Flash>,
+    pub request_id: String,
+    pub client_ip: String,
+    /// Path and query of this request, to come back after signing in.
+    pub path: String,
+    pub secure_cookies: bool,
+}
+
+impl Ctx {
+    /// Refuses with the right error unless the permission module allows `action`.
+    pub fn require(&self, action: Action<'_>) -> Result<(), AppError> {
+        if allows(&self.actor, &action) {
+            Ok(())
+        } else if self.viewer.is_none() {
+            Err(AppError::Unauthorized {
+                next: self.path.clone(),
+            })
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+
+    pub fn can(&self, action: Action<'_>) -> bool {
+        allows(&self.actor, &action)
+    }
+
+    pub fn person_id(&self) -> Option<i64> {
+        self.viewer.as_ref().map(|p| p.id)
+    }
+
+    /// The signed-in person, or the redirect to sign in.
+    pub fn signed_in(&self) -> Result<&person::Model, AppError> {
+        self.viewer.as_deref().ok_or_else(|| AppError::Unauthorized {
+            next: self.path.clone(),
+        })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("contexte de requête absent")))
+    }
+}
+
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim())
+}
+
+pub fn cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> String {
+    let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age {
+        cookie.push_str(&format!("; Max-Age={age}"));
+    }
+    if secure {
+        cookie.push_str("; Secure");
+    }
+    cookie
+}
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn valid_browser_id(value: &str) -> bool {
+    value.len() == 43
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn encode_flash(flash: &Flash) -> String {
+    let kind = match flash.kind {
+        FlashKind::Success => "s",
+        FlashKind::Error => "e",
+    };
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}{}", flash.message))
+}
+
+fn decode_flash(value: &str) -> Option<Flash> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(value)
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let mut chars = text.chars();
+    let kind = match chars.next()? {
+        's' => FlashKind::Success,
+        'e' => FlashKind::Error,
+        _ => return None,
+    };
+    Some(Flash {
+        kind,
+        message: chars.as_str().chars().take(300).collect(),
+    })
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Finds the CSRF token in the header, or else in a url-encoded form body (which is then put back).
+async fn submitted_token(request: Request) -> Result<(Option<String>, Request), AppError> {
+    if let Some(token) = request
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
+        return Ok((Some(token.to_string()), request));
+    }
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((None, request));
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = to_bytes(body, FORM_LIMIT)
+        .await
+        .map_err(|_| AppError::BadRequest("Le formulaire envoyé est trop volumineux.".into()))?;
+    let token = form_urlencoded_pairs(&bytes)
+        .into_iter()
+        .find(|(key, _)| key == "csrf_token")
+        .map(|(_, value)| value);
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+fn form_urlencoded_pairs(bytes: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).unwrap_or_default()
+}
+
+/// Builds the `Ctx`, checks CSRF, and finishes the response (cookies, error pages, fragments).
+pub async fn context(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match context_inner(state, request, next).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn context_inner(
+    state: AppState,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let secure = state.config.secure_cookies();
+    let headers = request.headers().clone();
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    let client_ip = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "inconnue".to_string());
+
+    let (browser_id, new_browser_id) = match cookie_value(&headers, CSRF_COOKIE) {
+        Some(value) if valid_browser_id(value) => (value.to_string(), false),
+        _ => (random_token(), true),
+    };
+    let csrf_token = state.keys.sign("csrf", browser_id.as_bytes());
+
+    let mut request = request;
+    if is_unsafe(request.method()) {
+        let (submitted, rebuilt) = submitted_token(request).await?;
+        request = rebuilt;
+        let valid = !new_browser_id
+            && submitted.is_some_and(|token| state.keys.verify("csrf", browser_id.as_bytes(), &token));
+        if !valid {
+            tracing::warn!("requête refusée : jeton CSRF absent ou invalide");
+            return Err(AppError::Csrf);
+        }
+    }
+
+    let mut clear_session = false;
+    let (viewer, actor) = match cookie_value(&headers, SESSION_COOKIE) {
+        Some(token) => match sessions::load(&state.db, token).await? {
+            Some((person, actor)) => (Some(Arc::new(person)), actor),
+            None => {
+                clear_session = true;
+                (None, Actor::anonymous())
+            }
+        },
+        None => (None, Actor::anonymous()),
+    };
+
+    let flash = cookie_value(&headers, FLASH_COOKIE).and_then(decode_flash);
+    let had_flash_cookie = cookie_value(&headers, FLASH_COOKIE).is_some();
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".to_string());
+    let ctx = Ctx {
+        viewer,
+        actor: Arc::new(actor),
+        csrf_token,
+        htmx: headers.contains_key("hx-request"),
+        flash,
+        request_id,
+        client_ip,
+        path,
+        secure_cookies: secure,
+    };
+    request.extensions_mut().insert(ctx.clone());
+
+    let mut response = next.run(request).await;
+
+    if let Some(page) = response.extensions().get::<ErrorPage>().cloned() {
+        response = render_error(&ctx, &page, response);
+    }
+    let set_flash = response.extensions().get::<SetFlash>().cloned();
+    let response_headers = response.headers_mut();
+    if new_browser_id {
+        append_cookie(response_headers, &cookie(CSRF_COOKIE, &browser_id, None, secure));
+    }
+    if clear_session {
+        append_cookie(response_headers, &cookie(SESSION_COOKIE, "", Some(0), secure));
+    }
+    match set_flash {
+        Some(SetFlash(flash)) => append_cookie(
+            response_headers,
+            &cookie(FLASH_COOKIE, &encode_flash(&flash), Some(60), secure),
+        ),
+        None if had_flash_cookie => append_cookie(
+            response_headers,
+            &cookie(FLASH_COOKIE, "", Some(0), secure),
+        ),
+        None => {}
+    }
+    Ok(response)
+}
+
+fn render_error(ctx: &Ctx, page: &ErrorPage, response: Response) -> Response {
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = if ctx.htmx {
+        // htmx swaps error answers into the message area (see static/app.js).
+        parts
+            .headers
+            .insert("hx-retarget", HeaderValue::from_static("#messages"));
+        parts
+            .headers
+            .insert("hx-reswap", HeaderValue::from_static("innerHTML"));
+        layout::error_fragment(page, &ctx.request_id).into_string()
+    } else {
+        layout::error_page(ctx, page).into_string()
+    };
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Response::from_parts(parts, Body::from(body))
+}
+
+pub fn append_cookie(headers: &mut HeaderMap, cookie: &str) {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        headers.append(header::SET_COOKIE, value);
+    }
+}
+
+/// A redirect after a successful POST, with a message for the next page.
+pub fn redirect_with_flash(to: &str, kind: FlashKind, message: impl Into<String>) -> Response {
+    let mut response = axum::response::Redirect::to(to).into_response();
+    response.extensions_mut().insert(SetFlash(Flash {
+        kind,
+        message: message.into(),
+    }));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_checks_only_for_its_purpose_and_data() {
+        let keys = Keys::new(b"0123456789abcdef0123456789abcdef".to_vec());
+        let signature = keys.sign("csrf", b"browser");
+        assert!(keys.verify("csrf", b"browser", &signature));
+        assert!(!keys.verify("csrf", b"other", &signature));
+        assert!(!keys.verify("answer", b"browser", &signature));
+        assert!(!keys.verify("csrf", b"browser", ""));
+    }
+
+    #[test]
+    fn flash_messages_survive_the_cookie_round_trip() {
+        let flash = Flash {
+            kind: FlashKind::Success,
+            message: "Plateforme « Sociojuridique » créée ; membres ajoutés.".into(),
+        };
+        assert_eq!(decode_flash(&encode_flash(&flash)), Some(flash));
+        assert_eq!(decode_flash("%%%"), None);
+    }
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_on_https() {
+        let c = cookie("a", "b", Some(10), true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
+        assert!(!cookie("a", "b", None, false).contains("Secure"));
+    }
+
+    #[test]
+    fn the_cookie_header_is_read_by_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("x=1; maillage_csrf=abc"));
+        assert_eq!(cookie_value(&headers, "maillage_csrf"), Some("abc"));
+        assert_eq!(cookie_value(&headers, "y"), None);
+    }
+}
