@@ -13,14 +13,22 @@ pub enum Command {
     Serve,
     Migrate,
     Demo,
-    CreateAdmin { email: String, name: String, password: String },
+    CreateAdmin {
+        email: String,
+        name: String,
+        password: String,
+    },
 }
 
 pub fn init_tracing(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn".into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let result = if config.log_format == "json" { builder.json().try_init() } else { builder.try_init() };
+    let result = if config.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
     if result.is_err() {
         eprintln!("journalisation déjà initialisée");
     }
@@ -34,7 +42,10 @@ pub async fn run(command: Option<Command>) -> anyhow::Result<()> {
         Command::Migrate => {
             let db = crate::db::connect(&config).await?;
             crate::db::migrate(&db).await?;
-            println!("Migrations appliquées sur {}.", redact_url(&config.database_url));
+            println!(
+                "Migrations appliquées sur {}.",
+                redact_url(&config.database_url)
+            );
             Ok(())
         }
         Command::Demo => {
@@ -42,17 +53,38 @@ pub async fn run(command: Option<Command>) -> anyhow::Result<()> {
             crate::db::migrate(&db).await?;
             let summary = crate::demo::load(&db).await?;
             println!("{summary}");
-            println!("Démarrez le serveur (cargo run) puis ouvrez {} :", config.base_url);
-            println!("  administration : {} / {}", crate::demo::ADMIN_EMAIL, crate::demo::PASSWORD);
-            println!("  coordination   : {} / {}", crate::demo::COORDINATOR_EMAIL, crate::demo::PASSWORD);
-            println!("  membre         : {} / {}", crate::demo::MEMBER_EMAIL, crate::demo::PASSWORD);
+            println!(
+                "Démarrez le serveur (cargo run) puis ouvrez {} :",
+                config.base_url
+            );
+            println!(
+                "  administration : {} / {}",
+                crate::demo::ADMIN_EMAIL,
+                crate::demo::PASSWORD
+            );
+            println!(
+                "  coordination   : {} / {}",
+                crate::demo::COORDINATOR_EMAIL,
+                crate::demo::PASSWORD
+            );
+            println!(
+                "  membre         : {} / {}",
+                crate::demo::MEMBER_EMAIL,
+                crate::demo::PASSWORD
+            );
             Ok(())
         }
-        Command::CreateAdmin { email, name, password } => {
+        Command::CreateAdmin {
+            email,
+            name,
+            password,
+        } => {
             let db = crate::db::connect(&config).await?;
             crate::db::migrate(&db).await?;
             let id = create_admin(&db, &email, &name, &password).await?;
-            println!("Compte d'administration prêt (personne #{id}) : connectez-vous avec {email}.");
+            println!(
+                "Compte d'administration prêt (personne #{id}) : connectez-vous avec {email}."
+            );
             Ok(())
         }
     }
@@ -74,7 +106,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
 /// Creates an administrator, or makes an existing person (same email) an active administrator
 /// with this password.
-pub async fn create_admin(db: &DatabaseConnection, email: &str, name: &str, new_password: &str) -> anyhow::Result<i64> {
+pub async fn create_admin(
+    db: &DatabaseConnection,
+    email: &str,
+    name: &str,
+    new_password: &str,
+) -> anyhow::Result<i64> {
     let email = parse_email(email).map_err(|m| anyhow::anyhow!(m))?;
     let name = name.trim();
     if name.is_empty() {
@@ -120,6 +157,14 @@ pub async fn create_admin(db: &DatabaseConnection, email: &str, name: &str, new_
             .id
         }
     };
-    crate::audit::record(db, None, "créer un compte d'administration", "personne", Some(id), format!("Administration accordée à « {name} » en ligne de commande")).await?;
+    crate::audit::record(
+        db,
+        None,
+        "créer un compte d'administration",
+        "personne",
+        Some(id),
+        format!("Administration accordée à « {name} » en ligne de commande"),
+    )
+    .await?;
     Ok(id)
 }

@@ -144,7 +144,8 @@ mod tests {
             base_url: Some("https://maillage.example.org/".into()),
             ..FileConfig::default()
         };
-        let config = Config::from_parts(file, None, Some("127.0.0.1:4000".into()), None, None, None);
+        let config =
+            Config::from_parts(file, None, Some("127.0.0.1:4000".into()), None, None, None);
         assert_eq!(config.bind, "127.0.0.1:4000");
         assert_eq!(config.base_url, "https://maillage.example.org");
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);

@@ -34,7 +34,15 @@ async fn main() -> std::process::ExitCode {
         Command::Serve => maillage::cli::Command::Serve,
         Command::Migrate => maillage::cli::Command::Migrate,
         Command::Demo => maillage::cli::Command::Demo,
-        Command::CreateAdmin { email, name, password } => maillage::cli::Command::CreateAdmin { email, name, password },
+        Command::CreateAdmin {
+            email,
+            name,
+            password,
+        } => maillage::cli::Command::CreateAdmin {
+            email,
+            name,
+            password,
+        },
     }))
     .await
     {

@@ -15,16 +15,29 @@ const STYLE: &[u8] = include_bytes!("../static/style.css");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/static/htmx.min.js", get(|h: HeaderMap| async move { serve(&h, HTMX, "text/javascript; charset=utf-8") }))
-        .route("/static/app.js", get(|h: HeaderMap| async move { serve(&h, APP_JS, "text/javascript; charset=utf-8") }))
-        .route("/static/style.css", get(|h: HeaderMap| async move { serve(&h, STYLE, "text/css; charset=utf-8") }))
+        .route(
+            "/static/htmx.min.js",
+            get(|h: HeaderMap| async move { serve(&h, HTMX, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/static/app.js",
+            get(|h: HeaderMap| async move { serve(&h, APP_JS, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/static/style.css",
+            get(|h: HeaderMap| async move { serve(&h, STYLE, "text/css; charset=utf-8") }),
+        )
 }
 
 fn serve(headers: &HeaderMap, body: &'static [u8], content_type: &'static str) -> Response {
     let digest = Sha256::digest(body);
     let etag = format!(
         "\"{}\"",
-        digest.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>()
+        digest
+            .iter()
+            .take(12)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
     );
     let matches = headers
         .get(header::IF_NONE_MATCH)
@@ -32,7 +45,14 @@ fn serve(headers: &HeaderMap, body: &'static [u8], content_type: &'static str) -
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
     let cache = "public, max-age=3600";
     if matches {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), (header::CACHE_CONTROL, cache.to_string())]).into_response();
+        return (
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, cache.to_string()),
+            ],
+        )
+            .into_response();
     }
     (
         [

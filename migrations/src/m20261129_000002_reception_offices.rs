@@ -15,7 +15,13 @@ pub const OFFICES: [(&str, &str, &str, &[&str]); 8] = [
         "Namur",
         "namur",
         "",
-        &["Namur", "Profondeville", "Floreffe", "La Bruyère", "Fernelmont"],
+        &[
+            "Namur",
+            "Profondeville",
+            "Floreffe",
+            "La Bruyère",
+            "Fernelmont",
+        ],
     ),
     (
         "Andenne",
@@ -33,7 +39,14 @@ pub const OFFICES: [(&str, &str, &str, &[&str]); 8] = [
         "Ciney",
         "ciney",
         "1er et 3e jeudis du mois",
-        &["Ciney", "Assesse", "Hamois", "Rochefort", "Somme-Leuze", "Havelange"],
+        &[
+            "Ciney",
+            "Assesse",
+            "Hamois",
+            "Rochefort",
+            "Somme-Leuze",
+            "Havelange",
+        ],
     ),
     (
         "Dinant",

@@ -6,7 +6,9 @@ use axum::extract::State;
 use axum::routing::get;
 use chrono::Utc;
 use maud::{Markup, html};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde::Deserialize;
 
 use crate::app::AppState;

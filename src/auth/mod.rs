@@ -18,7 +18,9 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::entities::{login_attempt, person};
 use crate::people::rules::normalize_email;
-use crate::web::ctx::{self, FlashKind, SESSION_COOKIE, append_cookie, cookie, redirect_with_flash};
+use crate::web::ctx::{
+    self, FlashKind, SESSION_COOKIE, append_cookie, cookie, redirect_with_flash,
+};
 use crate::web::extract::{Form, Query};
 use crate::web::{AppResult, Ctx, safe_next};
 
@@ -70,15 +72,22 @@ async fn sign_in(
             .count(&state.db)
     };
     let refuse = |status: StatusCode, message: &str| -> Response {
-        (status, views::sign_in(&ctx, &form.email, &next, Some(message))).into_response()
+        (
+            status,
+            views::sign_in(&ctx, &form.email, &next, Some(message)),
+        )
+            .into_response()
     };
-    if failures(login_attempt::Column::Ip, ctx.client_ip.clone()).await? >= MAX_FAILURES_PER_ADDRESS {
+    if failures(login_attempt::Column::Ip, ctx.client_ip.clone()).await? >= MAX_FAILURES_PER_ADDRESS
+    {
         return Ok(refuse(
             StatusCode::TOO_MANY_REQUESTS,
             "Trop de tentatives de connexion échouées depuis cette adresse. Réessayez dans 15 minutes.",
         ));
     }
-    if failures(login_attempt::Column::EmailNormalized, email.clone()).await? >= MAX_FAILURES_PER_ACCOUNT {
+    if failures(login_attempt::Column::EmailNormalized, email.clone()).await?
+        >= MAX_FAILURES_PER_ACCOUNT
+    {
         return Ok(refuse(
             StatusCode::TOO_MANY_REQUESTS,
             "Trop de tentatives de connexion échouées pour ce compte. Réessayez dans 15 minutes.",

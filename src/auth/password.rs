@@ -1,15 +1,14 @@
 //! Passwords: argon2id (the `argon2` crate's default), hashed off the async threads.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::rngs::OsRng;
 
 pub const MIN_LENGTH: usize = 10;
 
 /// A hash of a fixed password, verified when the email is unknown so that timing does not tell
 /// which addresses have an account.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4vGxXd3gKkz2JZUt1KuVr0FeWkGg0d7ttGmV6qAGK6I";
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4vGxXd3gKkz2JZUt1KuVr0FeWkGg0d7ttGmV6qAGK6I";
 
 pub fn hash(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);

@@ -123,7 +123,9 @@ pub fn allows(actor: &Actor, action: &Action<'_>) -> bool {
             !platform.archived && actor.coordinates_platform(platform.id)
         }
         Action::ViewGroup(group) => can_view_platform(actor, &group.platform),
-        Action::CreateGroup(platform) => !platform.archived && actor.coordinates_platform(platform.id),
+        Action::CreateGroup(platform) => {
+            !platform.archived && actor.coordinates_platform(platform.id)
+        }
         Action::EditGroup(group) | Action::ManageGroupMembers(group) => {
             !group.platform.archived && actor.coordinates_group(group)
         }
@@ -202,7 +204,10 @@ mod tests {
         };
         assert!(allows(&coordinator, &Action::EditPlatform(&PRIVATE)));
         assert!(allows(&coordinator, &Action::CreateGroup(&PRIVATE)));
-        assert!(allows(&coordinator, &Action::ManageGroupMembers(&own_group)));
+        assert!(allows(
+            &coordinator,
+            &Action::ManageGroupMembers(&own_group)
+        ));
         assert!(!allows(&coordinator, &Action::EditPlatform(&PUBLIC)));
         assert!(!allows(&coordinator, &Action::EditGroup(&other_group)));
         assert!(!allows(&coordinator, &Action::CreatePlatform));

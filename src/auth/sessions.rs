@@ -40,7 +40,10 @@ pub async fn delete(db: &impl ConnectionTrait, token: &str) -> Result<(), sea_or
 }
 
 /// Ends every session of a person (deactivated, or password changed by an administrator).
-pub async fn delete_all_for(db: &impl ConnectionTrait, person_id: i64) -> Result<(), sea_orm::DbErr> {
+pub async fn delete_all_for(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+) -> Result<(), sea_orm::DbErr> {
     session::Entity::delete_many()
         .filter(session::Column::PersonId.eq(person_id))
         .exec(db)
@@ -65,7 +68,10 @@ pub async fn load(
         session::Entity::delete_by_id(session.id).exec(db).await?;
         return Ok(None);
     }
-    let Some(person) = person::Entity::find_by_id(session.person_id).one(db).await? else {
+    let Some(person) = person::Entity::find_by_id(session.person_id)
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     if !person.active {

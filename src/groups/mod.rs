@@ -34,9 +34,18 @@ pub fn routes() -> Router<AppState> {
         .route("/gt/{id}/rouvrir", post(reopen))
 }
 
-pub async fn find_with_platform(state: &AppState, id: i64) -> AppResult<(working_group::Model, platform::Model)> {
-    let group = working_group::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
-    let platform = platform::Entity::find_by_id(group.platform_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+pub async fn find_with_platform(
+    state: &AppState,
+    id: i64,
+) -> AppResult<(working_group::Model, platform::Model)> {
+    let group = working_group::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let platform = platform::Entity::find_by_id(group.platform_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((group, platform))
 }
 
@@ -62,11 +71,19 @@ impl GroupForm {
         } else if name.chars().count() > 200 {
             errors.add("name", "Le nom ne peut dépasser 200 caractères.");
         }
-        errors.into_result(GroupInput { name, mandate: self.mandate.trim().to_string() })
+        errors.into_result(GroupInput {
+            name,
+            mandate: self.mandate.trim().to_string(),
+        })
     }
 }
 
-async fn name_taken(state: &AppState, platform_id: i64, name: &str, except: Option<i64>) -> AppResult<bool> {
+async fn name_taken(
+    state: &AppState,
+    platform_id: i64,
+    name: &str,
+    except: Option<i64>,
+) -> AppResult<bool> {
     Ok(working_group::Entity::find()
         .filter(working_group::Column::PlatformId.eq(platform_id))
         .filter(working_group::Column::Name.eq(name))
@@ -83,20 +100,44 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> A
     let scope = Scope::Group { group, platform };
     let members = members::load(&state, &scope).await?;
     let panel = members::panel(&ctx, &scope, &members, scope.can_manage(&ctx), None);
-    let Scope::Group { group, platform } = &scope else { return Err(AppError::NotFound) };
+    let Scope::Group { group, platform } = &scope else {
+        return Err(AppError::NotFound);
+    };
     Ok(views::show(&ctx, group, platform, panel).into_response())
 }
 
-async fn new_form(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
     let platform = find_by_slug(&state, &slug).await?;
     ctx.require(Action::CreateGroup(&platform_ref(&platform)))?;
-    Ok(views::form(&ctx, &platform, None, &GroupForm::default(), &FieldErrors::default()).into_response())
+    Ok(views::form(
+        &ctx,
+        &platform,
+        None,
+        &GroupForm::default(),
+        &FieldErrors::default(),
+    )
+    .into_response())
 }
 
-async fn create(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>, Form(form): Form<GroupForm>) -> AppResult<Response> {
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(form): Form<GroupForm>,
+) -> AppResult<Response> {
     let platform = find_by_slug(&state, &slug).await?;
     ctx.require(Action::CreateGroup(&platform_ref(&platform)))?;
-    let refuse = |errors: FieldErrors| (StatusCode::UNPROCESSABLE_ENTITY, views::form(&ctx, &platform, None, &form, &errors)).into_response();
+    let refuse = |errors: FieldErrors| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::form(&ctx, &platform, None, &form, &errors),
+        )
+            .into_response()
+    };
     let input = match form.parse() {
         Ok(input) => input,
         Err(errors) => return Ok(refuse(errors)),
@@ -128,22 +169,59 @@ async fn create(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(&txn, ctx.person_id(), "créer", "groupe de travail", Some(created.id), format!("GT « {} » créé dans « {} »", created.name, platform.name)).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        "créer",
+        "groupe de travail",
+        Some(created.id),
+        format!("GT « {} » créé dans « {} »", created.name, platform.name),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(&format!("/gt/{}", created.id), FlashKind::Success, format!("Groupe de travail « {} » créé.", created.name)))
+    Ok(redirect_with_flash(
+        &format!("/gt/{}", created.id),
+        FlashKind::Success,
+        format!("Groupe de travail « {} » créé.", created.name),
+    ))
 }
 
-async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let (group, platform) = find_with_platform(&state, id).await?;
     ctx.require(Action::EditGroup(&group_ref(&group, &platform)))?;
-    let form = GroupForm { name: group.name.clone(), mandate: group.mandate.clone() };
-    Ok(views::form(&ctx, &platform, Some(&group), &form, &FieldErrors::default()).into_response())
+    let form = GroupForm {
+        name: group.name.clone(),
+        mandate: group.mandate.clone(),
+    };
+    Ok(views::form(
+        &ctx,
+        &platform,
+        Some(&group),
+        &form,
+        &FieldErrors::default(),
+    )
+    .into_response())
 }
 
-async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<GroupForm>) -> AppResult<Response> {
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<GroupForm>,
+) -> AppResult<Response> {
     let (group, platform) = find_with_platform(&state, id).await?;
     ctx.require(Action::EditGroup(&group_ref(&group, &platform)))?;
-    let refuse = |errors: FieldErrors| (StatusCode::UNPROCESSABLE_ENTITY, views::form(&ctx, &platform, Some(&group), &form, &errors)).into_response();
+    let refuse = |errors: FieldErrors| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::form(&ctx, &platform, Some(&group), &form, &errors),
+        )
+            .into_response()
+    };
     let input = match form.parse() {
         Ok(input) => input,
         Err(errors) => return Ok(refuse(errors)),
@@ -159,9 +237,21 @@ async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Fo
     model.mandate = Set(input.mandate);
     model.updated_at = Set(Utc::now());
     model.update(&txn).await?;
-    audit::record(&txn, ctx.person_id(), "modifier", "groupe de travail", Some(id), format!("GT « {} » modifié", input.name)).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        "modifier",
+        "groupe de travail",
+        Some(id),
+        format!("GT « {} » modifié", input.name),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(&format!("/gt/{id}"), FlashKind::Success, "Modifications enregistrées."))
+    Ok(redirect_with_flash(
+        &format!("/gt/{id}"),
+        FlashKind::Success,
+        "Modifications enregistrées.",
+    ))
 }
 
 async fn set_status(state: &AppState, ctx: &Ctx, id: i64, status: &str) -> AppResult<Response> {
@@ -178,16 +268,36 @@ async fn set_status(state: &AppState, ctx: &Ctx, id: i64, status: &str) -> AppRe
     } else {
         ("rouvrir", format!("Groupe de travail « {name} » rouvert."))
     };
-    audit::record(&txn, ctx.person_id(), action, "groupe de travail", Some(id), message.clone()).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        action,
+        "groupe de travail",
+        Some(id),
+        message.clone(),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(&format!("/gt/{id}"), FlashKind::Success, message))
+    Ok(redirect_with_flash(
+        &format!("/gt/{id}"),
+        FlashKind::Success,
+        message,
+    ))
 }
 
-async fn close(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn close(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     set_status(&state, &ctx, id, "closed").await
 }
 
-async fn reopen(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn reopen(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     set_status(&state, &ctx, id, "active").await
 }
 
@@ -197,8 +307,20 @@ mod tests {
 
     #[test]
     fn a_group_needs_a_name() {
-        assert!(GroupForm { name: "   ".into(), mandate: "x".into() }.parse().is_err());
-        let ok = GroupForm { name: " Interpellation ".into(), mandate: String::new() }.parse().ok();
+        assert!(
+            GroupForm {
+                name: "   ".into(),
+                mandate: "x".into()
+            }
+            .parse()
+            .is_err()
+        );
+        let ok = GroupForm {
+            name: " Interpellation ".into(),
+            mandate: String::new(),
+        }
+        .parse()
+        .ok();
         assert_eq!(ok.map(|g| g.name), Some("Interpellation".to_string()));
     }
 }

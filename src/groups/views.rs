@@ -8,64 +8,87 @@ use crate::web::Ctx;
 use crate::web::components::{FieldErrors, empty_state, form_errors, input, post_button, textarea};
 use crate::web::layout::{csrf_field, page, paragraphs};
 
-pub fn show(ctx: &Ctx, group: &working_group::Model, platform: &platform::Model, members_panel: Markup) -> Markup {
+pub fn show(
+    ctx: &Ctx,
+    group: &working_group::Model,
+    platform: &platform::Model,
+    members_panel: Markup,
+) -> Markup {
     let gref = group_ref(group, platform);
-    page(ctx, &group.name, html! {
-        p.breadcrumb {
-            a href="/plateformes" { "Plateformes" } " › "
-            a href=(format!("/plateformes/{}", platform.slug)) { (platform.name) } " › "
-        }
-        div.page-head {
-            h1 {
-                (group.name)
-                @if group.status == "closed" { " " span.badge.badge-archived { "clôturé" } }
+    page(
+        ctx,
+        &group.name,
+        html! {
+            p.breadcrumb {
+                a href="/plateformes" { "Plateformes" } " › "
+                a href=(format!("/plateformes/{}", platform.slug)) { (platform.name) } " › "
             }
-            @if ctx.can(Action::EditGroup(&gref)) {
-                div.actions {
-                    a.button href=(format!("/gt/{}/modifier", group.id)) { "Modifier" }
-                    @if group.status == "closed" {
-                        (post_button(&ctx.csrf_token, &format!("/gt/{}/rouvrir", group.id), "Rouvrir", ""))
-                    } @else {
-                        (post_button(&ctx.csrf_token, &format!("/gt/{}/cloturer", group.id), "Clôturer", "danger"))
+            div.page-head {
+                h1 {
+                    (group.name)
+                    @if group.status == "closed" { " " span.badge.badge-archived { "clôturé" } }
+                }
+                @if ctx.can(Action::EditGroup(&gref)) {
+                    div.actions {
+                        a.button href=(format!("/gt/{}/modifier", group.id)) { "Modifier" }
+                        @if group.status == "closed" {
+                            (post_button(&ctx.csrf_token, &format!("/gt/{}/rouvrir", group.id), "Rouvrir", ""))
+                        } @else {
+                            (post_button(&ctx.csrf_token, &format!("/gt/{}/cloturer", group.id), "Clôturer", "danger"))
+                        }
                     }
                 }
             }
-        }
-        p.muted { "Groupe de travail de la plateforme " a href=(format!("/plateformes/{}", platform.slug)) { (platform.name) } }
-        div.two-cols {
-            div {
-                h2 { "Mandat" }
-                @if group.mandate.is_empty() { (empty_state("Le mandat n'est pas encore rédigé.")) } @else { (paragraphs(&group.mandate)) }
+            p.muted { "Groupe de travail de la plateforme " a href=(format!("/plateformes/{}", platform.slug)) { (platform.name) } }
+            div.two-cols {
+                div {
+                    h2 { "Mandat" }
+                    @if group.mandate.is_empty() { (empty_state("Le mandat n'est pas encore rédigé.")) } @else { (paragraphs(&group.mandate)) }
+                }
+                div { (members_panel) }
             }
-            div { (members_panel) }
-        }
-    })
+        },
+    )
 }
 
-pub fn form(ctx: &Ctx, platform: &platform::Model, existing: Option<&working_group::Model>, form: &GroupForm, errors: &FieldErrors) -> Markup {
+pub fn form(
+    ctx: &Ctx,
+    platform: &platform::Model,
+    existing: Option<&working_group::Model>,
+    form: &GroupForm,
+    errors: &FieldErrors,
+) -> Markup {
     let (title, action, back) = match existing {
-        Some(g) => (format!("Modifier « {} »", g.name), format!("/gt/{}", g.id), format!("/gt/{}", g.id)),
+        Some(g) => (
+            format!("Modifier « {} »", g.name),
+            format!("/gt/{}", g.id),
+            format!("/gt/{}", g.id),
+        ),
         None => (
             format!("Nouveau groupe de travail — {}", platform.name),
             format!("/plateformes/{}/gt", platform.slug),
             format!("/plateformes/{}", platform.slug),
         ),
     };
-    page(ctx, &title, html! {
-        p.breadcrumb {
-            a href="/plateformes" { "Plateformes" } " › "
-            a href=(format!("/plateformes/{}", platform.slug)) { (platform.name) } " › "
-        }
-        h1 { (title) }
-        (form_errors(errors))
-        form.stack method="post" action=(action) novalidate {
-            (csrf_field(ctx))
-            (input("Nom", "name", "text", &form.name, errors, true, Some("Par exemple : Relevé de constats et interpellations")))
-            (textarea("Mandat", "mandate", &form.mandate, errors, Some("Ce que le groupe doit produire, pour qui, et d'ici quand.")))
-            div.actions {
-                button.primary type="submit" { "Enregistrer" }
-                a href=(back) { "Annuler" }
+    page(
+        ctx,
+        &title,
+        html! {
+            p.breadcrumb {
+                a href="/plateformes" { "Plateformes" } " › "
+                a href=(format!("/plateformes/{}", platform.slug)) { (platform.name) } " › "
             }
-        }
-    })
+            h1 { (title) }
+            (form_errors(errors))
+            form.stack method="post" action=(action) novalidate {
+                (csrf_field(ctx))
+                (input("Nom", "name", "text", &form.name, errors, true, Some("Par exemple : Relevé de constats et interpellations")))
+                (textarea("Mandat", "mandate", &form.mandate, errors, Some("Ce que le groupe doit produire, pour qui, et d'ici quand.")))
+                div.actions {
+                    button.primary type="submit" { "Enregistrer" }
+                    a href=(back) { "Annuler" }
+                }
+            }
+        },
+    )
 }

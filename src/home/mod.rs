@@ -22,18 +22,22 @@ pub fn routes() -> Router<AppState> {
 async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
     let Some(me) = ctx.viewer.clone() else {
         let public: Vec<platform::Model> = platforms::visible(&state, &ctx).await?;
-        return Ok(page(&ctx, "Accueil", html! {
-            h1 { "Le réseau provincial d'intégration de Namur" }
-            p { "maillage coordonne les plateformes thématiques du réseau, leurs groupes de travail, leurs réunions et leurs constats de terrain." }
-            h2 { "Plateformes publiques" }
-            @if public.is_empty() { (empty_state("Aucune plateforme publique pour l'instant.")) }
-            ul.grid {
-                @for p in &public {
-                    li.card { h3 { a href=(format!("/plateformes/{}", p.slug)) { (p.name) } } @if !p.theme.is_empty() { p.muted { (p.theme) } } }
+        return Ok(page(
+            &ctx,
+            "Accueil",
+            html! {
+                h1 { "Le réseau provincial d'intégration de Namur" }
+                p { "maillage coordonne les plateformes thématiques du réseau, leurs groupes de travail, leurs réunions et leurs constats de terrain." }
+                h2 { "Plateformes publiques" }
+                @if public.is_empty() { (empty_state("Aucune plateforme publique pour l'instant.")) }
+                ul.grid {
+                    @for p in &public {
+                        li.card { h3 { a href=(format!("/plateformes/{}", p.slug)) { (p.name) } } @if !p.theme.is_empty() { p.muted { (p.theme) } } }
+                    }
                 }
-            }
-            p { "Vous êtes membre du réseau ? " a href="/connexion" { "Connectez-vous" } " pour voir vos plateformes et vos groupes de travail." }
-        }));
+                p { "Vous êtes membre du réseau ? " a href="/connexion" { "Connectez-vous" } " pour voir vos plateformes et vos groupes de travail." }
+            },
+        ));
     };
     let platform_ids: Vec<i64> = ctx.actor.platforms.keys().copied().collect();
     let group_ids: Vec<i64> = ctx.actor.groups.keys().copied().collect();
@@ -51,50 +55,56 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
         .filter(platform::Column::Id.is_in(my_groups.iter().map(|g| g.platform_id)))
         .all(&state.db)
         .await?;
-    let role_badge = |role: Option<&Role>| html! {
-        @if let Some(role) = role { " " span.badge.badge-coord[*role == Role::Coordinator] { (role.label()) } }
-    };
-    Ok(page(&ctx, "Accueil", html! {
-        h1 { "Bonjour " (me.name) }
-        @if ctx.actor.is_admin {
-            div.card {
-                strong { "Administration du réseau : " }
-                a href="/plateformes/nouvelle" { "créer une plateforme" } " · "
-                a href="/organisations/nouvelle" { "ajouter une organisation" } " · "
-                a href="/personnes/nouvelle" { "ajouter une personne" } " · "
-                a href="/admin/journal" { "journal des modifications" }
-            }
+    let role_badge = |role: Option<&Role>| {
+        html! {
+            @if let Some(role) = role { " " span.badge.badge-coord[*role == Role::Coordinator] { (role.label()) } }
         }
-        h2 { "Mes plateformes" }
-        @if my_platforms.is_empty() {
-            (empty_state("Vous ne faites encore partie d'aucune plateforme."))
-        } @else {
-            ul.grid {
-                @for p in &my_platforms {
-                    li.card {
-                        h3 { a href=(format!("/plateformes/{}", p.slug)) { (p.name) } (platforms::views_badges(p)) }
-                        p { (role_badge(ctx.actor.platforms.get(&p.id))) }
-                    }
+    };
+    Ok(page(
+        &ctx,
+        "Accueil",
+        html! {
+            h1 { "Bonjour " (me.name) }
+            @if ctx.actor.is_admin {
+                div.card {
+                    strong { "Administration du réseau : " }
+                    a href="/plateformes/nouvelle" { "créer une plateforme" } " · "
+                    a href="/organisations/nouvelle" { "ajouter une organisation" } " · "
+                    a href="/personnes/nouvelle" { "ajouter une personne" } " · "
+                    a href="/admin/journal" { "journal des modifications" }
                 }
             }
-        }
-        h2 { "Mes groupes de travail" }
-        @if my_groups.is_empty() {
-            (empty_state("Vous ne faites encore partie d'aucun groupe de travail."))
-        } @else {
-            ul.grid {
-                @for g in &my_groups {
-                    @let p = group_platforms.iter().find(|p| p.id == g.platform_id);
-                    @if p.is_some_and(|p| ctx.can(Action::ViewPlatform(&platform_ref(p)))) {
+            h2 { "Mes plateformes" }
+            @if my_platforms.is_empty() {
+                (empty_state("Vous ne faites encore partie d'aucune plateforme."))
+            } @else {
+                ul.grid {
+                    @for p in &my_platforms {
                         li.card {
-                            h3 { a href=(format!("/gt/{}", g.id)) { (g.name) } @if g.status == "closed" { " " span.badge.badge-archived { "clôturé" } } }
-                            p.muted { (p.map(|p| p.name.as_str()).unwrap_or("")) }
-                            p { (role_badge(ctx.actor.groups.get(&g.id))) }
+                            h3 { a href=(format!("/plateformes/{}", p.slug)) { (p.name) } (platforms::views_badges(p)) }
+                            p { (role_badge(ctx.actor.platforms.get(&p.id))) }
                         }
                     }
                 }
             }
-        }
-        p { a href="/plateformes" { "Voir toutes les plateformes du réseau" } }
-    }))
+            h2 { "Mes groupes de travail" }
+            @if my_groups.is_empty() {
+                (empty_state("Vous ne faites encore partie d'aucun groupe de travail."))
+            } @else {
+                ul.grid {
+                    @for g in &my_groups {
+                        @let p = group_platforms.iter().find(|p| p.id == g.platform_id);
+                        @if p.is_some_and(|p| ctx.can(Action::ViewPlatform(&platform_ref(p)))) {
+                            li.card {
+                                h3 { a href=(format!("/gt/{}", g.id)) { (g.name) } @if g.status == "closed" { " " span.badge.badge-archived { "clôturé" } } }
+                                p.muted { (p.map(|p| p.name.as_str()).unwrap_or("")) }
+                                p { (role_badge(ctx.actor.groups.get(&g.id))) }
+                            }
+                        }
+                    }
+                }
+            }
+            p { a href="/plateformes" { "Voir toutes les plateformes du réseau" } }
+        },
+    ))
 }

@@ -115,7 +115,9 @@ pub async fn load(state: &AppState, scope: &Scope) -> AppResult<Vec<MemberRow>> 
         .into_iter()
         .filter_map(|(person_id, role)| {
             let person = people.iter().find(|p| p.id == person_id)?.clone();
-            let organisation = person.organisation_id.and_then(|id| organisations.get(&id).cloned());
+            let organisation = person
+                .organisation_id
+                .and_then(|id| organisations.get(&id).cloned());
             Some(MemberRow {
                 person,
                 organisation,
@@ -124,8 +126,16 @@ pub async fn load(state: &AppState, scope: &Scope) -> AppResult<Vec<MemberRow>> 
         })
         .collect();
     rows.sort_by(|a, b| {
-        (a.organisation.is_none(), a.organisation.as_deref().unwrap_or(""), a.person.name.as_str())
-            .cmp(&(b.organisation.is_none(), b.organisation.as_deref().unwrap_or(""), b.person.name.as_str()))
+        (
+            a.organisation.is_none(),
+            a.organisation.as_deref().unwrap_or(""),
+            a.person.name.as_str(),
+        )
+            .cmp(&(
+                b.organisation.is_none(),
+                b.organisation.as_deref().unwrap_or(""),
+                b.person.name.as_str(),
+            ))
     });
     Ok(rows)
 }
@@ -134,8 +144,14 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/plateformes/{slug}/membres", post(platform_add))
         .route("/plateformes/{slug}/membres/ajouter", get(platform_picker))
-        .route("/plateformes/{slug}/membres/{person_id}/role", post(platform_role))
-        .route("/plateformes/{slug}/membres/{person_id}/retirer", post(platform_remove))
+        .route(
+            "/plateformes/{slug}/membres/{person_id}/role",
+            post(platform_role),
+        )
+        .route(
+            "/plateformes/{slug}/membres/{person_id}/retirer",
+            post(platform_remove),
+        )
         .route("/gt/{id}/membres", post(group_add))
         .route("/gt/{id}/membres/ajouter", get(group_picker))
         .route("/gt/{id}/membres/{person_id}/role", post(group_role))
@@ -157,11 +173,21 @@ pub struct PickerQuery {
     pub q: String,
 }
 
-async fn platform_picker(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>, Query(query): Query<PickerQuery>) -> AppResult<Response> {
+async fn platform_picker(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(query): Query<PickerQuery>,
+) -> AppResult<Response> {
     picker(&state, &ctx, platform_scope(&state, &slug).await?, &query.q).await
 }
 
-async fn group_picker(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(query): Query<PickerQuery>) -> AppResult<Response> {
+async fn group_picker(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(query): Query<PickerQuery>,
+) -> AppResult<Response> {
     picker(&state, &ctx, group_scope(&state, id).await?, &query.q).await
 }
 
@@ -195,43 +221,69 @@ struct AddForm {
     role: String,
 }
 
-async fn platform_add(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>, Form(form): Form<AddForm>) -> AppResult<Response> {
+async fn platform_add(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(form): Form<AddForm>,
+) -> AppResult<Response> {
     add(&state, &ctx, platform_scope(&state, &slug).await?, form).await
 }
 
-async fn group_add(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<AddForm>) -> AppResult<Response> {
+async fn group_add(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<AddForm>,
+) -> AppResult<Response> {
     add(&state, &ctx, group_scope(&state, id).await?, form).await
 }
 
 fn parse_role(raw: &str) -> AppResult<Role> {
     Role::parse(raw).ok_or_else(|| {
-        AppError::BadRequest("Ce rôle n'existe pas : choisissez coordination, membre ou observateur·rice.".into())
+        AppError::BadRequest(
+            "Ce rôle n'existe pas : choisissez coordination, membre ou observateur·rice.".into(),
+        )
     })
 }
 
 async fn find_active_person(state: &AppState, raw: &str) -> AppResult<person::Model> {
-    let id: i64 = raw.trim().parse().map_err(|_| AppError::BadRequest("Choisissez une personne dans la liste.".into()))?;
+    let id: i64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("Choisissez une personne dans la liste.".into()))?;
     person::Entity::find_by_id(id)
         .one(&state.db)
         .await?
         .filter(|p| p.active)
-        .ok_or_else(|| AppError::BadRequest("Cette personne n'existe pas ou son compte est désactivé.".into()))
+        .ok_or_else(|| {
+            AppError::BadRequest("Cette personne n'existe pas ou son compte est désactivé.".into())
+        })
 }
 
 /// After a change: the refreshed panel for htmx, or back to the page with a message.
 async fn done(state: &AppState, ctx: &Ctx, scope: &Scope, message: String) -> AppResult<Response> {
     if ctx.htmx {
         let members = load(state, scope).await?;
-        let markup: Markup = views::panel(ctx, scope, &members, scope.can_manage(ctx), Some(&message));
+        let markup: Markup =
+            views::panel(ctx, scope, &members, scope.can_manage(ctx), Some(&message));
         Ok(markup.into_response())
     } else {
-        Ok(redirect_with_flash(&scope.base(), FlashKind::Success, message))
+        Ok(redirect_with_flash(
+            &scope.base(),
+            FlashKind::Success,
+            message,
+        ))
     }
 }
 
 async fn add(state: &AppState, ctx: &Ctx, scope: Scope, form: AddForm) -> AppResult<Response> {
     scope.require_manage(ctx)?;
-    let role = parse_role(if form.role.is_empty() { "member" } else { &form.role })?;
+    let role = parse_role(if form.role.is_empty() {
+        "member"
+    } else {
+        &form.role
+    })?;
     let person = find_active_person(state, &form.person_id).await?;
     let txn = state.db.begin().await?;
     let now = Utc::now();
@@ -260,12 +312,29 @@ async fn add(state: &AppState, ctx: &Ctx, scope: Scope, form: AddForm) -> AppRes
     match inserted {
         Ok(()) => {}
         Err(e) if crate::organisations::is_unique_violation(&e) => {
-            return Err(AppError::BadRequest(format!("{} fait déjà partie de « {} ».", person.name, scope.name())));
+            return Err(AppError::BadRequest(format!(
+                "{} fait déjà partie de « {} ».",
+                person.name,
+                scope.name()
+            )));
         }
         Err(e) => return Err(e.into()),
     }
-    let message = format!("{} ajouté·e à « {} » ({}).", person.name, scope.name(), role.label());
-    audit::record(&txn, ctx.person_id(), "ajouter un membre", scope.entity(), Some(scope.id()), message.clone()).await?;
+    let message = format!(
+        "{} ajouté·e à « {} » ({}).",
+        person.name,
+        scope.name(),
+        role.label()
+    );
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        "ajouter un membre",
+        scope.entity(),
+        Some(scope.id()),
+        message.clone(),
+    )
+    .await?;
     txn.commit().await?;
     done(state, ctx, &scope, message).await
 }
@@ -276,75 +345,160 @@ struct RoleForm {
     role: String,
 }
 
-async fn platform_role(State(state): State<AppState>, ctx: Ctx, Path((slug, person_id)): Path<(String, i64)>, Form(form): Form<RoleForm>) -> AppResult<Response> {
-    change_role(&state, &ctx, platform_scope(&state, &slug).await?, person_id, form).await
+async fn platform_role(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, person_id)): Path<(String, i64)>,
+    Form(form): Form<RoleForm>,
+) -> AppResult<Response> {
+    change_role(
+        &state,
+        &ctx,
+        platform_scope(&state, &slug).await?,
+        person_id,
+        form,
+    )
+    .await
 }
 
-async fn group_role(State(state): State<AppState>, ctx: Ctx, Path((id, person_id)): Path<(i64, i64)>, Form(form): Form<RoleForm>) -> AppResult<Response> {
-    change_role(&state, &ctx, group_scope(&state, id).await?, person_id, form).await
+async fn group_role(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, person_id)): Path<(i64, i64)>,
+    Form(form): Form<RoleForm>,
+) -> AppResult<Response> {
+    change_role(
+        &state,
+        &ctx,
+        group_scope(&state, id).await?,
+        person_id,
+        form,
+    )
+    .await
 }
 
-async fn change_role(state: &AppState, ctx: &Ctx, scope: Scope, person_id: i64, form: RoleForm) -> AppResult<Response> {
+async fn change_role(
+    state: &AppState,
+    ctx: &Ctx,
+    scope: Scope,
+    person_id: i64,
+    form: RoleForm,
+) -> AppResult<Response> {
     scope.require_manage(ctx)?;
     let role = parse_role(&form.role)?;
-    let person = person::Entity::find_by_id(person_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let person = person::Entity::find_by_id(person_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let txn = state.db.begin().await?;
     let updated = match &scope {
-        Scope::Platform(p) => platform_membership::Entity::update_many()
-            .col_expr(platform_membership::Column::Role, sea_orm::sea_query::Expr::value(role.as_str()))
-            .filter(platform_membership::Column::PlatformId.eq(p.id))
-            .filter(platform_membership::Column::PersonId.eq(person_id))
-            .exec(&txn)
-            .await?
-            .rows_affected,
-        Scope::Group { group, .. } => group_membership::Entity::update_many()
-            .col_expr(group_membership::Column::Role, sea_orm::sea_query::Expr::value(role.as_str()))
-            .filter(group_membership::Column::WorkingGroupId.eq(group.id))
-            .filter(group_membership::Column::PersonId.eq(person_id))
-            .exec(&txn)
-            .await?
-            .rows_affected,
+        Scope::Platform(p) => {
+            platform_membership::Entity::update_many()
+                .col_expr(
+                    platform_membership::Column::Role,
+                    sea_orm::sea_query::Expr::value(role.as_str()),
+                )
+                .filter(platform_membership::Column::PlatformId.eq(p.id))
+                .filter(platform_membership::Column::PersonId.eq(person_id))
+                .exec(&txn)
+                .await?
+                .rows_affected
+        }
+        Scope::Group { group, .. } => {
+            group_membership::Entity::update_many()
+                .col_expr(
+                    group_membership::Column::Role,
+                    sea_orm::sea_query::Expr::value(role.as_str()),
+                )
+                .filter(group_membership::Column::WorkingGroupId.eq(group.id))
+                .filter(group_membership::Column::PersonId.eq(person_id))
+                .exec(&txn)
+                .await?
+                .rows_affected
+        }
     };
     if updated == 0 {
         return Err(AppError::NotFound);
     }
-    let message = format!("{} : rôle « {} » dans « {} ».", person.name, role.label(), scope.name());
-    audit::record(&txn, ctx.person_id(), "changer un rôle", scope.entity(), Some(scope.id()), message.clone()).await?;
+    let message = format!(
+        "{} : rôle « {} » dans « {} ».",
+        person.name,
+        role.label(),
+        scope.name()
+    );
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        "changer un rôle",
+        scope.entity(),
+        Some(scope.id()),
+        message.clone(),
+    )
+    .await?;
     txn.commit().await?;
     done(state, ctx, &scope, message).await
 }
 
-async fn platform_remove(State(state): State<AppState>, ctx: Ctx, Path((slug, person_id)): Path<(String, i64)>) -> AppResult<Response> {
-    remove(&state, &ctx, platform_scope(&state, &slug).await?, person_id).await
+async fn platform_remove(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, person_id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    remove(
+        &state,
+        &ctx,
+        platform_scope(&state, &slug).await?,
+        person_id,
+    )
+    .await
 }
 
-async fn group_remove(State(state): State<AppState>, ctx: Ctx, Path((id, person_id)): Path<(i64, i64)>) -> AppResult<Response> {
+async fn group_remove(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, person_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
     remove(&state, &ctx, group_scope(&state, id).await?, person_id).await
 }
 
 async fn remove(state: &AppState, ctx: &Ctx, scope: Scope, person_id: i64) -> AppResult<Response> {
     scope.require_manage(ctx)?;
-    let person = person::Entity::find_by_id(person_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let person = person::Entity::find_by_id(person_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let txn = state.db.begin().await?;
     let deleted = match &scope {
-        Scope::Platform(p) => platform_membership::Entity::delete_many()
-            .filter(platform_membership::Column::PlatformId.eq(p.id))
-            .filter(platform_membership::Column::PersonId.eq(person_id))
-            .exec(&txn)
-            .await?
-            .rows_affected,
-        Scope::Group { group, .. } => group_membership::Entity::delete_many()
-            .filter(group_membership::Column::WorkingGroupId.eq(group.id))
-            .filter(group_membership::Column::PersonId.eq(person_id))
-            .exec(&txn)
-            .await?
-            .rows_affected,
+        Scope::Platform(p) => {
+            platform_membership::Entity::delete_many()
+                .filter(platform_membership::Column::PlatformId.eq(p.id))
+                .filter(platform_membership::Column::PersonId.eq(person_id))
+                .exec(&txn)
+                .await?
+                .rows_affected
+        }
+        Scope::Group { group, .. } => {
+            group_membership::Entity::delete_many()
+                .filter(group_membership::Column::WorkingGroupId.eq(group.id))
+                .filter(group_membership::Column::PersonId.eq(person_id))
+                .exec(&txn)
+                .await?
+                .rows_affected
+        }
     };
     if deleted == 0 {
         return Err(AppError::NotFound);
     }
     let message = format!("{} retiré·e de « {} ».", person.name, scope.name());
-    audit::record(&txn, ctx.person_id(), "retirer un membre", scope.entity(), Some(scope.id()), message.clone()).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        "retirer un membre",
+        scope.entity(),
+        Some(scope.id()),
+        message.clone(),
+    )
+    .await?;
     txn.commit().await?;
     done(state, ctx, &scope, message).await
 }

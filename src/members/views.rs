@@ -17,9 +17,18 @@ fn role_options(selected: Role) -> Markup {
 
 /// The members of a platform or group, by organisation, with the inline tools for those who
 /// may manage them. htmx swaps this whole section after each change.
-pub fn panel(ctx: &Ctx, scope: &Scope, members: &[MemberRow], can_manage: bool, message: Option<&str>) -> Markup {
+pub fn panel(
+    ctx: &Ctx,
+    scope: &Scope,
+    members: &[MemberRow],
+    can_manage: bool,
+    message: Option<&str>,
+) -> Markup {
     let base = scope.base();
-    let coordinators: Vec<&MemberRow> = members.iter().filter(|m| m.role == Role::Coordinator).collect();
+    let coordinators: Vec<&MemberRow> = members
+        .iter()
+        .filter(|m| m.role == Role::Coordinator)
+        .collect();
     let mut groups: Vec<(&str, Vec<&MemberRow>)> = Vec::new();
     for m in members {
         let org = m.organisation.as_deref().unwrap_or("Sans organisation");
@@ -101,7 +110,13 @@ pub fn panel(ctx: &Ctx, scope: &Scope, members: &[MemberRow], can_manage: bool, 
 
 /// The people found, each with a role to choose and an "Ajouter" button.
 /// `inline`: inside the panel (htmx swaps the panel); otherwise plain forms.
-pub fn results(ctx: &Ctx, scope: &Scope, q: &str, found: &[(person::Model, Option<String>)], inline: bool) -> Markup {
+pub fn results(
+    ctx: &Ctx,
+    scope: &Scope,
+    q: &str,
+    found: &[(person::Model, Option<String>)],
+    inline: bool,
+) -> Markup {
     let base = scope.base();
     let hx_post = inline.then(|| format!("{base}/membres"));
     let hx_target = inline.then_some("#membres");
@@ -132,19 +147,28 @@ pub fn results(ctx: &Ctx, scope: &Scope, q: &str, found: &[(person::Model, Optio
 }
 
 /// Without JavaScript: a page with the search form and the results.
-pub fn picker_page(ctx: &Ctx, scope: &Scope, q: &str, found: &[(person::Model, Option<String>)]) -> Markup {
+pub fn picker_page(
+    ctx: &Ctx,
+    scope: &Scope,
+    q: &str,
+    found: &[(person::Model, Option<String>)],
+) -> Markup {
     let base = scope.base();
-    page(ctx, "Ajouter une personne", html! {
-        p.breadcrumb { a href=(base) { (scope.name()) } " › " }
-        h1 { "Ajouter une personne à « " (scope.name()) " »" }
-        form.picker-row method="get" action=(format!("{base}/membres/ajouter")) role="search" {
-            div.field {
-                label for="picker-q" { "Nom, adresse e-mail ou organisation" }
-                input #picker-q type="search" name="q" value=(q) autofocus;
+    page(
+        ctx,
+        "Ajouter une personne",
+        html! {
+            p.breadcrumb { a href=(base) { (scope.name()) } " › " }
+            h1 { "Ajouter une personne à « " (scope.name()) " »" }
+            form.picker-row method="get" action=(format!("{base}/membres/ajouter")) role="search" {
+                div.field {
+                    label for="picker-q" { "Nom, adresse e-mail ou organisation" }
+                    input #picker-q type="search" name="q" value=(q) autofocus;
+                }
+                button type="submit" { "Rechercher" }
             }
-            button type="submit" { "Rechercher" }
-        }
-        div #picker-results { (results(ctx, scope, q, found, false)) }
-        p { a href=(base) { "Retour à « " (scope.name()) " »" } }
-    })
+            div #picker-results { (results(ctx, scope, q, found, false)) }
+            p { a href=(base) { "Retour à « " (scope.name()) " »" } }
+        },
+    )
 }

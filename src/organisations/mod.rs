@@ -101,20 +101,41 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> A
 async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     ctx.require(Action::ManageOrganisations)?;
     let municipalities = offices::municipality_options(&state).await?;
-    Ok(views::form(&ctx, None, &OrganisationForm::default(), &municipalities, &FieldErrors::default()).into_response())
+    Ok(views::form(
+        &ctx,
+        None,
+        &OrganisationForm::default(),
+        &municipalities,
+        &FieldErrors::default(),
+    )
+    .into_response())
 }
 
-async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     ctx.require(Action::ManageOrganisations)?;
     let organisation = find(&state, id).await?;
     let form = OrganisationForm {
         name: organisation.name.clone(),
         kind: organisation.kind.clone(),
-        municipality_id: organisation.municipality_id.map(|i| i.to_string()).unwrap_or_default(),
+        municipality_id: organisation
+            .municipality_id
+            .map(|i| i.to_string())
+            .unwrap_or_default(),
         website: organisation.website.clone(),
     };
     let municipalities = offices::municipality_options(&state).await?;
-    Ok(views::form(&ctx, Some(&organisation), &form, &municipalities, &FieldErrors::default()).into_response())
+    Ok(views::form(
+        &ctx,
+        Some(&organisation),
+        &form,
+        &municipalities,
+        &FieldErrors::default(),
+    )
+    .into_response())
 }
 
 async fn refuse(
@@ -132,8 +153,15 @@ async fn refuse(
         .into_response())
 }
 
-async fn parse(state: &AppState, form: &OrganisationForm, except: Option<i64>) -> AppResult<Result<OrganisationInput, FieldErrors>> {
-    let municipality_ids: Vec<i64> = offices::municipality_names(state).await?.into_keys().collect();
+async fn parse(
+    state: &AppState,
+    form: &OrganisationForm,
+    except: Option<i64>,
+) -> AppResult<Result<OrganisationInput, FieldErrors>> {
+    let municipality_ids: Vec<i64> = offices::municipality_names(state)
+        .await?
+        .into_keys()
+        .collect();
     let parsed = form.parse(&municipality_ids);
     let Ok(input) = parsed else { return Ok(parsed) };
     let taken = organisation::Entity::find()
@@ -149,7 +177,11 @@ async fn parse(state: &AppState, form: &OrganisationForm, except: Option<i64>) -
     Ok(Ok(input))
 }
 
-async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<OrganisationForm>) -> AppResult<Response> {
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<OrganisationForm>,
+) -> AppResult<Response> {
     ctx.require(Action::ManageOrganisations)?;
     let input = match parse(&state, &form, None).await? {
         Ok(input) => input,
@@ -178,12 +210,29 @@ async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Organi
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(&txn, ctx.person_id(), "créer", "organisation", Some(created.id), format!("Organisation « {} » créée", created.name)).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        "créer",
+        "organisation",
+        Some(created.id),
+        format!("Organisation « {} » créée", created.name),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(&format!("/organisations/{}", created.id), FlashKind::Success, format!("Organisation « {} » créée.", created.name)))
+    Ok(redirect_with_flash(
+        &format!("/organisations/{}", created.id),
+        FlashKind::Success,
+        format!("Organisation « {} » créée.", created.name),
+    ))
 }
 
-async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<OrganisationForm>) -> AppResult<Response> {
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<OrganisationForm>,
+) -> AppResult<Response> {
     ctx.require(Action::ManageOrganisations)?;
     let existing = find(&state, id).await?;
     let input = match parse(&state, &form, Some(id)).await? {
@@ -206,9 +255,21 @@ async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Fo
         }
         Err(e) => return Err(e.into()),
     }
-    audit::record(&txn, ctx.person_id(), "modifier", "organisation", Some(id), format!("Organisation « {} » modifiée", input.name)).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        "modifier",
+        "organisation",
+        Some(id),
+        format!("Organisation « {} » modifiée", input.name),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(&format!("/organisations/{id}"), FlashKind::Success, "Modifications enregistrées."))
+    Ok(redirect_with_flash(
+        &format!("/organisations/{id}"),
+        FlashKind::Success,
+        "Modifications enregistrées.",
+    ))
 }
 
 async fn set_archived(state: &AppState, ctx: &Ctx, id: i64, archived: bool) -> AppResult<Response> {
@@ -225,19 +286,42 @@ async fn set_archived(state: &AppState, ctx: &Ctx, id: i64, archived: bool) -> A
     } else {
         ("réactiver", format!("Organisation « {name} » réactivée."))
     };
-    audit::record(&txn, ctx.person_id(), action, "organisation", Some(id), message.clone()).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        action,
+        "organisation",
+        Some(id),
+        message.clone(),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(&format!("/organisations/{id}"), FlashKind::Success, message))
+    Ok(redirect_with_flash(
+        &format!("/organisations/{id}"),
+        FlashKind::Success,
+        message,
+    ))
 }
 
-async fn archive(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn archive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     set_archived(&state, &ctx, id, true).await
 }
 
-async fn unarchive(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn unarchive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     set_archived(&state, &ctx, id, false).await
 }
 
 pub fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
-    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        error.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }

@@ -12,7 +12,10 @@ pub const KINDS: [(&str, &str); 12] = [
     ("pcs", "Plan de cohésion sociale (PCS)"),
     ("training", "Opérateur de formation"),
     ("adult_school", "École de promotion sociale"),
-    ("reception_centre", "Centre d'accueil (Fedasil, Croix-Rouge)"),
+    (
+        "reception_centre",
+        "Centre d'accueil (Fedasil, Croix-Rouge)",
+    ),
     ("university", "Université / haute école"),
     ("union", "Syndicat"),
     ("public_body", "Organisme public"),
@@ -68,8 +71,12 @@ impl OrganisationForm {
             },
         };
         let website = self.website.trim().to_string();
-        if !website.is_empty() && !(website.starts_with("https://") || website.starts_with("http://")) {
-            errors.add("website", "L'adresse du site doit commencer par https:// ou http://.");
+        let has_scheme = website.starts_with("https://") || website.starts_with("http://");
+        if !website.is_empty() && !has_scheme {
+            errors.add(
+                "website",
+                "L'adresse du site doit commencer par https:// ou http://.",
+            );
         }
         errors.into_result(OrganisationInput {
             name,
@@ -105,7 +112,10 @@ mod tests {
             website: String::new(),
         };
         let input = form.parse(&[4]).ok();
-        assert_eq!(input.map(|i| (i.name, i.municipality_id)), Some(("CPAS de Dinant".to_string(), Some(4))));
+        assert_eq!(
+            input.map(|i| (i.name, i.municipality_id)),
+            Some(("CPAS de Dinant".to_string(), Some(4)))
+        );
     }
 
     #[test]

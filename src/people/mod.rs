@@ -20,7 +20,9 @@ use crate::app::AppState;
 use crate::audit;
 use crate::auth::permissions::{Action, Role};
 use crate::auth::{password, sessions};
-use crate::entities::{group_membership, organisation, person, platform, platform_membership, working_group};
+use crate::entities::{
+    group_membership, organisation, person, platform, platform_membership, working_group,
+};
 use crate::organisations::is_unique_violation;
 use crate::platforms::platform_ref;
 use crate::web::components::FieldErrors;
@@ -37,7 +39,10 @@ pub fn routes() -> Router<AppState> {
         .route("/personnes/{id}/modifier", get(edit_form))
         .route("/personnes/{id}/desactiver", post(deactivate))
         .route("/personnes/{id}/reactiver", post(reactivate))
-        .route("/profil/mot-de-passe", get(password_form).post(change_password))
+        .route(
+            "/profil/mot-de-passe",
+            get(password_form).post(change_password),
+        )
 }
 
 pub async fn find(state: &AppState, id: i64) -> AppResult<person::Model> {
@@ -48,7 +53,9 @@ pub async fn find(state: &AppState, id: i64) -> AppResult<person::Model> {
 }
 
 /// Organisation names by id.
-pub async fn organisation_names(state: &AppState) -> AppResult<std::collections::HashMap<i64, String>> {
+pub async fn organisation_names(
+    state: &AppState,
+) -> AppResult<std::collections::HashMap<i64, String>> {
     Ok(organisation::Entity::find()
         .all(&state.db)
         .await?
@@ -58,7 +65,11 @@ pub async fn organisation_names(state: &AppState) -> AppResult<std::collections:
 }
 
 /// Active people whose name, email or organisation matches `q` (case-insensitive), at most `limit`.
-pub async fn search(state: &AppState, q: &str, limit: usize) -> AppResult<Vec<(person::Model, Option<String>)>> {
+pub async fn search(
+    state: &AppState,
+    q: &str,
+    limit: usize,
+) -> AppResult<Vec<(person::Model, Option<String>)>> {
     let needle = q.trim().to_lowercase();
     let organisations = organisation_names(state).await?;
     let people = person::Entity::find()
@@ -69,14 +80,18 @@ pub async fn search(state: &AppState, q: &str, limit: usize) -> AppResult<Vec<(p
     Ok(people
         .into_iter()
         .map(|p| {
-            let org = p.organisation_id.and_then(|id| organisations.get(&id).cloned());
+            let org = p
+                .organisation_id
+                .and_then(|id| organisations.get(&id).cloned());
             (p, org)
         })
         .filter(|(p, org)| {
             needle.is_empty()
                 || p.name.to_lowercase().contains(&needle)
                 || p.email_normalized.contains(&needle)
-                || org.as_ref().is_some_and(|o| o.to_lowercase().contains(&needle))
+                || org
+                    .as_ref()
+                    .is_some_and(|o| o.to_lowercase().contains(&needle))
         })
         .take(limit)
         .collect())
@@ -88,7 +103,11 @@ struct ListQuery {
     q: String,
 }
 
-async fn list(State(state): State<AppState>, ctx: Ctx, Query(query): Query<ListQuery>) -> AppResult<Response> {
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
     ctx.require(Action::ViewDirectory)?;
     let mut people = search(&state, &query.q, usize::MAX).await?;
     if ctx.can(Action::ManagePeople) && query.q.is_empty() {
@@ -100,7 +119,9 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(query): Query<ListQ
             .all(&state.db)
             .await?;
         people.extend(inactive.into_iter().map(|p| {
-            let org = p.organisation_id.and_then(|id| organisations.get(&id).cloned());
+            let org = p
+                .organisation_id
+                .and_then(|id| organisations.get(&id).cloned());
             (p, org)
         }));
     }
@@ -123,27 +144,53 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> A
         Some(oid) => organisation::Entity::find_by_id(oid).one(&state.db).await?,
         None => None,
     };
-    let platforms: Vec<platform::Model> = platform::Entity::find().order_by_asc(platform::Column::Name).all(&state.db).await?;
+    let platforms: Vec<platform::Model> = platform::Entity::find()
+        .order_by_asc(platform::Column::Name)
+        .all(&state.db)
+        .await?;
     let mut memberships = Vec::new();
-    for m in platform_membership::Entity::find().filter(platform_membership::Column::PersonId.eq(id)).all(&state.db).await? {
-        if let (Some(p), Some(role)) = (platforms.iter().find(|p| p.id == m.platform_id), Role::parse(&m.role))
-            && ctx.can(Action::ViewPlatform(&platform_ref(p)))
+    for m in platform_membership::Entity::find()
+        .filter(platform_membership::Column::PersonId.eq(id))
+        .all(&state.db)
+        .await?
+    {
+        if let (Some(p), Some(role)) = (
+            platforms.iter().find(|p| p.id == m.platform_id),
+            Role::parse(&m.role),
+        ) && ctx.can(Action::ViewPlatform(&platform_ref(p)))
         {
-            memberships.push(Membership { href: format!("/plateformes/{}", p.slug), name: p.name.clone(), context: None, role });
+            memberships.push(Membership {
+                href: format!("/plateformes/{}", p.slug),
+                name: p.name.clone(),
+                context: None,
+                role,
+            });
         }
     }
-    let group_links = group_membership::Entity::find().filter(group_membership::Column::PersonId.eq(id)).all(&state.db).await?;
+    let group_links = group_membership::Entity::find()
+        .filter(group_membership::Column::PersonId.eq(id))
+        .all(&state.db)
+        .await?;
     let groups = working_group::Entity::find()
         .filter(working_group::Column::Id.is_in(group_links.iter().map(|g| g.working_group_id)))
         .all(&state.db)
         .await?;
     for m in group_links {
-        let Some(g) = groups.iter().find(|g| g.id == m.working_group_id) else { continue };
-        let Some(p) = platforms.iter().find(|p| p.id == g.platform_id) else { continue };
+        let Some(g) = groups.iter().find(|g| g.id == m.working_group_id) else {
+            continue;
+        };
+        let Some(p) = platforms.iter().find(|p| p.id == g.platform_id) else {
+            continue;
+        };
         if let Some(role) = Role::parse(&m.role)
             && ctx.can(Action::ViewPlatform(&platform_ref(p)))
         {
-            memberships.push(Membership { href: format!("/gt/{}", g.id), name: g.name.clone(), context: Some(p.name.clone()), role });
+            memberships.push(Membership {
+                href: format!("/gt/{}", g.id),
+                name: g.name.clone(),
+                context: Some(p.name.clone()),
+                role,
+            });
         }
     }
     Ok(views::show(&ctx, &person, organisation.as_ref(), &memberships).into_response())
@@ -152,35 +199,70 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> A
 async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     ctx.require(Action::ManagePeople)?;
     let organisations = crate::organisations::options(&state).await?;
-    let form = PersonForm { language: "fr".into(), ..Default::default() };
+    let form = PersonForm {
+        language: "fr".into(),
+        ..Default::default()
+    };
     Ok(views::form(&ctx, None, &form, &organisations, &FieldErrors::default()).into_response())
 }
 
-async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     ctx.require(Action::ManagePeople)?;
     let person = find(&state, id).await?;
     let form = PersonForm {
         name: person.name.clone(),
         email: person.email.clone(),
-        organisation_id: person.organisation_id.map(|i| i.to_string()).unwrap_or_default(),
+        organisation_id: person
+            .organisation_id
+            .map(|i| i.to_string())
+            .unwrap_or_default(),
         language: person.language.clone(),
         password: String::new(),
         is_admin: person.is_admin.then(|| "on".to_string()),
     };
     let organisations = crate::organisations::options(&state).await?;
-    Ok(views::form(&ctx, Some(&person), &form, &organisations, &FieldErrors::default()).into_response())
+    Ok(views::form(
+        &ctx,
+        Some(&person),
+        &form,
+        &organisations,
+        &FieldErrors::default(),
+    )
+    .into_response())
 }
 
-async fn refuse(state: &AppState, ctx: &Ctx, existing: Option<&person::Model>, form: &PersonForm, errors: &FieldErrors) -> AppResult<Response> {
+async fn refuse(
+    state: &AppState,
+    ctx: &Ctx,
+    existing: Option<&person::Model>,
+    form: &PersonForm,
+    errors: &FieldErrors,
+) -> AppResult<Response> {
     let organisations = crate::organisations::options(state).await?;
     // The password is never sent back into the page.
-    let form = PersonForm { password: String::new(), ..form.clone() };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, views::form(ctx, existing, &form, &organisations, errors)).into_response())
+    let form = PersonForm {
+        password: String::new(),
+        ..form.clone()
+    };
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        views::form(ctx, existing, &form, &organisations, errors),
+    )
+        .into_response())
 }
 
 const DUPLICATE_EMAIL: &str = "Une personne utilise déjà cette adresse e-mail.";
 
-async fn parse(state: &AppState, ctx: &Ctx, form: &PersonForm, except: Option<i64>) -> AppResult<Result<PersonInput, FieldErrors>> {
+async fn parse(
+    state: &AppState,
+    ctx: &Ctx,
+    form: &PersonForm,
+    except: Option<i64>,
+) -> AppResult<Result<PersonInput, FieldErrors>> {
     let organisation_ids: Vec<i64> = organisation_names(state).await?.into_keys().collect();
     let parsed = form.parse(&organisation_ids);
     let Ok(input) = parsed else { return Ok(parsed) };
@@ -194,12 +276,19 @@ async fn parse(state: &AppState, ctx: &Ctx, form: &PersonForm, except: Option<i6
         errors.add("email", DUPLICATE_EMAIL);
     }
     if except.is_some() && except == ctx.person_id() && !input.is_admin {
-        errors.add("is_admin", "Vous ne pouvez pas retirer vos propres droits d'administration.");
+        errors.add(
+            "is_admin",
+            "Vous ne pouvez pas retirer vos propres droits d'administration.",
+        );
     }
     Ok(errors.into_result(input))
 }
 
-async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<PersonForm>) -> AppResult<Response> {
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<PersonForm>,
+) -> AppResult<Response> {
     ctx.require(Action::ManagePeople)?;
     let input = match parse(&state, &ctx, &form, None).await? {
         Ok(input) => input,
@@ -235,12 +324,29 @@ async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Person
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(&txn, ctx.person_id(), "créer", "personne", Some(created.id), format!("Personne « {} » créée", created.name)).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        "créer",
+        "personne",
+        Some(created.id),
+        format!("Personne « {} » créée", created.name),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(&format!("/personnes/{}", created.id), FlashKind::Success, format!("{} a été ajouté·e à l'annuaire.", created.name)))
+    Ok(redirect_with_flash(
+        &format!("/personnes/{}", created.id),
+        FlashKind::Success,
+        format!("{} a été ajouté·e à l'annuaire.", created.name),
+    ))
 }
 
-async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<PersonForm>) -> AppResult<Response> {
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<PersonForm>,
+) -> AppResult<Response> {
     ctx.require(Action::ManagePeople)?;
     let existing = find(&state, id).await?;
     let input = match parse(&state, &ctx, &form, Some(id)).await? {
@@ -275,17 +381,37 @@ async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Fo
     if input.password.is_some() && Some(id) != ctx.person_id() {
         sessions::delete_all_for(&txn, id).await?;
     }
-    let detail = if input.password.is_some() { " (mot de passe changé)" } else { "" };
-    audit::record(&txn, ctx.person_id(), "modifier", "personne", Some(id), format!("Personne « {} » modifiée{detail}", input.name)).await?;
+    let detail = if input.password.is_some() {
+        " (mot de passe changé)"
+    } else {
+        ""
+    };
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        "modifier",
+        "personne",
+        Some(id),
+        format!("Personne « {} » modifiée{detail}", input.name),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(&format!("/personnes/{id}"), FlashKind::Success, "Modifications enregistrées."))
+    Ok(redirect_with_flash(
+        &format!("/personnes/{id}"),
+        FlashKind::Success,
+        "Modifications enregistrées.",
+    ))
 }
 
 async fn set_active(state: &AppState, ctx: &Ctx, id: i64, active: bool) -> AppResult<Response> {
     ctx.require(Action::ManagePeople)?;
     let existing = find(state, id).await?;
     if !active && ctx.person_id() == Some(id) {
-        return Ok(redirect_with_flash(&format!("/personnes/{id}"), FlashKind::Error, "Vous ne pouvez pas désactiver votre propre compte."));
+        return Ok(redirect_with_flash(
+            &format!("/personnes/{id}"),
+            FlashKind::Error,
+            "Vous ne pouvez pas désactiver votre propre compte.",
+        ));
     }
     let txn = state.db.begin().await?;
     let name = existing.name.clone();
@@ -299,18 +425,43 @@ async fn set_active(state: &AppState, ctx: &Ctx, id: i64, active: bool) -> AppRe
     let (action, message) = if active {
         ("réactiver", format!("Le compte de {name} est réactivé."))
     } else {
-        ("désactiver", format!("Le compte de {name} est désactivé : cette personne ne peut plus se connecter."))
+        (
+            "désactiver",
+            format!(
+                "Le compte de {name} est désactivé : cette personne ne peut plus se connecter."
+            ),
+        )
     };
-    audit::record(&txn, ctx.person_id(), action, "personne", Some(id), message.clone()).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        action,
+        "personne",
+        Some(id),
+        message.clone(),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(&format!("/personnes/{id}"), FlashKind::Success, message))
+    Ok(redirect_with_flash(
+        &format!("/personnes/{id}"),
+        FlashKind::Success,
+        message,
+    ))
 }
 
-async fn deactivate(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn deactivate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     set_active(&state, &ctx, id, false).await
 }
 
-async fn reactivate(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn reactivate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     set_active(&state, &ctx, id, true).await
 }
 
@@ -327,7 +478,11 @@ struct PasswordChange {
     confirm: String,
 }
 
-async fn change_password(State(state): State<AppState>, ctx: Ctx, Form(form): Form<PasswordChange>) -> AppResult<Response> {
+async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<PasswordChange>,
+) -> AppResult<Response> {
     let me = ctx.signed_in()?.clone();
     let mut errors = FieldErrors::default();
     if !password::verify_async(form.current.clone(), me.password_hash.clone()).await {
@@ -339,17 +494,39 @@ async fn change_password(State(state): State<AppState>, ctx: Ctx, Form(form): Fo
         errors.add("confirm", "Les deux mots de passe ne correspondent pas.");
     }
     if !errors.is_empty() {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, views::password_form(&ctx, &errors)).into_response());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::password_form(&ctx, &errors),
+        )
+            .into_response());
     }
     let hash = password::hash_async(form.new).await?;
     let txn = state.db.begin().await?;
     person::Entity::update_many()
-        .col_expr(person::Column::PasswordHash, sea_orm::sea_query::Expr::value(hash))
-        .col_expr(person::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(
+            person::Column::PasswordHash,
+            sea_orm::sea_query::Expr::value(hash),
+        )
+        .col_expr(
+            person::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
         .filter(Condition::all().add(person::Column::Id.eq(me.id)))
         .exec(&txn)
         .await?;
-    audit::record(&txn, Some(me.id), "modifier", "personne", Some(me.id), "Mot de passe changé par la personne elle-même").await?;
+    audit::record(
+        &txn,
+        Some(me.id),
+        "modifier",
+        "personne",
+        Some(me.id),
+        "Mot de passe changé par la personne elle-même",
+    )
+    .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(&format!("/personnes/{}", me.id), FlashKind::Success, "Votre mot de passe a été changé."))
+    Ok(redirect_with_flash(
+        &format!("/personnes/{}", me.id),
+        FlashKind::Success,
+        "Votre mot de passe a été changé.",
+    ))
 }

@@ -33,7 +33,9 @@ pub fn parse_email(raw: &str) -> Result<String, &'static str> {
         return Err("L'adresse e-mail est obligatoire.");
     }
     let valid = email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || "<>(),;:\"[]\\".contains(c))
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>(),;:\"[]\\".contains(c))
         && match email.split_once('@') {
             Some((local, domain)) => {
                 !local.is_empty()
@@ -97,12 +99,19 @@ impl PersonForm {
             raw => match raw.parse::<i64>() {
                 Ok(id) if organisations.contains(&id) => Some(id),
                 _ => {
-                    errors.add("organisation_id", "Choisissez une organisation dans la liste.");
+                    errors.add(
+                        "organisation_id",
+                        "Choisissez une organisation dans la liste.",
+                    );
                     None
                 }
             },
         };
-        let language = if self.language.is_empty() { "fr".to_string() } else { self.language.clone() };
+        let language = if self.language.is_empty() {
+            "fr".to_string()
+        } else {
+            self.language.clone()
+        };
         if !LANGUAGES.iter().any(|(code, _)| *code == language) {
             errors.add("language", "Choisissez une langue dans la liste.");
         }
@@ -131,15 +140,31 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_for_uniqueness() {
-        assert_eq!(normalize_email("  Marie.Dupont@CPAS-Namur.be "), "marie.dupont@cpas-namur.be");
+        assert_eq!(
+            normalize_email("  Marie.Dupont@CPAS-Namur.be "),
+            "marie.dupont@cpas-namur.be"
+        );
     }
 
     #[test]
     fn malformed_emails_are_refused() {
-        for bad in ["", "marie", "marie@", "@cpas.be", "marie@cpas", "ma rie@cpas.be", "a@b@c.be", "m@.cpas.be", "m@cpas..be"] {
+        for bad in [
+            "",
+            "marie",
+            "marie@",
+            "@cpas.be",
+            "marie@cpas",
+            "ma rie@cpas.be",
+            "a@b@c.be",
+            "m@.cpas.be",
+            "m@cpas..be",
+        ] {
             assert!(parse_email(bad).is_err(), "{bad} should be refused");
         }
-        assert_eq!(parse_email(" m.dupont@cpas-namur.be "), Ok("m.dupont@cpas-namur.be".to_string()));
+        assert_eq!(
+            parse_email(" m.dupont@cpas-namur.be "),
+            Ok("m.dupont@cpas-namur.be".to_string())
+        );
     }
 
     #[test]

@@ -12,7 +12,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
 
 use crate::app::AppState;
 use crate::audit;
@@ -88,7 +91,11 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     Ok(views::list(&ctx, &rows, ctx.can(Action::CreatePlatform)).into_response())
 }
 
-async fn show(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
     let platform = find_by_slug(&state, &slug).await?;
     let pref = platform_ref(&platform);
     ctx.require(Action::ViewPlatform(&pref))?;
@@ -116,7 +123,11 @@ async fn new_form(ctx: Ctx) -> AppResult<Response> {
     Ok(views::form(&ctx, None, &form, &FieldErrors::default()).into_response())
 }
 
-async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
     let platform = find_by_slug(&state, &slug).await?;
     ctx.require(Action::EditPlatform(&platform_ref(&platform)))?;
     let form = PlatformForm {
@@ -129,17 +140,34 @@ async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<Str
     Ok(views::form(&ctx, Some(&platform), &form, &FieldErrors::default()).into_response())
 }
 
-fn refuse(ctx: &Ctx, existing: Option<&platform::Model>, form: &PlatformForm, errors: &FieldErrors) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, views::form(ctx, existing, form, errors)).into_response()
+fn refuse(
+    ctx: &Ctx,
+    existing: Option<&platform::Model>,
+    form: &PlatformForm,
+    errors: &FieldErrors,
+) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        views::form(ctx, existing, form, errors),
+    )
+        .into_response()
 }
 
 /// Parses the form and checks that the name and the slug are free.
-async fn parse(state: &AppState, form: &PlatformForm, except: Option<i64>) -> AppResult<Result<PlatformInput, FieldErrors>> {
+async fn parse(
+    state: &AppState,
+    form: &PlatformForm,
+    except: Option<i64>,
+) -> AppResult<Result<PlatformInput, FieldErrors>> {
     let parsed = form.parse();
     let Ok(input) = parsed else { return Ok(parsed) };
     let mut errors = FieldErrors::default();
     let others = platform::Entity::find()
-        .filter(platform::Column::Name.eq(input.name.clone()).or(platform::Column::Slug.eq(input.slug.clone())))
+        .filter(
+            platform::Column::Name
+                .eq(input.name.clone())
+                .or(platform::Column::Slug.eq(input.slug.clone())),
+        )
         .all(&state.db)
         .await?;
     for other in others.iter().filter(|p| Some(p.id) != except) {
@@ -147,7 +175,10 @@ async fn parse(state: &AppState, form: &PlatformForm, except: Option<i64>) -> Ap
             errors.add("name", "Une plateforme porte déjà ce nom.");
         }
         if other.slug == input.slug {
-            errors.add("slug", "Cette adresse courte est déjà utilisée par une autre plateforme.");
+            errors.add(
+                "slug",
+                "Cette adresse courte est déjà utilisée par une autre plateforme.",
+            );
         }
     }
     Ok(errors.into_result(input))
@@ -155,11 +186,18 @@ async fn parse(state: &AppState, form: &PlatformForm, except: Option<i64>) -> Ap
 
 fn duplicate() -> FieldErrors {
     let mut errors = FieldErrors::default();
-    errors.add("name", "Une plateforme porte déjà ce nom ou cette adresse courte.");
+    errors.add(
+        "name",
+        "Une plateforme porte déjà ce nom ou cette adresse courte.",
+    );
     errors
 }
 
-async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<PlatformForm>) -> AppResult<Response> {
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<PlatformForm>,
+) -> AppResult<Response> {
     ctx.require(Action::CreatePlatform)?;
     let input = match parse(&state, &form, None).await? {
         Ok(input) => input,
@@ -185,16 +223,32 @@ async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Platfo
         Err(e) if is_unique_violation(&e) => return Ok(refuse(&ctx, None, &form, &duplicate())),
         Err(e) => return Err(e.into()),
     };
-    audit::record(&txn, ctx.person_id(), "créer", "plateforme", Some(created.id), format!("Plateforme « {} » créée", created.name)).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        "créer",
+        "plateforme",
+        Some(created.id),
+        format!("Plateforme « {} » créée", created.name),
+    )
+    .await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/plateformes/{}", created.slug),
         FlashKind::Success,
-        format!("Plateforme « {} » créée. Ajoutez-y ses membres et sa coordination.", created.name),
+        format!(
+            "Plateforme « {} » créée. Ajoutez-y ses membres et sa coordination.",
+            created.name
+        ),
     ))
 }
 
-async fn update(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>, Form(form): Form<PlatformForm>) -> AppResult<Response> {
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(form): Form<PlatformForm>,
+) -> AppResult<Response> {
     let existing = find_by_slug(&state, &slug).await?;
     ctx.require(Action::EditPlatform(&platform_ref(&existing)))?;
     let input = match parse(&state, &form, Some(existing.id)).await? {
@@ -211,15 +265,34 @@ async fn update(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String
     model.updated_at = Set(Utc::now());
     match model.update(&txn).await {
         Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => return Ok(refuse(&ctx, Some(&existing), &form, &duplicate())),
+        Err(e) if is_unique_violation(&e) => {
+            return Ok(refuse(&ctx, Some(&existing), &form, &duplicate()));
+        }
         Err(e) => return Err(e.into()),
     }
-    audit::record(&txn, ctx.person_id(), "modifier", "plateforme", Some(existing.id), format!("Plateforme « {} » modifiée", input.name)).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        "modifier",
+        "plateforme",
+        Some(existing.id),
+        format!("Plateforme « {} » modifiée", input.name),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(&format!("/plateformes/{}", input.slug), FlashKind::Success, "Modifications enregistrées."))
+    Ok(redirect_with_flash(
+        &format!("/plateformes/{}", input.slug),
+        FlashKind::Success,
+        "Modifications enregistrées.",
+    ))
 }
 
-async fn set_archived(state: &AppState, ctx: &Ctx, slug: &str, archived: bool) -> AppResult<Response> {
+async fn set_archived(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    archived: bool,
+) -> AppResult<Response> {
     let existing = find_by_slug(state, slug).await?;
     ctx.require(Action::ArchivePlatform(&platform_ref(&existing)))?;
     let txn = state.db.begin().await?;
@@ -230,19 +303,44 @@ async fn set_archived(state: &AppState, ctx: &Ctx, slug: &str, archived: bool) -
     model.updated_at = Set(Utc::now());
     model.update(&txn).await?;
     let (action, message) = if archived {
-        ("archiver", format!("Plateforme « {name} » archivée : elle reste lisible par ses membres, mais n'est plus modifiable."))
+        (
+            "archiver",
+            format!(
+                "Plateforme « {name} » archivée : elle reste lisible par ses membres, mais n'est plus modifiable."
+            ),
+        )
     } else {
         ("réactiver", format!("Plateforme « {name} » réactivée."))
     };
-    audit::record(&txn, ctx.person_id(), action, "plateforme", Some(id), message.clone()).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        action,
+        "plateforme",
+        Some(id),
+        message.clone(),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(&format!("/plateformes/{slug}"), FlashKind::Success, message))
+    Ok(redirect_with_flash(
+        &format!("/plateformes/{slug}"),
+        FlashKind::Success,
+        message,
+    ))
 }
 
-async fn archive(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+async fn archive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
     set_archived(&state, &ctx, &slug, true).await
 }
 
-async fn unarchive(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+async fn unarchive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
     set_archived(&state, &ctx, &slug, false).await
 }

@@ -28,7 +28,9 @@ impl Visibility {
 
     pub fn label(self) -> &'static str {
         match self {
-            Visibility::Public => "Publique (visible par tous, y compris les partenaires sans compte)",
+            Visibility::Public => {
+                "Publique (visible par tous, y compris les partenaires sans compte)"
+            }
             Visibility::Members => "Réservée aux membres de la plateforme",
         }
     }
@@ -46,7 +48,11 @@ pub fn slugify(name: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-');
-    slug.chars().take(60).collect::<String>().trim_end_matches('-').to_string()
+    slug.chars()
+        .take(60)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
 }
 
 fn fold_accent(c: char) -> Vec<char> {
@@ -68,7 +74,9 @@ fn fold_accent(c: char) -> Vec<char> {
 
 pub fn valid_slug(slug: &str) -> bool {
     (2..=60).contains(&slug.len())
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !slug.contains("--")
@@ -133,7 +141,10 @@ mod tests {
 
     #[test]
     fn slugs_drop_accents_and_punctuation() {
-        assert_eq!(slugify("Formation à la langue française"), "formation-a-la-langue-francaise");
+        assert_eq!(
+            slugify("Formation à la langue française"),
+            "formation-a-la-langue-francaise"
+        );
         assert_eq!(slugify("  Sans-papiers !  "), "sans-papiers");
         assert_eq!(slugify("Œuvrer"), "oeuvrer");
         assert!(valid_slug(&slugify("Lutte contre le racisme")));
@@ -141,10 +152,13 @@ mod tests {
 
     #[test]
     fn an_empty_name_and_a_bad_slug_are_refused() {
-        let errors = PlatformForm { visibility: "public".into(), ..Default::default() }
-            .parse()
-            .err()
-            .unwrap_or_default();
+        let errors = PlatformForm {
+            visibility: "public".into(),
+            ..Default::default()
+        }
+        .parse()
+        .err()
+        .unwrap_or_default();
         assert!(errors.get("name").is_some());
         let errors = PlatformForm {
             name: "Citoyenneté".into(),
@@ -168,6 +182,9 @@ mod tests {
         }
         .parse()
         .ok();
-        assert_eq!(input.map(|i| (i.slug, i.visibility)), Some(("citoyennete".to_string(), Visibility::Members)));
+        assert_eq!(
+            input.map(|i| (i.slug, i.visibility)),
+            Some(("citoyennete".to_string(), Visibility::Members))
+        );
     }
 }

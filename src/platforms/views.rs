@@ -5,7 +5,9 @@ use super::rules::{PlatformForm, Visibility};
 use crate::auth::permissions::Action;
 use crate::entities::{platform, working_group};
 use crate::web::Ctx;
-use crate::web::components::{FieldErrors, empty_state, form_errors, input, post_button, select, textarea};
+use crate::web::components::{
+    FieldErrors, empty_state, form_errors, input, post_button, select, textarea,
+};
 use crate::web::layout::{csrf_field, page, paragraphs};
 
 pub fn badges(p: &platform::Model) -> Markup {
@@ -16,101 +18,131 @@ pub fn badges(p: &platform::Model) -> Markup {
 }
 
 pub fn list(ctx: &Ctx, rows: &[(platform::Model, usize)], can_create: bool) -> Markup {
-    page(ctx, "Plateformes", html! {
-        div.page-head {
-            h1 { "Plateformes provinciales" }
-            @if can_create { a.button.primary href="/plateformes/nouvelle" { "Nouvelle plateforme" } }
-        }
-        @if rows.is_empty() {
-            (empty_state("Aucune plateforme visible pour l'instant."))
-        } @else {
-            ul.grid {
-                @for (p, groups) in rows {
-                    li.card {
-                        h3 { a href=(format!("/plateformes/{}", p.slug)) { (p.name) } (badges(p)) }
-                        @if !p.theme.is_empty() { p.muted { (p.theme) } }
-                        p { (groups) " groupe" @if *groups != 1 { "s" } " de travail actif" @if *groups != 1 { "s" } }
-                    }
-                }
+    page(
+        ctx,
+        "Plateformes",
+        html! {
+            div.page-head {
+                h1 { "Plateformes provinciales" }
+                @if can_create { a.button.primary href="/plateformes/nouvelle" { "Nouvelle plateforme" } }
             }
-        }
-    })
-}
-
-pub fn show(ctx: &Ctx, p: &platform::Model, groups: &[working_group::Model], members_panel: Markup) -> Markup {
-    let pref = platform_ref(p);
-    page(ctx, &p.name, html! {
-        p.breadcrumb { a href="/plateformes" { "Plateformes" } " › " }
-        div.page-head {
-            h1 { (p.name) (badges(p)) }
-            div.actions {
-                @if ctx.can(Action::EditPlatform(&pref)) {
-                    a.button href=(format!("/plateformes/{}/modifier", p.slug)) { "Modifier" }
-                }
-                @if ctx.can(Action::ArchivePlatform(&pref)) {
-                    @if p.archived {
-                        (post_button(&ctx.csrf_token, &format!("/plateformes/{}/reactiver", p.slug), "Réactiver", ""))
-                    } @else {
-                        (post_button(&ctx.csrf_token, &format!("/plateformes/{}/archiver", p.slug), "Archiver", "danger"))
-                    }
-                }
-            }
-        }
-        @if !p.theme.is_empty() { p.muted { (p.theme) } }
-        div.two-cols {
-            div {
-                @if p.description.is_empty() { (empty_state("Pas encore de description.")) } @else { (paragraphs(&p.description)) }
-                div.page-head {
-                    h2 { "Groupes de travail" }
-                    @if ctx.can(Action::CreateGroup(&pref)) {
-                        a.button.small href=(format!("/plateformes/{}/gt/nouveau", p.slug)) { "Nouveau groupe de travail" }
-                    }
-                }
-                @if groups.is_empty() {
-                    (empty_state("Aucun groupe de travail."))
-                } @else {
-                    ul.grid {
-                        @for g in groups {
-                            li.card {
-                                h3 {
-                                    a href=(format!("/gt/{}", g.id)) { (g.name) }
-                                    @if g.status == "closed" { " " span.badge.badge-archived { "clôturé" } }
-                                }
-                                @if !g.mandate.is_empty() { p.muted { (g.mandate.chars().take(180).collect::<String>()) @if g.mandate.chars().count() > 180 { "…" } } }
-                            }
+            @if rows.is_empty() {
+                (empty_state("Aucune plateforme visible pour l'instant."))
+            } @else {
+                ul.grid {
+                    @for (p, groups) in rows {
+                        li.card {
+                            h3 { a href=(format!("/plateformes/{}", p.slug)) { (p.name) } (badges(p)) }
+                            @if !p.theme.is_empty() { p.muted { (p.theme) } }
+                            p { (groups) " groupe" @if *groups != 1 { "s" } " de travail actif" @if *groups != 1 { "s" } }
                         }
                     }
                 }
             }
-            div { (members_panel) }
-        }
-    })
+        },
+    )
 }
 
-pub fn form(ctx: &Ctx, existing: Option<&platform::Model>, form: &PlatformForm, errors: &FieldErrors) -> Markup {
+pub fn show(
+    ctx: &Ctx,
+    p: &platform::Model,
+    groups: &[working_group::Model],
+    members_panel: Markup,
+) -> Markup {
+    let pref = platform_ref(p);
+    page(
+        ctx,
+        &p.name,
+        html! {
+            p.breadcrumb { a href="/plateformes" { "Plateformes" } " › " }
+            div.page-head {
+                h1 { (p.name) (badges(p)) }
+                div.actions {
+                    @if ctx.can(Action::EditPlatform(&pref)) {
+                        a.button href=(format!("/plateformes/{}/modifier", p.slug)) { "Modifier" }
+                    }
+                    @if ctx.can(Action::ArchivePlatform(&pref)) {
+                        @if p.archived {
+                            (post_button(&ctx.csrf_token, &format!("/plateformes/{}/reactiver", p.slug), "Réactiver", ""))
+                        } @else {
+                            (post_button(&ctx.csrf_token, &format!("/plateformes/{}/archiver", p.slug), "Archiver", "danger"))
+                        }
+                    }
+                }
+            }
+            @if !p.theme.is_empty() { p.muted { (p.theme) } }
+            div.two-cols {
+                div {
+                    @if p.description.is_empty() { (empty_state("Pas encore de description.")) } @else { (paragraphs(&p.description)) }
+                    div.page-head {
+                        h2 { "Groupes de travail" }
+                        @if ctx.can(Action::CreateGroup(&pref)) {
+                            a.button.small href=(format!("/plateformes/{}/gt/nouveau", p.slug)) { "Nouveau groupe de travail" }
+                        }
+                    }
+                    @if groups.is_empty() {
+                        (empty_state("Aucun groupe de travail."))
+                    } @else {
+                        ul.grid {
+                            @for g in groups {
+                                li.card {
+                                    h3 {
+                                        a href=(format!("/gt/{}", g.id)) { (g.name) }
+                                        @if g.status == "closed" { " " span.badge.badge-archived { "clôturé" } }
+                                    }
+                                    @if !g.mandate.is_empty() { p.muted { (g.mandate.chars().take(180).collect::<String>()) @if g.mandate.chars().count() > 180 { "…" } } }
+                                }
+                            }
+                        }
+                    }
+                }
+                div { (members_panel) }
+            }
+        },
+    )
+}
+
+pub fn form(
+    ctx: &Ctx,
+    existing: Option<&platform::Model>,
+    form: &PlatformForm,
+    errors: &FieldErrors,
+) -> Markup {
     let (title, action, back) = match existing {
-        Some(p) => (format!("Modifier « {} »", p.name), format!("/plateformes/{}", p.slug), format!("/plateformes/{}", p.slug)),
-        None => ("Nouvelle plateforme".to_string(), "/plateformes".to_string(), "/plateformes".to_string()),
+        Some(p) => (
+            format!("Modifier « {} »", p.name),
+            format!("/plateformes/{}", p.slug),
+            format!("/plateformes/{}", p.slug),
+        ),
+        None => (
+            "Nouvelle plateforme".to_string(),
+            "/plateformes".to_string(),
+            "/plateformes".to_string(),
+        ),
     };
     let visibilities: Vec<(String, String)> = [Visibility::Public, Visibility::Members]
         .iter()
         .map(|v| (v.as_str().to_string(), v.label().to_string()))
         .collect();
-    page(ctx, &title, html! {
-        p.breadcrumb { a href="/plateformes" { "Plateformes" } " › " }
-        h1 { (title) }
-        (form_errors(errors))
-        form.stack method="post" action=(action) novalidate {
-            (csrf_field(ctx))
-            (input("Nom", "name", "text", &form.name, errors, true, Some("Par exemple : Sociojuridique")))
-            (input("Adresse courte", "slug", "text", &form.slug, errors, false, Some("Utilisée dans l'adresse de la page. Laissez vide pour la déduire du nom.")))
-            (input("Thème", "theme", "text", &form.theme, errors, false, Some("Une ligne, par exemple : accompagnement social et juridique en droit des étrangers")))
-            (textarea("Description", "description", &form.description, errors, None))
-            (select("Visibilité", "visibility", &visibilities, &form.visibility, errors, true))
-            div.actions {
-                button.primary type="submit" { "Enregistrer" }
-                a href=(back) { "Annuler" }
+    page(
+        ctx,
+        &title,
+        html! {
+            p.breadcrumb { a href="/plateformes" { "Plateformes" } " › " }
+            h1 { (title) }
+            (form_errors(errors))
+            form.stack method="post" action=(action) novalidate {
+                (csrf_field(ctx))
+                (input("Nom", "name", "text", &form.name, errors, true, Some("Par exemple : Sociojuridique")))
+                (input("Adresse courte", "slug", "text", &form.slug, errors, false, Some("Utilisée dans l'adresse de la page. Laissez vide pour la déduire du nom.")))
+                (input("Thème", "theme", "text", &form.theme, errors, false, Some("Une ligne, par exemple : accompagnement social et juridique en droit des étrangers")))
+                (textarea("Description", "description", &form.description, errors, None))
+                (select("Visibilité", "visibility", &visibilities, &form.visibility, errors, true))
+                div.actions {
+                    button.primary type="submit" { "Enregistrer" }
+                    a href=(back) { "Annuler" }
+                }
             }
-        }
-    })
+        },
+    )
 }

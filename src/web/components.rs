@@ -23,7 +23,11 @@ impl FieldErrors {
     }
 
     pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
-        if self.is_empty() { Ok(value) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 }
 
@@ -65,7 +69,13 @@ pub fn input(
     }
 }
 
-pub fn textarea(label: &str, name: &str, value: &str, errors: &FieldErrors, hint: Option<&str>) -> Markup {
+pub fn textarea(
+    label: &str,
+    name: &str,
+    value: &str,
+    errors: &FieldErrors,
+    hint: Option<&str>,
+) -> Markup {
     let error = errors.get(name);
     html! {
         div.field.has-error[error.is_some()] {

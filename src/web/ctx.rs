@@ -116,9 +116,11 @@ impl Ctx {
 
     /// The signed-in person, or the redirect to sign in.
     pub fn signed_in(&self) -> Result<&person::Model, AppError> {
-        self.viewer.as_deref().ok_or_else(|| AppError::Unauthorized {
-            next: self.path.clone(),
-        })
+        self.viewer
+            .as_deref()
+            .ok_or_else(|| AppError::Unauthorized {
+                next: self.path.clone(),
+            })
     }
 }
 
@@ -232,10 +234,38 @@ fn form_urlencoded_pairs(bytes: &[u8]) -> Vec<(String, String)> {
 
 /// Builds the `Ctx`, checks CSRF, and finishes the response (cookies, error pages, fragments).
 pub async fn context(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let htmx = request.headers().contains_key("hx-request");
     match context_inner(state, request, next).await {
         Ok(response) => response,
-        Err(error) => error.into_response(),
+        // Refused before a context existed (CSRF, database down): still answer htmx in kind.
+        Err(error) => {
+            let response = error.into_response();
+            match response.extensions().get::<ErrorPage>().cloned() {
+                Some(page) if htmx => htmx_error(&page, response, ""),
+                _ => response,
+            }
+        }
     }
+}
+
+fn htmx_error(page: &ErrorPage, response: Response, request_id: &str) -> Response {
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    // htmx swaps error answers into the message area (see static/app.js).
+    parts
+        .headers
+        .insert("hx-retarget", HeaderValue::from_static("#messages"));
+    parts
+        .headers
+        .insert("hx-reswap", HeaderValue::from_static("innerHTML"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Response::from_parts(
+        parts,
+        Body::from(layout::error_fragment(page, request_id).into_string()),
+    )
 }
 
 async fn context_inner(
@@ -267,7 +297,8 @@ async fn context_inner(
         let (submitted, rebuilt) = submitted_token(request).await?;
         request = rebuilt;
         let valid = !new_browser_id
-            && submitted.is_some_and(|token| state.keys.verify("csrf", browser_id.as_bytes(), &token));
+            && submitted
+                .is_some_and(|token| state.keys.verify("csrf", browser_id.as_bytes(), &token));
         if !valid {
             tracing::warn!("requête refusée : jeton CSRF absent ou invalide");
             return Err(AppError::Csrf);
@@ -314,40 +345,37 @@ async fn context_inner(
     let set_flash = response.extensions().get::<SetFlash>().cloned();
     let response_headers = response.headers_mut();
     if new_browser_id {
-        append_cookie(response_headers, &cookie(CSRF_COOKIE, &browser_id, None, secure));
+        append_cookie(
+            response_headers,
+            &cookie(CSRF_COOKIE, &browser_id, None, secure),
+        );
     }
     if clear_session {
-        append_cookie(response_headers, &cookie(SESSION_COOKIE, "", Some(0), secure));
+        append_cookie(
+            response_headers,
+            &cookie(SESSION_COOKIE, "", Some(0), secure),
+        );
     }
     match set_flash {
         Some(SetFlash(flash)) => append_cookie(
             response_headers,
             &cookie(FLASH_COOKIE, &encode_flash(&flash), Some(60), secure),
         ),
-        None if had_flash_cookie => append_cookie(
-            response_headers,
-            &cookie(FLASH_COOKIE, "", Some(0), secure),
-        ),
+        None if had_flash_cookie => {
+            append_cookie(response_headers, &cookie(FLASH_COOKIE, "", Some(0), secure))
+        }
         None => {}
     }
     Ok(response)
 }
 
 fn render_error(ctx: &Ctx, page: &ErrorPage, response: Response) -> Response {
+    if ctx.htmx {
+        return htmx_error(page, response, &ctx.request_id);
+    }
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
-    let body = if ctx.htmx {
-        // htmx swaps error answers into the message area (see static/app.js).
-        parts
-            .headers
-            .insert("hx-retarget", HeaderValue::from_static("#messages"));
-        parts
-            .headers
-            .insert("hx-reswap", HeaderValue::from_static("innerHTML"));
-        layout::error_fragment(page, &ctx.request_id).into_string()
-    } else {
-        layout::error_page(ctx, page).into_string()
-    };
+    let body = layout::error_page(ctx, page).into_string();
     parts.headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
@@ -405,7 +433,10 @@ mod tests {
     #[test]
     fn the_cookie_header_is_read_by_name() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("x=1; maillage_csrf=abc"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("x=1; maillage_csrf=abc"),
+        );
         assert_eq!(cookie_value(&headers, "maillage_csrf"), Some("abc"));
         assert_eq!(cookie_value(&headers, "y"), None);
     }

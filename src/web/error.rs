@@ -97,7 +97,9 @@ impl IntoResponse for AppError {
             let location = format!("/connexion?suite={}", crate::web::urlencode(next));
             let mut response = StatusCode::SEE_OTHER.into_response();
             if let Ok(value) = HeaderValue::from_str(&location) {
-                response.headers_mut().insert(header::LOCATION, value.clone());
+                response
+                    .headers_mut()
+                    .insert(header::LOCATION, value.clone());
                 response.headers_mut().insert("hx-redirect", value);
             }
             return response;

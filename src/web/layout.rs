@@ -134,6 +134,7 @@ pub fn bare_error_page(error: &ErrorPage) -> Markup {
 
 /// Marks up a multi-paragraph text typed by a person (escaped, line breaks kept).
 pub fn paragraphs(text: &str) -> Markup {
+    let text = text.replace("\r\n", "\n");
     html! {
         @for block in text.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
             p {

@@ -40,7 +40,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next("/plateformes/citoyennete"), "/plateformes/citoyennete");
+        assert_eq!(
+            safe_next("/plateformes/citoyennete"),
+            "/plateformes/citoyennete"
+        );
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");

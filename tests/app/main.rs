@@ -1,1 +1,16 @@
+//! The integration suite: the real app over HTTP on a fresh database per test
+//! (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod helpers;
+
+mod auth;
+mod browser;
+mod cli;
+mod directory;
+mod groups;
+mod health;
+mod members;
+mod migrations;
+mod permissions;
+mod platforms;

@@ -1,0 +1,373 @@
+//! `TestApp::spawn()`: the real app (router, middleware, sessions) on a random port, on a brand
+//! new database — a temporary SQLite file, or, when `TEST_DATABASE_URL` is set, a fresh
+//! PostgreSQL database created here and dropped when the test ends.
+
+use std::sync::Mutex;
+
+use chrono::Utc;
+use maillage::app::{self, AppState};
+use maillage::config::Config;
+use maillage::entities::{group_membership, person, platform, platform_membership, working_group};
+use reqwest::redirect::Policy;
+use reqwest::{Response, StatusCode};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, Set};
+
+pub const PASSWORD: &str = "mot-de-passe-solide";
+
+/// A test database that drops itself.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs outside async: a short-lived runtime on its own thread.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                if let Ok(db) = Database::connect(&admin_url).await {
+                    let _ = db
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await;
+                    let _ = db.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: DatabaseConnection,
+    pub database_url: String,
+    /// An anonymous browser; `visitor()` makes more.
+    pub anonymous: Visitor,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    // Dropped last: the database outlives the server.
+    _pg: Option<PgDatabase>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub fn init_logs() {
+    if std::env::var("TEST_LOG").is_ok() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("info,sqlx=warn")
+            .with_test_writer()
+            .try_init();
+    }
+}
+
+/// A fresh, empty database URL (migrations not yet applied), with its guards.
+async fn fresh_database() -> (String, Option<PgDatabase>, Option<tempfile::TempDir>) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("maillage_t_{}", uuid::Uuid::new_v4().simple());
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create test database");
+            admin.close().await.expect("close admin connection");
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("TEST_DATABASE_URL has a database name");
+            let url = format!("{base}/{name}");
+            (url, Some(PgDatabase { admin_url, name }), None)
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+            (url, None, Some(dir))
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        init_logs();
+        let (database_url, pg, dir) = fresh_database().await;
+        let mut config = Config::for_database(&database_url);
+        adjust(&mut config);
+        let state = AppState::start(config).await.expect("start app");
+        let db = state.db.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let _ = app::serve(state, listener, async move {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        TestApp {
+            anonymous: Visitor::new(&address),
+            address,
+            db,
+            database_url,
+            shutdown: Some(tx),
+            server: Some(server),
+            _pg: pg,
+            _dir: dir,
+        }
+    }
+
+    pub fn visitor(&self) -> Visitor {
+        Visitor::new(&self.address)
+    }
+
+    /// Stops the server, finishing requests in flight.
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+
+    // --- builders: data straight into the database --------------------------------------
+
+    pub async fn create_person(&self, name: &str, email: &str, admin: bool) -> i64 {
+        let hash = maillage::auth::password::hash(PASSWORD).expect("hash");
+        let now = Utc::now();
+        person::ActiveModel {
+            name: Set(name.into()),
+            email: Set(email.into()),
+            email_normalized: Set(email.to_lowercase()),
+            organisation_id: Set(None),
+            language: Set("fr".into()),
+            active: Set(true),
+            is_admin: Set(admin),
+            password_hash: Set(Some(hash)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert person")
+        .id
+    }
+
+    pub async fn create_platform(&self, name: &str, slug: &str, public: bool) -> i64 {
+        let now = Utc::now();
+        platform::ActiveModel {
+            name: Set(name.into()),
+            slug: Set(slug.into()),
+            theme: Set(String::new()),
+            description: Set(String::new()),
+            visibility: Set(if public { "public" } else { "members" }.into()),
+            archived: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert platform")
+        .id
+    }
+
+    pub async fn create_group(&self, platform_id: i64, name: &str) -> i64 {
+        let now = Utc::now();
+        working_group::ActiveModel {
+            platform_id: Set(platform_id),
+            name: Set(name.into()),
+            mandate: Set(String::new()),
+            status: Set("active".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert group")
+        .id
+    }
+
+    pub async fn add_to_platform(&self, platform_id: i64, person_id: i64, role: &str) {
+        platform_membership::ActiveModel {
+            platform_id: Set(platform_id),
+            person_id: Set(person_id),
+            role: Set(role.into()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert platform membership");
+    }
+
+    pub async fn add_to_group(&self, group_id: i64, person_id: i64, role: &str) {
+        group_membership::ActiveModel {
+            working_group_id: Set(group_id),
+            person_id: Set(person_id),
+            role: Set(role.into()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert group membership");
+    }
+
+    /// A person with an account, signed in in a new browser.
+    pub async fn signed_in(&self, name: &str, email: &str, admin: bool) -> (i64, Visitor) {
+        let id = self.create_person(name, email, admin).await;
+        let visitor = self.visitor();
+        visitor.sign_in(email, PASSWORD).await;
+        (id, visitor)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+/// A browser: its own cookie jar, no automatic redirects (tests look at them).
+pub struct Visitor {
+    pub client: reqwest::Client,
+    pub base: String,
+    csrf: Mutex<Option<String>>,
+}
+
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let marker = r#"<meta name="csrf-token" content=""#;
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+impl Visitor {
+    pub fn new(base: &str) -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .expect("client"),
+            base: base.to_string(),
+            csrf: Mutex::new(None),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_html(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// The CSRF token of this browser (from any page's meta tag).
+    pub async fn csrf(&self) -> String {
+        if let Some(token) = self.csrf.lock().expect("lock").clone() {
+            return token;
+        }
+        let (_, html) = self.get_html("/bureaux").await;
+        let token = extract_csrf(&html).expect("csrf meta tag");
+        *self.csrf.lock().expect("lock") = Some(token.clone());
+        token
+    }
+
+    /// A form POST with the CSRF token, like a browser without JavaScript.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A form POST without any token (or with the given one).
+    pub async fn post_form_without_csrf(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// What htmx sends: the token in a header, `HX-Request: true`.
+    pub async fn post_htmx(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf().await;
+        self.client
+            .post(self.url(path))
+            .header("HX-Request", "true")
+            .header("X-CSRF-Token", token)
+            .form(fields)
+            .send()
+            .await
+            .expect("POST htmx")
+    }
+
+    pub async fn get_htmx(&self, path: &str) -> (StatusCode, String) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .header("HX-Request", "true")
+            .send()
+            .await
+            .expect("GET htmx");
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        let response = self
+            .post_form("/connexion", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "sign-in of {email} should succeed"
+        );
+    }
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
