@@ -18,6 +18,7 @@ use crate::audit;
 use crate::auth::permissions::{Action, Role};
 use crate::entities::{group_membership, person, platform, platform_membership, working_group};
 use crate::groups;
+use crate::platforms::rules::sort_key;
 use crate::platforms::{self, group_ref, platform_ref};
 use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path, Query};
@@ -125,17 +126,15 @@ pub async fn load(state: &AppState, scope: &Scope) -> AppResult<Vec<MemberRow>> 
             })
         })
         .collect();
-    rows.sort_by(|a, b| {
+    rows.sort_by_cached_key(|row| {
         (
-            a.organisation.is_none(),
-            a.organisation.as_deref().unwrap_or(""),
-            a.person.name.as_str(),
+            row.organisation.is_none(),
+            row.organisation
+                .as_deref()
+                .map(sort_key)
+                .unwrap_or_default(),
+            sort_key(&row.person.name),
         )
-            .cmp(&(
-                b.organisation.is_none(),
-                b.organisation.as_deref().unwrap_or(""),
-                b.person.name.as_str(),
-            ))
     });
     Ok(rows)
 }

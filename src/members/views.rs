@@ -25,6 +25,7 @@ pub fn panel(
     message: Option<&str>,
 ) -> Markup {
     let base = scope.base();
+    let show_people = ctx.viewer.is_some();
     let coordinators: Vec<&MemberRow> = members
         .iter()
         .filter(|m| m.role == Role::Coordinator)
@@ -54,7 +55,17 @@ pub fn panel(
             @if members.is_empty() {
                 (empty_state("Aucun membre pour l'instant."))
             }
-            @for (org, rows) in &groups {
+            @if !show_people && !groups.is_empty() {
+                // Visitors without an account see the member organisations, not the people.
+                h3 { "Organisations membres" }
+                ul {
+                    @for (org, rows) in &groups {
+                        li { (org) span.muted { " (" (rows.len()) ")" } }
+                    }
+                }
+                p.muted { a href="/connexion" { "Connectez-vous" } " pour voir les personnes." }
+            }
+            @for (org, rows) in groups.iter().filter(|_| show_people) {
                 div.member-org {
                     h3 { (org) }
                     ul.results {
@@ -63,7 +74,7 @@ pub fn panel(
                                 span {
                                     a href=(format!("/personnes/{}", m.person.id)) { (m.person.name) }
                                     " "
-                                    @if !can_manage {
+                                    @if !can_manage && m.role != Role::Member {
                                         span.badge.badge-coord[m.role == Role::Coordinator] { (m.role.label()) }
                                     }
                                 }

@@ -55,6 +55,15 @@ pub fn slugify(name: &str) -> String {
         .to_string()
 }
 
+/// A key to sort French names the way people expect: case and accents ignored
+/// ("CSC" after "Centre", "Écrire" with the e's).
+pub fn sort_key(text: &str) -> String {
+    text.chars()
+        .flat_map(fold_accent)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 fn fold_accent(c: char) -> Vec<char> {
     let folded = match c {
         'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' | 'Å' => 'a',
@@ -148,6 +157,26 @@ mod tests {
         assert_eq!(slugify("  Sans-papiers !  "), "sans-papiers");
         assert_eq!(slugify("Œuvrer"), "oeuvrer");
         assert!(valid_slug(&slugify("Lutte contre le racisme")));
+    }
+
+    #[test]
+    fn names_sort_without_regard_to_case_or_accents() {
+        let mut names = vec![
+            "CSC Namur-Dinant",
+            "Centre Croix-Rouge",
+            "École de Namur",
+            "ASBL Exemple",
+        ];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            [
+                "ASBL Exemple",
+                "Centre Croix-Rouge",
+                "CSC Namur-Dinant",
+                "École de Namur"
+            ]
+        );
     }
 
     #[test]

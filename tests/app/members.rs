@@ -112,7 +112,7 @@ async fn adding_a_member_with_htmx_returns_the_updated_panel() {
         Some("member")
     );
 
-    let (_, page) = app.anonymous.get_html("/plateformes/sociojuridique").await;
+    let (_, page) = coordinator.get_html("/plateformes/sociojuridique").await;
     assert!(page.contains("Amina Benali"));
 }
 
@@ -313,7 +313,18 @@ async fn the_platform_page_lists_members_by_organisation_and_names_the_coordinat
             .unwrap();
         app.add_to_platform(platform, id, role).await;
     }
-    let (_, page) = app.anonymous.get_html("/plateformes/citoyennete").await;
+    let (_, visitor_page) = app.anonymous.get_html("/plateformes/citoyennete").await;
+    assert!(visitor_page.contains("<li>CPAS de Ciney<span class=\"muted\"> (1)</span></li>"));
+    assert!(
+        !visitor_page.contains("Marc Lambert"),
+        "visitors see organisations, not people"
+    );
+    assert!(
+        !visitor_page.contains("picker-q"),
+        "visitors get no management tools"
+    );
+    let (_, member) = app.signed_in("Mina", "mina@x.example", false).await;
+    let (_, page) = member.get_html("/plateformes/citoyennete").await;
     let ciney = page
         .find("<h3>CPAS de Ciney</h3>")
         .expect("organisation heading");
