@@ -16,7 +16,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::entities::{login_attempt, person};
+use crate::entities::{login_attempt, person, session};
 use crate::people::rules::normalize_email;
 use crate::web::ctx::{
     self, FlashKind, SESSION_COOKIE, append_cookie, cookie, redirect_with_flash,
@@ -64,6 +64,15 @@ async fn sign_in(
     let email = normalize_email(&form.email);
     let next = safe_next(&form.suite).to_string();
     let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    // Housekeeping, cheap and bounded: attempts older than a day and expired sessions go.
+    login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::AttemptedAt.lt(Utc::now() - Duration::days(1)))
+        .exec(&state.db)
+        .await?;
+    session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lt(Utc::now()))
+        .exec(&state.db)
+        .await?;
     let failures = |column: login_attempt::Column, value: String| {
         login_attempt::Entity::find()
             .filter(column.eq(value))

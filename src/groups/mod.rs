@@ -65,12 +65,15 @@ pub struct GroupInput {
 impl GroupForm {
     pub fn parse(&self) -> Result<GroupInput, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let name = self.name.trim().to_string();
-        if name.is_empty() {
-            errors.add("name", "Le nom du groupe de travail est obligatoire.");
-        } else if name.chars().count() > 200 {
-            errors.add("name", "Le nom ne peut dépasser 200 caractères.");
-        }
+        let name = crate::web::components::name_field(
+            &self.name,
+            200,
+            "Le nom du groupe de travail est obligatoire.",
+        )
+        .unwrap_or_else(|message| {
+            errors.add("name", message);
+            String::new()
+        });
         errors.into_result(GroupInput {
             name,
             mandate: self.mandate.trim().to_string(),

@@ -51,12 +51,11 @@ impl OrganisationForm {
     /// `municipalities`: the ids that exist.
     pub fn parse(&self, municipalities: &[i64]) -> Result<OrganisationInput, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let name = self.name.trim().to_string();
-        if name.is_empty() {
-            errors.add("name", "Le nom est obligatoire.");
-        } else if name.chars().count() > 200 {
-            errors.add("name", "Le nom ne peut dépasser 200 caractères.");
-        }
+        let name = crate::web::components::name_field(&self.name, 200, "Le nom est obligatoire.")
+            .unwrap_or_else(|message| {
+                errors.add("name", message);
+                String::new()
+            });
         if !KINDS.iter().any(|(value, _)| *value == self.kind) {
             errors.add("kind", "Choisissez un type d'organisation dans la liste.");
         }

@@ -81,12 +81,11 @@ pub struct PersonInput {
 impl PersonForm {
     pub fn parse(&self, organisations: &[i64]) -> Result<PersonInput, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let name = self.name.trim().to_string();
-        if name.is_empty() {
-            errors.add("name", "Le nom est obligatoire.");
-        } else if name.chars().count() > 200 {
-            errors.add("name", "Le nom ne peut dépasser 200 caractères.");
-        }
+        let name = crate::web::components::name_field(&self.name, 200, "Le nom est obligatoire.")
+            .unwrap_or_else(|message| {
+                errors.add("name", message);
+                String::new()
+            });
         let email = match parse_email(&self.email) {
             Ok(email) => email,
             Err(message) => {

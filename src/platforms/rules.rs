@@ -114,12 +114,11 @@ pub struct PlatformInput {
 impl PlatformForm {
     pub fn parse(&self) -> Result<PlatformInput, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let name = self.name.trim().to_string();
-        if name.is_empty() {
-            errors.add("name", "Le nom est obligatoire.");
-        } else if name.chars().count() > 150 {
-            errors.add("name", "Le nom ne peut dépasser 150 caractères.");
-        }
+        let name = crate::web::components::name_field(&self.name, 150, "Le nom est obligatoire.")
+            .unwrap_or_else(|message| {
+                errors.add("name", message);
+                String::new()
+            });
         let slug = match self.slug.trim() {
             "" => slugify(&name),
             given => given.to_string(),

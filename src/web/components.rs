@@ -31,6 +31,25 @@ impl FieldErrors {
     }
 }
 
+/// A name typed in a one-line field: trimmed, required, at most `max` characters, and free of
+/// control characters or bytes that were not valid text. Returns the French reason otherwise.
+pub fn name_field(raw: &str, max: usize, missing: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(missing.to_string());
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() || c == char::REPLACEMENT_CHARACTER)
+    {
+        return Err("Le texte contient des caractères non valides.".to_string());
+    }
+    if value.chars().count() > max {
+        return Err(format!("Ce texte ne peut dépasser {max} caractères."));
+    }
+    Ok(value.to_string())
+}
+
 fn error_id(name: &str) -> String {
     format!("{name}-erreur")
 }

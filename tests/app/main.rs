@@ -12,5 +12,7 @@ mod groups;
 mod health;
 mod members;
 mod migrations;
+mod operations;
 mod permissions;
 mod platforms;
+mod robustness;
