@@ -16,7 +16,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::config::Config;
 use crate::web::ctx::{self, Keys};
 use crate::web::{AppError, logging};
-use crate::{audit, auth, db, groups, home, offices, organisations, people, platforms, statics};
+use crate::{
+    audit, auth, db, groups, home, meetings, offices, organisations, people, platforms, statics,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -48,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .merge(organisations::routes())
         .merge(people::routes())
         .merge(offices::routes())
+        .merge(meetings::routes())
         .merge(audit::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), ctx::context));

@@ -6,7 +6,7 @@ use base64::Engine;
 use migration::{Migrator, MigratorTrait};
 use rand::RngCore;
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
     sea_query::OnConflict,
 };
 
@@ -26,12 +26,15 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(30))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // Every pooled SQLite connection: write-ahead log, foreign keys, and writers that wait
+        // their turn (registrations lock the meeting row first, then queue here).
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30))
+        });
     let db = Database::connect(options).await?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
-        db.execute_unprepared("PRAGMA foreign_keys = ON").await?;
-    }
     Ok(db)
 }
 

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod entities;
 pub mod groups;
 pub mod home;
+pub mod meetings;
 pub mod members;
 pub mod offices;
 pub mod organisations;

@@ -56,6 +56,22 @@ pub struct GroupRef {
     pub platform: PlatformRef,
 }
 
+/// What the permission rules need to know of a meeting: where it belongs and who may see it.
+#[derive(Clone, Copy, Debug)]
+pub struct MeetingRef {
+    pub public: bool,
+    pub platform: Option<PlatformRef>,
+    pub group: Option<GroupRef>,
+}
+
+/// Where a new meeting would belong.
+#[derive(Clone, Copy, Debug)]
+pub enum MeetingScope<'a> {
+    Network,
+    Platform(&'a PlatformRef),
+    Group(&'a GroupRef),
+}
+
 /// The person asking, reduced to what the rules look at.
 #[derive(Clone, Debug, Default)]
 pub struct Actor {
@@ -110,6 +126,13 @@ pub enum Action<'a> {
     ManageOrganisations,
     ManagePeople,
     ViewAudit,
+    CreateMeeting(MeetingScope<'a>),
+    ViewMeeting(&'a MeetingRef),
+    /// Edit, cancel, manage registrations, workshops, attendance and minutes.
+    ManageMeeting(&'a MeetingRef),
+    /// Register oneself (also needs the meeting to accept registrations).
+    RegisterForMeeting(&'a MeetingRef),
+    ReadMinutes(&'a MeetingRef),
 }
 
 pub fn allows(actor: &Actor, action: &Action<'_>) -> bool {
@@ -131,6 +154,41 @@ pub fn allows(actor: &Actor, action: &Action<'_>) -> bool {
         }
         Action::ViewDirectory => actor.signed_in(),
         Action::ManageOrganisations | Action::ManagePeople | Action::ViewAudit => false,
+        Action::CreateMeeting(scope) => match scope {
+            MeetingScope::Network => false,
+            MeetingScope::Platform(p) => !p.archived && actor.coordinates_platform(p.id),
+            MeetingScope::Group(g) => !g.platform.archived && actor.coordinates_group(g),
+        },
+        Action::ViewMeeting(meeting) => meeting.public || is_meeting_member(actor, meeting),
+        Action::ManageMeeting(meeting) => manages_meeting(actor, meeting),
+        Action::RegisterForMeeting(meeting) => {
+            actor.signed_in() && (meeting.public || is_meeting_member(actor, meeting))
+        }
+        Action::ReadMinutes(meeting) => {
+            is_meeting_member(actor, meeting) || manages_meeting(actor, meeting)
+        }
+    }
+}
+
+/// Members of the meeting's platform (or group); any signed-in person for network meetings.
+fn is_meeting_member(actor: &Actor, meeting: &MeetingRef) -> bool {
+    if !actor.signed_in() {
+        return false;
+    }
+    match (meeting.group, meeting.platform) {
+        (Some(group), _) => {
+            actor.groups.contains_key(&group.id) || actor.platforms.contains_key(&group.platform.id)
+        }
+        (None, Some(platform)) => actor.platforms.contains_key(&platform.id),
+        (None, None) => true,
+    }
+}
+
+fn manages_meeting(actor: &Actor, meeting: &MeetingRef) -> bool {
+    match (meeting.group, meeting.platform) {
+        (Some(group), _) => actor.coordinates_group(&group),
+        (None, Some(platform)) => actor.coordinates_platform(platform.id),
+        (None, None) => false,
     }
 }
 
@@ -240,6 +298,62 @@ mod tests {
         assert!(allows(&admin, &Action::EditPlatform(&ARCHIVED)));
         assert!(allows(&admin, &Action::ArchivePlatform(&PUBLIC)));
         assert!(allows(&admin, &Action::ViewAudit));
+    }
+
+    #[test]
+    fn meetings_follow_their_platform_and_group() {
+        let group = GroupRef {
+            id: 10,
+            platform: PRIVATE,
+        };
+        let members_only = MeetingRef {
+            public: false,
+            platform: Some(PRIVATE),
+            group: Some(group),
+        };
+        let network = MeetingRef {
+            public: false,
+            platform: None,
+            group: None,
+        };
+        let member = person(&[(2, Role::Member)], &[]);
+        let outsider = person(&[(1, Role::Member)], &[]);
+        let group_coordinator = person(&[], &[(10, Role::Coordinator)]);
+        assert!(allows(&member, &Action::ViewMeeting(&members_only)));
+        assert!(allows(&member, &Action::ReadMinutes(&members_only)));
+        assert!(!allows(&member, &Action::ManageMeeting(&members_only)));
+        assert!(!allows(&outsider, &Action::ViewMeeting(&members_only)));
+        assert!(!allows(
+            &Actor::anonymous(),
+            &Action::ViewMeeting(&members_only)
+        ));
+        assert!(allows(
+            &group_coordinator,
+            &Action::ManageMeeting(&members_only)
+        ));
+        assert!(allows(
+            &group_coordinator,
+            &Action::CreateMeeting(MeetingScope::Group(&group))
+        ));
+        assert!(!allows(
+            &group_coordinator,
+            &Action::CreateMeeting(MeetingScope::Platform(&PRIVATE))
+        ));
+        assert!(!allows(
+            &member,
+            &Action::CreateMeeting(MeetingScope::Network)
+        ));
+        assert!(
+            allows(&outsider, &Action::ViewMeeting(&network)),
+            "network meetings are for every member"
+        );
+        assert!(!allows(
+            &Actor::anonymous(),
+            &Action::RegisterForMeeting(&MeetingRef {
+                public: true,
+                ..network
+            })
+        ));
     }
 
     #[test]

@@ -1,15 +1,23 @@
 //! sea-orm entities, one per table, kept apart from the rules that use them (as loco does).
 //! Hand-written to match `migrations/`; the migrations are the source of truth for the schema.
 
+pub mod agenda_item;
+pub mod attendance;
 pub mod audit_entry;
 pub mod group_membership;
 pub mod login_attempt;
+pub mod meeting;
 pub mod municipality;
+pub mod occurrence_change;
 pub mod organisation;
 pub mod person;
 pub mod platform;
 pub mod platform_membership;
 pub mod reception_office;
+pub mod registration;
 pub mod session;
 pub mod setting;
 pub mod working_group;
+pub mod workshop;
+pub mod workshop_assignment;
+pub mod workshop_preference;

@@ -106,7 +106,30 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> A
     let Scope::Group { group, platform } = &scope else {
         return Err(AppError::NotFound);
     };
-    Ok(views::show(&ctx, group, platform, panel).into_response())
+    let gref = group_ref(group, platform);
+    let meetings =
+        crate::meetings::upcoming(&state, &ctx, crate::meetings::Filter::Group(group.id), 8)
+            .await?;
+    let can_schedule = ctx.can(Action::CreateMeeting(
+        crate::auth::permissions::MeetingScope::Group(&gref),
+    ));
+    let attendance = if ctx.viewer.is_some() {
+        let (held, table) =
+            crate::meetings::participation::group_attendance(&state, group.id).await?;
+        crate::meetings::views::group_attendance(&held, &table)
+    } else {
+        maud::html! {}
+    };
+    Ok(views::show(
+        &ctx,
+        group,
+        platform,
+        panel,
+        meetings,
+        can_schedule,
+        attendance,
+    )
+    .into_response())
 }
 
 async fn new_form(

@@ -13,6 +13,9 @@ pub fn show(
     group: &working_group::Model,
     platform: &platform::Model,
     members_panel: Markup,
+    meetings: Markup,
+    can_schedule: bool,
+    attendance: Markup,
 ) -> Markup {
     let gref = group_ref(group, platform);
     page(
@@ -44,6 +47,14 @@ pub fn show(
                 div {
                     h2 { "Mandat" }
                     @if group.mandate.is_empty() { (empty_state("Le mandat n'est pas encore rédigé.")) } @else { (paragraphs(&group.mandate)) }
+                div.page-head {
+                    h2 { "Prochaines réunions" }
+                    @if can_schedule {
+                        a.button.small href=(format!("/reunions/nouvelle?portee=group:{}", group.id)) { "Programmer une réunion" }
+                    }
+                }
+                (meetings)
+                (attendance)
                 }
                 div { (members_panel) }
             }

@@ -111,7 +111,17 @@ async fn show(
         return Err(AppError::NotFound);
     };
     let panel = members::panel(&ctx, &scope, &members, scope.can_manage(&ctx), None);
-    Ok(views::show(&ctx, platform, &groups, panel).into_response())
+    let meetings = crate::meetings::upcoming(
+        &state,
+        &ctx,
+        crate::meetings::Filter::Platform(platform.id),
+        8,
+    )
+    .await?;
+    let can_schedule = ctx.can(Action::CreateMeeting(
+        crate::auth::permissions::MeetingScope::Platform(&pref),
+    ));
+    Ok(views::show(&ctx, platform, &groups, panel, meetings, can_schedule).into_response())
 }
 
 async fn new_form(ctx: Ctx) -> AppResult<Response> {

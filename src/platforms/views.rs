@@ -48,6 +48,8 @@ pub fn show(
     p: &platform::Model,
     groups: &[working_group::Model],
     members_panel: Markup,
+    meetings: Markup,
+    can_schedule: bool,
 ) -> Markup {
     let pref = platform_ref(p);
     page(
@@ -74,6 +76,13 @@ pub fn show(
             div.two-cols {
                 div {
                     @if p.description.is_empty() { (empty_state("Pas encore de description.")) } @else { (paragraphs(&p.description)) }
+                div.page-head {
+                    h2 { "Prochaines réunions" }
+                    @if can_schedule {
+                        a.button.small href=(format!("/reunions/nouvelle?portee=platform:{}", p.id)) { "Programmer une réunion" }
+                    }
+                }
+                (meetings)
                     div.page-head {
                         h2 { "Groupes de travail" }
                         @if ctx.can(Action::CreateGroup(&pref)) {

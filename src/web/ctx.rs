@@ -293,6 +293,12 @@ async fn context_inner(
     let csrf_token = state.keys.sign("csrf", browser_id.as_bytes());
 
     let mut request = request;
+    let raw_target = request.uri().to_string().to_ascii_lowercase();
+    if raw_target.contains("%00") {
+        return Err(AppError::BadRequest(
+            "L'adresse contient des caractères non valides.".into(),
+        ));
+    }
     if is_unsafe(request.method()) {
         let (submitted, rebuilt) = submitted_token(request).await?;
         request = rebuilt;

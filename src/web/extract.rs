@@ -43,6 +43,14 @@ where
 
 pub struct Form<T>(pub T);
 
+/// A NUL character (raw or `%00`) is never legitimate in a form, and PostgreSQL refuses it in text.
+fn has_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+        || bytes
+            .windows(3)
+            .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+}
+
 impl<T, S> FromRequest<S> for Form<T>
 where
     T: DeserializeOwned + Send,
@@ -51,13 +59,47 @@ where
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Form::<T>::from_request(request, state)
+        let unreadable = || {
+            AppError::BadRequest(
+                "Le formulaire envoyé est illisible. Rechargez la page et recommencez.".into(),
+            )
+        };
+        let is_form = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(unreadable());
+        }
+        let bytes = axum::body::Bytes::from_request(request, state)
             .await
-            .map(|axum::extract::Form(value)| Form(value))
-            .map_err(|_| {
-                AppError::BadRequest(
-                    "Le formulaire envoyé est illisible. Rechargez la page et recommencez.".into(),
-                )
-            })
+            .map_err(|_| unreadable())?;
+        if has_nul(&bytes) {
+            return Err(AppError::BadRequest(
+                "Le formulaire contient des caractères non valides.".into(),
+            ));
+        }
+        serde_urlencoded::from_bytes::<T>(&bytes)
+            .map(Form)
+            .map_err(|_| unreadable())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_characters_are_spotted_raw_or_encoded() {
+        assert!(has_nul(b"a=%00"));
+        assert!(has_nul(
+            b"a=\0"[..3]
+                .iter()
+                .map(|_| 0u8)
+                .collect::<Vec<_>>()
+                .as_slice()
+        ));
+        assert!(!has_nul(b"a=%20b&c=100"));
     }
 }

@@ -51,6 +51,7 @@ fn header(ctx: &Ctx) -> Markup {
                 ul {
                     li { a href="/" { "Accueil" } }
                     li { a href="/plateformes" { "Plateformes" } }
+                    li { a href="/reunions" { "Agenda" } }
                     li { a href="/bureaux" { "Bureaux d'accueil" } }
                     @if ctx.can(Action::ViewDirectory) {
                         li { a href="/organisations" { "Organisations" } }

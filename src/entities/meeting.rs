@@ -1,0 +1,48 @@
+//! Table `meetings`.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "meetings")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub platform_id: Option<i64>,
+    pub working_group_id: Option<i64>,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub all_day: bool,
+    /// Brussels wall-clock start, "YYYY-MM-DDTHH:MM:SS" (the anchor of a series).
+    pub start_local: String,
+    pub end_local: String,
+    /// UTC instants of the first occurrence.
+    pub starts_at: DateTimeUtc,
+    pub ends_at: DateTimeUtc,
+    /// UTC end of the last occurrence of a bounded series; None for a one-off or an endless series.
+    pub series_ends_at: Option<DateTimeUtc>,
+    pub tzid: String,
+    pub rrule: Option<String>,
+    pub place_name: String,
+    pub place_address: String,
+    pub video_url: String,
+    pub status: String,
+    pub visibility: String,
+    pub capacity: Option<i32>,
+    pub registration_open: bool,
+    pub registration_deadline: Option<DateTimeUtc>,
+    pub meal_options: String,
+    pub minutes: String,
+    pub decisions: String,
+    pub actions: String,
+    pub minutes_published: bool,
+    pub sequence: i32,
+    pub registration_counter: i64,
+    pub created_by: Option<i64>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

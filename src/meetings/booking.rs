@@ -1,0 +1,315 @@
+//! Registration: capacity enforced atomically, a waiting list served in arrival order, automatic
+//! promotion when a seat frees up, deadlines. Every change starts by bumping the meeting's
+//! registration counter, which locks the meeting row (PostgreSQL) or takes the write lock
+//! (SQLite) before anything is read: concurrent registrations queue and never overbook.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+
+use crate::audit;
+use crate::entities::{meeting, registration, workshop, workshop_assignment, workshop_preference};
+
+pub const CONFIRMED: &str = "confirmed";
+pub const WAITING: &str = "waiting";
+pub const CANCELLED: &str = "cancelled";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Confirmed,
+    /// On the waiting list, at this place (1 = next to be promoted).
+    Waiting(u64),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub person_id: i64,
+    pub meal: String,
+    pub note: String,
+    /// Workshop titles, best first.
+    pub preferences: Vec<String>,
+    pub registered_by: Option<i64>,
+}
+
+/// Takes the meeting's lock for this transaction and returns the meeting as it now is.
+async fn lock(
+    txn: &impl ConnectionTrait,
+    meeting_id: i64,
+) -> Result<Option<meeting::Model>, DbErr> {
+    meeting::Entity::update_many()
+        .col_expr(
+            meeting::Column::RegistrationCounter,
+            Expr::col(meeting::Column::RegistrationCounter).add(1),
+        )
+        .filter(meeting::Column::Id.eq(meeting_id))
+        .exec(txn)
+        .await?;
+    meeting::Entity::find_by_id(meeting_id).one(txn).await
+}
+
+pub fn deadline_passed(meeting: &meeting::Model, now: DateTime<Utc>) -> bool {
+    meeting.registration_deadline.is_some_and(|d| now > d)
+}
+
+/// Why a meeting does not take registrations now, in French; None if it does.
+pub fn closed_reason(meeting: &meeting::Model, now: DateTime<Utc>) -> Option<&'static str> {
+    if !meeting.registration_open || meeting.rrule.is_some() {
+        Some("Cette réunion ne prend pas d'inscriptions.")
+    } else if meeting.status != "scheduled" {
+        Some("Cette réunion est annulée ou déjà tenue : les inscriptions sont closes.")
+    } else if deadline_passed(meeting, now) {
+        Some("La date limite d'inscription est passée.")
+    } else if now > meeting.ends_at {
+        Some("Cette réunion est passée.")
+    } else {
+        None
+    }
+}
+
+pub async fn confirmed_count(db: &impl ConnectionTrait, meeting_id: i64) -> Result<u64, DbErr> {
+    registration::Entity::find()
+        .filter(registration::Column::MeetingId.eq(meeting_id))
+        .filter(registration::Column::Status.eq(CONFIRMED))
+        .count(db)
+        .await
+}
+
+async fn waiting_place(
+    db: &impl ConnectionTrait,
+    meeting_id: i64,
+    position: i64,
+) -> Result<u64, DbErr> {
+    registration::Entity::find()
+        .filter(registration::Column::MeetingId.eq(meeting_id))
+        .filter(registration::Column::Status.eq(WAITING))
+        .filter(registration::Column::Position.lte(position))
+        .count(db)
+        .await
+}
+
+/// Registers a person. `Ok(Err(message))` is a refusal for the person (nothing changed).
+pub async fn register(
+    db: &DatabaseConnection,
+    meeting_id: i64,
+    request: Request,
+    now: DateTime<Utc>,
+) -> Result<Result<Outcome, String>, DbErr> {
+    let txn = db.begin().await?;
+    let Some(meeting) = lock(&txn, meeting_id).await? else {
+        return Ok(Err("Cette réunion n'existe pas.".into()));
+    };
+    if let Some(reason) = closed_reason(&meeting, now) {
+        return Ok(Err(reason.into()));
+    }
+    let meals: Vec<&str> = meeting
+        .meal_options
+        .split('\n')
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .collect();
+    if !meals.is_empty() && !meals.contains(&request.meal.as_str()) {
+        return Ok(Err("Choisissez votre repas dans la liste.".into()));
+    }
+    let workshops = workshop::Entity::find()
+        .filter(workshop::Column::MeetingId.eq(meeting_id))
+        .all(&txn)
+        .await?;
+    for (i, title) in request.preferences.iter().enumerate() {
+        if !workshops.iter().any(|w| &w.title == title) {
+            return Ok(Err(format!(
+                "L'atelier « {title} » n'existe pas pour cette réunion."
+            )));
+        }
+        if request.preferences[..i].contains(title) {
+            return Ok(Err(format!(
+                "L'atelier « {title} » est classé deux fois : un rang par atelier."
+            )));
+        }
+    }
+    let existing = registration::Entity::find()
+        .filter(registration::Column::MeetingId.eq(meeting_id))
+        .filter(registration::Column::PersonId.eq(request.person_id))
+        .one(&txn)
+        .await?;
+    if existing.as_ref().is_some_and(|r| r.status != CANCELLED) {
+        return Ok(Err(
+            "Cette personne est déjà inscrite à cette réunion.".into()
+        ));
+    }
+    let confirmed = confirmed_count(&txn, meeting_id).await?;
+    let has_seat = meeting
+        .capacity
+        .is_none_or(|c| confirmed < u64::try_from(c).unwrap_or(0));
+    let status = if has_seat { CONFIRMED } else { WAITING };
+    let position = meeting.registration_counter;
+    let saved = match existing {
+        Some(previous) => {
+            let mut model: registration::ActiveModel = previous.into();
+            model.status = Set(status.into());
+            model.position = Set(position);
+            model.meal = Set(request.meal.clone());
+            model.note = Set(request.note.clone());
+            model.registered_by = Set(request.registered_by);
+            model.updated_at = Set(now);
+            model.update(&txn).await?
+        }
+        None => {
+            registration::ActiveModel {
+                meeting_id: Set(meeting_id),
+                person_id: Set(request.person_id),
+                status: Set(status.into()),
+                position: Set(position),
+                meal: Set(request.meal.clone()),
+                note: Set(request.note.clone()),
+                registered_by: Set(request.registered_by),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    workshop_preference::Entity::delete_many()
+        .filter(workshop_preference::Column::RegistrationId.eq(saved.id))
+        .exec(&txn)
+        .await?;
+    for (rank, title) in request.preferences.iter().enumerate() {
+        workshop_preference::ActiveModel {
+            registration_id: Set(saved.id),
+            workshop: Set(title.clone()),
+            rank: Set(rank as i32 + 1),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let outcome = if status == CONFIRMED {
+        Outcome::Confirmed
+    } else {
+        Outcome::Waiting(waiting_place(&txn, meeting_id, position).await?)
+    };
+    let what = match &outcome {
+        Outcome::Confirmed => "inscription confirmée".to_string(),
+        Outcome::Waiting(n) => format!("liste d'attente, place {n}"),
+    };
+    audit::record(
+        &txn,
+        request.registered_by,
+        "inscrire",
+        "réunion",
+        Some(meeting_id),
+        format!("Personne #{} : {what}", request.person_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(outcome))
+}
+
+/// Cancels a registration; frees the seat and promotes from the waiting list. Returns the ids of
+/// the people promoted.
+pub async fn cancel(
+    db: &DatabaseConnection,
+    meeting_id: i64,
+    person_id: i64,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<i64>>, DbErr> {
+    let txn = db.begin().await?;
+    let Some(meeting) = lock(&txn, meeting_id).await? else {
+        return Ok(None);
+    };
+    let Some(existing) = registration::Entity::find()
+        .filter(registration::Column::MeetingId.eq(meeting_id))
+        .filter(registration::Column::PersonId.eq(person_id))
+        .filter(registration::Column::Status.ne(CANCELLED))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let id = existing.id;
+    let mut model: registration::ActiveModel = existing.into();
+    model.status = Set(CANCELLED.into());
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    workshop_assignment::Entity::delete_many()
+        .filter(workshop_assignment::Column::RegistrationId.eq(id))
+        .exec(&txn)
+        .await?;
+    let promoted = promote(&txn, &meeting, now).await?;
+    audit::record(
+        &txn,
+        by,
+        "désinscrire",
+        "réunion",
+        Some(meeting_id),
+        format!("Personne #{person_id} désinscrite ; promu·es : {promoted:?}"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some(promoted))
+}
+
+/// Fills free seats from the waiting list, in arrival order. Call inside a locked transaction.
+pub async fn promote(
+    txn: &impl ConnectionTrait,
+    meeting: &meeting::Model,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, DbErr> {
+    let confirmed = confirmed_count(txn, meeting.id).await?;
+    let free = match meeting.capacity {
+        None => u64::MAX,
+        Some(c) => u64::try_from(c).unwrap_or(0).saturating_sub(confirmed),
+    };
+    if free == 0 {
+        return Ok(Vec::new());
+    }
+    let waiting = registration::Entity::find()
+        .filter(registration::Column::MeetingId.eq(meeting.id))
+        .filter(registration::Column::Status.eq(WAITING))
+        .order_by_asc(registration::Column::Position)
+        .all(txn)
+        .await?;
+    let mut promoted = Vec::new();
+    for row in waiting
+        .into_iter()
+        .take(usize::try_from(free).unwrap_or(usize::MAX))
+    {
+        promoted.push(row.person_id);
+        let mut model: registration::ActiveModel = row.into();
+        model.status = Set(CONFIRMED.into());
+        model.updated_at = Set(now);
+        model.update(txn).await?;
+    }
+    Ok(promoted)
+}
+
+/// Changes the capacity under the meeting lock: refused below the confirmed count; a larger
+/// capacity promotes from the waiting list. Returns the French refusal, if any.
+pub async fn check_capacity(
+    txn: &impl ConnectionTrait,
+    meeting_id: i64,
+    capacity: Option<i32>,
+) -> Result<Option<String>, DbErr> {
+    let Some(capacity) = capacity else {
+        return Ok(None);
+    };
+    let confirmed = confirmed_count(txn, meeting_id).await?;
+    if u64::try_from(capacity).unwrap_or(0) < confirmed {
+        return Ok(Some(format!(
+            "La capacité ({capacity}) ne peut pas être inférieure au nombre d'inscriptions confirmées ({confirmed})."
+        )));
+    }
+    Ok(None)
+}
+
+pub async fn lock_meeting(
+    txn: &impl ConnectionTrait,
+    meeting_id: i64,
+) -> Result<Option<meeting::Model>, DbErr> {
+    lock(txn, meeting_id).await
+}

@@ -1,0 +1,310 @@
+//! Meetings of the network: plenaries, working-group meetings, findings meetings, peer sessions,
+//! office hours… with recurrence, workshops, registration, attendance and minutes.
+
+pub mod assignment;
+pub mod booking;
+mod edit;
+pub mod participation;
+pub mod recurrence;
+pub mod rules;
+pub mod schedule;
+pub mod views;
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::permissions::{Action, MeetingRef};
+use crate::entities::{meeting, occurrence_change, platform, registration, working_group};
+use crate::platforms::{group_ref, platform_ref};
+use crate::web::extract::{Path, Query};
+use crate::web::{AppError, AppResult, Ctx};
+use schedule::Occurrence;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reunions", get(agenda).post(edit::create))
+        .route("/reunions/calendrier", get(calendar))
+        .route("/reunions/mes", get(mine))
+        .route("/reunions/nouvelle", get(edit::new_form))
+        .route("/reunions/{id}", get(show).post(edit::update))
+        .route("/reunions/{id}/modifier", get(edit::edit_form))
+        .route("/reunions/{id}/statut", post(edit::set_status))
+        .route("/reunions/{id}/occurrences", post(edit::change_occurrence))
+        .route("/reunions/{id}/ateliers", post(edit::add_workshop))
+        .route(
+            "/reunions/{id}/ateliers/{workshop_id}/supprimer",
+            post(edit::remove_workshop),
+        )
+        .merge(participation::routes())
+}
+
+/// A meeting with where it belongs.
+pub struct Loaded {
+    pub meeting: meeting::Model,
+    pub platform: Option<platform::Model>,
+    pub group: Option<working_group::Model>,
+}
+
+impl Loaded {
+    pub fn reference(&self) -> MeetingRef {
+        MeetingRef {
+            public: self.meeting.visibility == "public",
+            platform: self.platform.as_ref().map(platform_ref),
+            group: match (&self.group, &self.platform) {
+                (Some(g), Some(p)) => Some(group_ref(g, p)),
+                _ => None,
+            },
+        }
+    }
+
+    /// "Plateforme Sociojuridique", "GT … (Sociojuridique)" or "Tout le réseau".
+    pub fn scope_label(&self) -> String {
+        match (&self.group, &self.platform) {
+            (Some(g), Some(p)) => format!("{} — {}", p.name, g.name),
+            (None, Some(p)) => p.name.clone(),
+            _ => "Tout le réseau".to_string(),
+        }
+    }
+}
+
+pub async fn load(state: &AppState, id: i64) -> AppResult<Loaded> {
+    let meeting = meeting::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    attach(state, vec![meeting])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// Loads the platforms and groups of several meetings at once.
+pub async fn attach(state: &AppState, meetings: Vec<meeting::Model>) -> AppResult<Vec<Loaded>> {
+    let platforms = platform::Entity::find()
+        .filter(platform::Column::Id.is_in(meetings.iter().filter_map(|m| m.platform_id)))
+        .all(&state.db)
+        .await?;
+    let groups = working_group::Entity::find()
+        .filter(working_group::Column::Id.is_in(meetings.iter().filter_map(|m| m.working_group_id)))
+        .all(&state.db)
+        .await?;
+    Ok(meetings
+        .into_iter()
+        .map(|m| Loaded {
+            platform: m
+                .platform_id
+                .and_then(|id| platforms.iter().find(|p| p.id == id).cloned()),
+            group: m
+                .working_group_id
+                .and_then(|id| groups.iter().find(|g| g.id == id).cloned()),
+            meeting: m,
+        })
+        .collect())
+}
+
+/// Which meetings a list shows.
+#[derive(Clone, Copy, Debug)]
+pub enum Filter {
+    All,
+    Platform(i64),
+    Group(i64),
+}
+
+/// The visible occurrences in [from, to) (local Brussels times), sorted, with their meetings.
+pub async fn window(
+    state: &AppState,
+    ctx: &Ctx,
+    filter: Filter,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<(Vec<Occurrence>, Vec<Loaded>)> {
+    let from_utc = recurrence::to_utc(from);
+    let to_utc = recurrence::to_utc(to);
+    let mut select = meeting::Entity::find()
+        .filter(meeting::Column::StartsAt.lt(to_utc))
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(meeting::Column::Rrule.is_null())
+                        .add(meeting::Column::EndsAt.gt(from_utc)),
+                )
+                .add(
+                    Condition::all()
+                        .add(meeting::Column::Rrule.is_not_null())
+                        .add(
+                            Condition::any()
+                                .add(meeting::Column::SeriesEndsAt.is_null())
+                                .add(meeting::Column::SeriesEndsAt.gt(from_utc)),
+                        ),
+                ),
+        )
+        .order_by_asc(meeting::Column::StartsAt);
+    select = match filter {
+        Filter::All => select,
+        Filter::Platform(id) => select.filter(meeting::Column::PlatformId.eq(id)),
+        Filter::Group(id) => select.filter(meeting::Column::WorkingGroupId.eq(id)),
+    };
+    let meetings = select.all(&state.db).await?;
+    let loaded: Vec<Loaded> = attach(state, meetings)
+        .await?
+        .into_iter()
+        .filter(|l| ctx.can(Action::ViewMeeting(&l.reference())))
+        .collect();
+    let changes = occurrence_change::Entity::find()
+        .filter(
+            occurrence_change::Column::MeetingId.is_in(
+                loaded
+                    .iter()
+                    .filter(|l| l.meeting.rrule.is_some())
+                    .map(|l| l.meeting.id),
+            ),
+        )
+        .all(&state.db)
+        .await?;
+    let mut occurrences: Vec<Occurrence> = loaded
+        .iter()
+        .flat_map(|l| schedule::occurrences(&l.meeting, &changes, from, to))
+        .collect();
+    occurrences.sort_by_key(|o| (o.start_utc, o.meeting_id));
+    Ok((occurrences, loaded))
+}
+
+pub fn now_local() -> NaiveDateTime {
+    recurrence::to_local(Utc::now())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AgendaQuery {
+    passees: String,
+}
+
+async fn agenda(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<AgendaQuery>,
+) -> AppResult<Response> {
+    let now = now_local();
+    let past = !query.passees.is_empty();
+    let (from, to) = if past {
+        (now - Duration::days(365), now)
+    } else {
+        (now - Duration::hours(12), now + Duration::days(183))
+    };
+    let (mut occurrences, loaded) = window(&state, &ctx, Filter::All, from, to).await?;
+    if past {
+        occurrences.reverse();
+    }
+    occurrences.truncate(400);
+    let can_create = !edit::scope_options(&state, &ctx).await?.is_empty();
+    Ok(views::agenda_page(&ctx, &occurrences, &loaded, past, can_create).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MonthQuery {
+    mois: String,
+}
+
+async fn calendar(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<MonthQuery>,
+) -> AppResult<Response> {
+    let today = now_local().date();
+    let first = NaiveDate::parse_from_str(&format!("{}-01", query.mois.trim()), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=2200).contains(&d.year()))
+        .unwrap_or_else(|| today.with_day(1).unwrap_or(today));
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first);
+    let (occurrences, loaded) = window(
+        &state,
+        &ctx,
+        Filter::All,
+        first.and_time(NaiveTime::MIN),
+        next.and_time(NaiveTime::MIN),
+    )
+    .await?;
+    Ok(views::month_page(&ctx, first, today, &occurrences, &loaded).into_response())
+}
+
+async fn mine(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let me = ctx.signed_in()?.id;
+    let now = now_local();
+    let (occurrences, loaded) = window(
+        &state,
+        &ctx,
+        Filter::All,
+        now - Duration::hours(12),
+        now + Duration::days(365),
+    )
+    .await?;
+    let registered: Vec<i64> = registration::Entity::find()
+        .filter(registration::Column::PersonId.eq(me))
+        .filter(registration::Column::Status.ne(booking::CANCELLED))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| r.meeting_id)
+        .collect();
+    let mine: Vec<Occurrence> = occurrences
+        .into_iter()
+        .filter(|o| {
+            registered.contains(&o.meeting_id)
+                || loaded
+                    .iter()
+                    .find(|l| l.meeting.id == o.meeting_id)
+                    .is_some_and(|l| {
+                        l.meeting
+                            .working_group_id
+                            .is_some_and(|g| ctx.actor.groups.contains_key(&g))
+                            || (l.meeting.working_group_id.is_none()
+                                && l.meeting
+                                    .platform_id
+                                    .is_some_and(|p| ctx.actor.platforms.contains_key(&p)))
+                    })
+        })
+        .take(300)
+        .collect();
+    Ok(views::mine_page(&ctx, &mine, &loaded, &registered).into_response())
+}
+
+async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let loaded = load(&state, id).await?;
+    ctx.require(Action::ViewMeeting(&loaded.reference()))?;
+    let page = participation::meeting_page_data(&state, &ctx, loaded).await?;
+    Ok(views::meeting_page(&ctx, &page).into_response())
+}
+
+/// Upcoming occurrences for a platform or group page.
+pub async fn upcoming(
+    state: &AppState,
+    ctx: &Ctx,
+    filter: Filter,
+    limit: usize,
+) -> AppResult<maud::Markup> {
+    let now = now_local();
+    let (mut occurrences, loaded) = window(
+        state,
+        ctx,
+        filter,
+        now - Duration::hours(12),
+        now + Duration::days(183),
+    )
+    .await?;
+    occurrences.truncate(limit);
+    Ok(views::occurrence_list(
+        &occurrences,
+        &loaded,
+        "Aucune réunion prévue dans les six prochains mois.",
+    ))
+}

@@ -1,0 +1,207 @@
+//! Occurrences: a one-off meeting is one occurrence; a series expands through its rule, minus
+//! skipped dates, with cancelled occurrences flagged and moved ones at their new time.
+//! Also the clash check run when a meeting is created or moved.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+
+use super::recurrence::{self, Rule};
+use super::rules::{format_local, parse_local};
+use crate::entities::{meeting, occurrence_change};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    pub meeting_id: i64,
+    /// Local Brussels times of this occurrence (after a move).
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub start_utc: DateTime<Utc>,
+    pub end_utc: DateTime<Utc>,
+    /// For a series: the occurrence's original local start (its RECURRENCE-ID).
+    pub original_start: Option<NaiveDateTime>,
+    pub cancelled: bool,
+    pub moved: bool,
+}
+
+pub fn duration(meeting: &meeting::Model) -> Duration {
+    match (
+        parse_local(&meeting.start_local),
+        parse_local(&meeting.end_local),
+    ) {
+        (Some(s), Some(e)) if e > s => e - s,
+        _ => Duration::hours(1),
+    }
+}
+
+pub fn rule_of(meeting: &meeting::Model) -> Option<Rule> {
+    meeting.rrule.as_deref().and_then(|r| Rule::parse(r).ok())
+}
+
+/// Occurrences of `meeting` whose local start falls in [from, to).
+pub fn occurrences(
+    meeting: &meeting::Model,
+    changes: &[occurrence_change::Model],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Vec<Occurrence> {
+    let Some(start) = parse_local(&meeting.start_local) else {
+        return Vec::new();
+    };
+    let length = duration(meeting);
+    let series_cancelled = meeting.status == "cancelled";
+    let Some(rule) = rule_of(meeting) else {
+        let end = start + length;
+        if start < to && end > from {
+            return vec![Occurrence {
+                meeting_id: meeting.id,
+                start,
+                end,
+                start_utc: meeting.starts_at,
+                end_utc: meeting.ends_at,
+                original_start: None,
+                cancelled: series_cancelled,
+                moved: false,
+            }];
+        }
+        return Vec::new();
+    };
+    let mine: Vec<&occurrence_change::Model> = changes
+        .iter()
+        .filter(|c| c.meeting_id == meeting.id)
+        .collect();
+    let skipped: Vec<NaiveDateTime> = mine
+        .iter()
+        .filter(|c| c.action == "skipped" || c.action == "moved")
+        .filter_map(|c| parse_local(&c.original_start_local))
+        .collect();
+    let mut out: Vec<Occurrence> = recurrence::expand(start, length, &rule, &skipped, from, to)
+        .into_iter()
+        .map(|o| {
+            let original = format_local(o.start);
+            let cancelled = series_cancelled
+                || mine
+                    .iter()
+                    .any(|c| c.action == "cancelled" && c.original_start_local == original);
+            Occurrence {
+                meeting_id: meeting.id,
+                start: o.start,
+                end: o.end,
+                start_utc: o.start_utc,
+                end_utc: o.end_utc,
+                original_start: Some(o.start),
+                cancelled,
+                moved: false,
+            }
+        })
+        .collect();
+    // Moved occurrences show at their new time, if that falls in the window.
+    for change in mine.iter().filter(|c| c.action == "moved") {
+        let (Some(original), Some(new_start)) = (
+            parse_local(&change.original_start_local),
+            change.new_start_local.as_deref().and_then(parse_local),
+        ) else {
+            continue;
+        };
+        let new_end = change
+            .new_end_local
+            .as_deref()
+            .and_then(parse_local)
+            .unwrap_or(new_start + length);
+        if new_start < to && new_end > from {
+            out.push(Occurrence {
+                meeting_id: meeting.id,
+                start: new_start,
+                end: new_end,
+                start_utc: recurrence::to_utc(new_start),
+                end_utc: recurrence::to_utc(new_end),
+                original_start: Some(original),
+                cancelled: series_cancelled,
+                moved: true,
+            });
+        }
+    }
+    out.sort_by_key(|o| o.start);
+    out
+}
+
+/// Whether `original` is one of the series' own dates (so it may be skipped, cancelled or moved).
+pub fn is_series_date(meeting: &meeting::Model, original: NaiveDateTime) -> bool {
+    let (Some(rule), Some(start)) = (rule_of(meeting), parse_local(&meeting.start_local)) else {
+        return false;
+    };
+    recurrence::expand(
+        start,
+        duration(meeting),
+        &rule,
+        &[],
+        original,
+        original + Duration::seconds(1),
+    )
+    .iter()
+    .any(|o| o.start == original)
+}
+
+/// The UTC end of the last occurrence of a bounded series (UNTIL or COUNT), None if endless.
+pub fn series_end(start: NaiveDateTime, length: Duration, rule: &Rule) -> Option<DateTime<Utc>> {
+    let text = rule.to_rrule();
+    if !text.contains("COUNT=") && !text.contains("UNTIL=") {
+        return None;
+    }
+    recurrence::expand(
+        start,
+        length,
+        rule,
+        &[],
+        start,
+        start + Duration::days(366 * 30),
+    )
+    .last()
+    .map(|o| o.end_utc)
+}
+
+/// A meeting seen by the clash check.
+pub struct Candidate<'a> {
+    pub meeting: &'a meeting::Model,
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// Warnings, in French, for `new` (its first occurrences) against others: same place at the same
+/// time, or a plenary of the same platform at the same time.
+pub fn clashes(
+    new_occurrences: &[Occurrence],
+    place_name: &str,
+    platform_id: Option<i64>,
+    others: &[Candidate<'_>],
+) -> Vec<String> {
+    let place = place_name.trim().to_lowercase();
+    let mut warnings = Vec::new();
+    for other in others {
+        for mine in new_occurrences.iter().filter(|o| !o.cancelled) {
+            let Some(hit) = other
+                .occurrences
+                .iter()
+                .find(|o| !o.cancelled && o.start_utc < mine.end_utc && mine.start_utc < o.end_utc)
+            else {
+                continue;
+            };
+            let same_place =
+                !place.is_empty() && other.meeting.place_name.trim().to_lowercase() == place;
+            let plenary = other.meeting.kind == "plenary"
+                && platform_id.is_some()
+                && other.meeting.platform_id == platform_id;
+            let when = hit.start.format("%d/%m/%Y à %H:%M");
+            if same_place {
+                warnings.push(format!(
+                    "Le lieu « {} » est déjà pris par « {} » le {when}.",
+                    other.meeting.place_name, other.meeting.title
+                ));
+            } else if plenary {
+                warnings.push(format!(
+                    "La plénière « {} » de la même plateforme a lieu en même temps ({when}) : ses membres y sont invités.",
+                    other.meeting.title
+                ));
+            }
+            break;
+        }
+    }
+    warnings
+}
