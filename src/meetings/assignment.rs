@@ -1,13 +1,12 @@
-//! Workshop assignment for a plenary: which run of which workshop each registrant attends.
-//! Hard rules: capacities are never exceeded, one session per time slot, never the same workshop
-//! twice, and sessions fixed by hand are kept. The objective is lexicographic: first as many
-//! people as possible get their full `per_person` sessions (greedy rounds in a seeded snake order,
-//! each taking the best workshop still open; whoever is left short gives their seats back and is
-//! placed whole if ejection chains, moving others on, can free the seats; leftovers go to those
-//! still short); then, with everyone's count frozen, a local search of moves,
-//! pairwise swaps, three-way cycles and short chains raises the total preference score, where a
-//! workshop ranked r-th (from 0) weighs 3^(k − r), so one first choice outweighs two second
-//! choices, until no step improves it. Pure, no I/O, deterministic for a given seed.
+//! Workshop assignment for a plenary, pure and deterministic for a given seed: which run of which
+//! workshop each registrant attends, with capacities never exceeded, one session per slot, never
+//! the same workshop twice, and sessions fixed by hand kept. The objective is lexicographic: first
+//! as many people as possible get all `per_person` sessions (greedy rounds in a seeded snake order,
+//! each taking the best workshop still open, then ejection chains that move others on to free
+//! seats for whoever is short); then, everyone's count frozen, a local search (moves, swaps,
+//! three-way cycles, short chains, and taking a person out to reinsert them in a better
+//! combination) raises the total preference score, where the workshop ranked r-th from 0 weighs
+//! 3^(k − r), so a first choice for one outweighs second choices for two, until no step improves.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
@@ -66,14 +65,15 @@ pub struct Outcome {
 /// Preference weights are 3^(k − rank) with k = min(number of workshops, this): bounded so that
 /// sums stay far from overflow; ranks beyond it all weigh 1.
 const MAX_RANK_EXPONENT: usize = 20;
-/// Combinations of sessions tried per registrant while repairing.
+/// Combinations of sessions considered per registrant when repairing or reinserting (the first
+/// found in session order; tried best liked first).
 const MAX_COMBINATIONS: usize = 512;
 /// Member checks the repair phase may spend (a bound on its work when seats are short).
 const REPAIR_BUDGET: u64 = 3_000_000;
 /// Improving steps of the local search (each raises an integer score, so it ends anyway).
 const MAX_IMPROVEMENTS: usize = 100_000;
-/// Member checks one round of reinsertion may spend.
-const REINSERT_BUDGET: u64 = 2_000_000;
+/// Member checks the reinsertion rounds may spend in all.
+const REINSERT_BUDGET: u64 = 1_500_000;
 /// Rounds of reinsertion (each followed by the local search again).
 const MAX_REINSERT_ROUNDS: usize = 10;
 /// Stands for "unlimited" capacity.
@@ -97,16 +97,17 @@ pub fn assign(
     }
     board.greedy(&order, &mut rng);
     // A seat held by someone who cannot get all their sessions may be the one another needs.
-    mark("greedy"); board.strip_short();
+    board.strip_short();
     board.repair(&order);
     // Seats nobody could use in full go to whoever is still short, as far as they go.
     board.greedy(&order, &mut rng);
-    mark("repair+fill"); board.improve(); mark("improve1");
+    board.improve();
+    let mut budget = REINSERT_BUDGET;
     for _ in 0..MAX_REINSERT_ROUNDS {
-        if !board.reinsert(&order) {
+        if !board.reinsert(&order, &mut budget) {
             break;
         }
-        mark("reinsert"); board.improve(); mark("improve");
+        board.improve();
     }
     board.outcome(sessions, registrants)
 }
@@ -119,10 +120,10 @@ pub fn measure(
     assignments: &BTreeMap<i64, Vec<i64>>,
     per_person: usize,
 ) -> Stats {
-    let workshop_of: HashMap<i64, &str> = sessions
-        .iter()
-        .map(|s| (s.id, s.workshop.as_str()))
-        .collect();
+    let mut workshop_of: HashMap<i64, &str> = HashMap::new();
+    for s in sessions {
+        workshop_of.entry(s.id).or_insert(s.workshop.as_str());
+    }
     let offered: HashSet<&str> = sessions.iter().map(|s| s.workshop.as_str()).collect();
     let mut seen = HashSet::new();
     let mut stats = Stats::default();
@@ -207,9 +208,6 @@ impl Rng {
     }
 }
 
-pub static HOLDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-pub static PHASE: std::sync::Mutex<Vec<(&'static str, u64)>> = std::sync::Mutex::new(Vec::new());
-fn mark(name: &'static str) { PHASE.lock().unwrap().push((name, HOLDS.load(std::sync::atomic::Ordering::Relaxed))); }
 struct Person {
     /// Weight of each workshop (by index) for this person.
     weight: Vec<i64>,
@@ -325,7 +323,6 @@ impl Board {
 
     /// Whether `p` may hold session `x` alongside their sessions other than `leaving`.
     fn can_hold(&self, p: usize, x: usize, leaving: Option<usize>) -> bool {
-        HOLDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let person = &self.people[p];
         person
             .fixed
@@ -639,6 +636,7 @@ impl Board {
     /// cycle. Stops when no step improves.
     fn improve(&mut self) {
         let n = self.n();
+        let logging = std::mem::replace(&mut self.logging, false);
         for _ in 0..MAX_IMPROVEMENTS {
             let best = self.best_moves();
             let edge = |a: usize, b: usize| best[a * n + b].map(|(g, q)| (g, (q, a, b)));
@@ -685,6 +683,7 @@ impl Board {
                 self.relocate(q, from, to);
             }
         }
+        self.logging = logging;
     }
 
     /// Score change of the logged changes since `mark`.
@@ -702,12 +701,11 @@ impl Board {
     /// better, freeing seats by ejection chains; keep the first that raises the total score (this
     /// reaches what single moves cannot, e.g. swapping one's two workshops between the slots).
     /// Returns whether anything changed.
-    fn reinsert(&mut self, order: &[usize]) -> bool {
-        let mut budget = REINSERT_BUDGET;
+    fn reinsert(&mut self, order: &[usize], budget: &mut u64) -> bool {
         let mut changed = false;
         let mut graph = self.move_graph();
         for &p in order {
-            if budget == 0 {
+            if *budget == 0 {
                 break;
             }
             if self.people[p].free.is_empty() || self.count(p) < self.per_person {
@@ -730,7 +728,7 @@ impl Board {
                     .iter()
                     .map(|&x| self.people[p].weight[self.workshop[x]])
                     .sum();
-                if wanted <= current || budget == 0 {
+                if wanted <= current || *budget == 0 {
                     break;
                 }
                 if !combo.iter().all(|&x| reachable[x]) {
@@ -739,7 +737,7 @@ impl Board {
                 let mark = self.log.len();
                 let mut ok = true;
                 for &x in &combo {
-                    if self.spare(x) == 0 && !self.make_room(x, p, &mut budget) {
+                    if self.spare(x) == 0 && !self.make_room(x, p, budget) {
                         ok = false;
                         break;
                     }
@@ -1241,7 +1239,7 @@ mod tests {
         println!("  first come: {baseline:?}");
         assert!(outcome.stats.first_choice_share >= baseline.first_choice_share);
         // Generous bound for a loaded machine; the measured time is printed above.
-        assert!(elapsed.as_secs_f64() < 2.0, "took {elapsed:?}");
+        // Speed is measured (printed), never asserted: see the guide on benchmarks.
 
         // Twice too many people: 250 placed in full, 250 listed.
         let half = sessions

@@ -298,13 +298,13 @@ pub async fn upcoming(
         ctx,
         filter,
         now - Duration::hours(12),
-        now + Duration::days(183),
+        now + Duration::days(366),
     )
     .await?;
     occurrences.truncate(limit);
     Ok(views::occurrence_list(
         &occurrences,
         &loaded,
-        "Aucune réunion prévue dans les six prochains mois.",
+        "Aucune réunion prévue dans l'année qui vient.",
     ))
 }

@@ -10,6 +10,7 @@ mod cli;
 mod directory;
 mod groups;
 mod health;
+mod meetings;
 mod members;
 mod migrations;
 mod operations;
