@@ -17,7 +17,8 @@ use crate::config::Config;
 use crate::web::ctx::{self, Keys};
 use crate::web::{AppError, logging};
 use crate::{
-    audit, auth, db, groups, home, meetings, offices, organisations, people, platforms, statics,
+    audit, auth, calendar, db, groups, home, meetings, offices, organisations, people, platforms,
+    statics,
 };
 
 #[derive(Clone)]
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(people::routes())
         .merge(offices::routes())
         .merge(meetings::routes())
+        .merge(calendar::feeds::routes())
         .merge(audit::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), ctx::context));

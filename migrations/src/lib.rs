@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_foundation;
 mod m20261129_000002_reception_offices;
 mod m20261129_000003_meetings;
+mod m20261129_000004_calendar_feeds;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_foundation::Migration),
             Box::new(m20261129_000002_reception_offices::Migration),
             Box::new(m20261129_000003_meetings::Migration),
+            Box::new(m20261129_000004_calendar_feeds::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ enum Meetings {
     Id,
     PlatformId,
     WorkingGroupId,
+    OfficeId,
     Kind,
     Title,
     Description,
@@ -138,6 +139,12 @@ enum WorkingGroups {
 }
 
 #[derive(DeriveIden)]
+enum ReceptionOffices {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
 enum People {
     Table,
     Id,
@@ -179,6 +186,7 @@ impl MigrationTrait for Migration {
                     .col(big_pk_auto(Meetings::Id))
                     .col(big_integer_null(Meetings::PlatformId))
                     .col(big_integer_null(Meetings::WorkingGroupId))
+                    .col(big_integer_null(Meetings::OfficeId))
                     .col(string_len(Meetings::Kind, 32))
                     .col(string(Meetings::Title))
                     .col(text(Meetings::Description).default(""))
@@ -223,6 +231,12 @@ impl MigrationTrait for Migration {
                         ForeignKeyAction::Restrict,
                     ))
                     .foreign_key(&mut fk(
+                        "fk_meetings_office",
+                        (Meetings::Table, Meetings::OfficeId),
+                        (ReceptionOffices::Table, ReceptionOffices::Id),
+                        ForeignKeyAction::SetNull,
+                    ))
+                    .foreign_key(&mut fk(
                         "fk_meetings_creator",
                         (Meetings::Table, Meetings::CreatedBy),
                         (People::Table, People::Id),
@@ -235,6 +249,7 @@ impl MigrationTrait for Migration {
             ("idx_meetings_starts_at", "starts_at"),
             ("idx_meetings_platform", "platform_id"),
             ("idx_meetings_group", "working_group_id"),
+            ("idx_meetings_office", "office_id"),
         ] {
             manager
                 .create_index(index(name, Meetings::Table, vec![Alias::new(col)], false))

@@ -8,6 +8,8 @@ pub struct Model {
     pub id: i64,
     pub platform_id: Option<i64>,
     pub working_group_id: Option<i64>,
+    /// The reception office whose territory the meeting concerns (for its feed).
+    pub office_id: Option<i64>,
     pub kind: String,
     pub title: String,
     pub description: String,

@@ -56,7 +56,12 @@ pub fn show(
                 (meetings)
                 (attendance)
                 }
-                div { (members_panel) }
+                div {
+                (members_panel)
+                @if gref.platform.public && !gref.platform.archived {
+                    (crate::calendar::views::subscribe(&format!("L'agenda du groupe {}", group.name), &format!("{}/agenda/gt/{}.ics", ctx.base_url, group.id)))
+                }
+            }
             }
         },
     )

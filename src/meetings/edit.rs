@@ -19,7 +19,9 @@ use super::{Loaded, booking, load, recurrence, views};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::permissions::{Action, MeetingScope};
-use crate::entities::{agenda_item, meeting, occurrence_change, platform, working_group, workshop};
+use crate::entities::{
+    agenda_item, meeting, occurrence_change, platform, reception_office, working_group, workshop,
+};
 use crate::platforms::{group_ref, platform_ref};
 use crate::web::components::FieldErrors;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
@@ -66,6 +68,29 @@ pub async fn scope_options(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(String
     Ok(options)
 }
 
+/// What the meeting form offers: scopes and the offices' territories.
+async fn choices(state: &AppState, scopes: Vec<(String, String)>) -> AppResult<views::Choices> {
+    let offices = reception_office::Entity::find()
+        .order_by_asc(reception_office::Column::Name)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.to_string(), format!("Bureau de {}", o.name)))
+        .collect();
+    Ok(views::Choices { scopes, offices })
+}
+
+/// The office chosen exists (or none was chosen).
+async fn office_exists(state: &AppState, office_id: Option<i64>) -> AppResult<bool> {
+    Ok(match office_id {
+        None => true,
+        Some(id) => reception_office::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .is_some(),
+    })
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct NewQuery {
@@ -82,8 +107,9 @@ pub async fn new_form(
     if scopes.is_empty() {
         return Err(AppError::forbidden());
     }
+    let scopes = choices(&state, scopes).await?;
     let form = MeetingForm {
-        scope: if scopes.iter().any(|(k, _)| *k == query.portee) {
+        scope: if scopes.scopes.iter().any(|(k, _)| *k == query.portee) {
             query.portee
         } else {
             String::new()
@@ -225,6 +251,7 @@ fn apply(
     let length = input.end - input.start;
     model.platform_id = Set(platform.as_ref().map(|p| p.id));
     model.working_group_id = Set(group.as_ref().map(|g| g.id));
+    model.office_id = Set(input.office_id);
     model.kind = Set(input.kind.clone());
     model.title = Set(input.title.clone());
     model.description = Set(input.description.clone());
@@ -279,7 +306,7 @@ fn refuse(
     ctx: &Ctx,
     existing: Option<&Loaded>,
     form: &MeetingForm,
-    scopes: &[(String, String)],
+    scopes: &views::Choices,
     errors: &FieldErrors,
 ) -> Response {
     (
@@ -299,6 +326,7 @@ pub async fn create(
     if scopes.is_empty() {
         return Err(AppError::forbidden());
     }
+    let scopes = choices(&state, scopes).await?;
     let input = match form.parse() {
         Ok(input) => input,
         Err(errors) => return Ok(refuse(&ctx, None, &form, &scopes, &errors)),
@@ -311,6 +339,11 @@ pub async fn create(
         );
         return Ok(refuse(&ctx, None, &form, &scopes, &errors));
     };
+    if !office_exists(&state, input.office_id).await? {
+        let mut errors = FieldErrors::default();
+        errors.add("office_id", "Choisissez un bureau d'accueil dans la liste.");
+        return Ok(refuse(&ctx, None, &form, &scopes, &errors));
+    }
     if form.confirm_clash != "1" {
         let warnings =
             clash_warnings(&state, &input, platform.as_ref().map(|p| p.id), None).await?;
@@ -380,17 +413,13 @@ pub async fn edit_form(
 }
 
 /// The scopes offered when editing: the current one always, plus where ctx may create.
-async fn edit_scopes(
-    state: &AppState,
-    ctx: &Ctx,
-    loaded: &Loaded,
-) -> AppResult<Vec<(String, String)>> {
+async fn edit_scopes(state: &AppState, ctx: &Ctx, loaded: &Loaded) -> AppResult<views::Choices> {
     let mut scopes = scope_options(state, ctx).await?;
     let current = current_scope(loaded);
     if !scopes.iter().any(|(k, _)| *k == current.key()) {
         scopes.insert(0, (current.key(), loaded.scope_label()));
     }
-    Ok(scopes)
+    choices(state, scopes).await
 }
 
 fn current_scope(loaded: &Loaded) -> ScopeChoice {
@@ -439,6 +468,7 @@ async fn form_of(state: &AppState, loaded: &Loaded) -> AppResult<MeetingForm> {
             end.format("%H:%M").to_string()
         },
         all_day: m.all_day.then(|| "on".to_string()),
+        office_id: m.office_id.map(|o| o.to_string()).unwrap_or_default(),
         place_name: m.place_name.clone(),
         place_address: m.place_address.clone(),
         video_url: m.video_url.clone(),
@@ -489,6 +519,11 @@ pub async fn update(
         );
         return Ok(refuse(&ctx, Some(&loaded), &form, &scopes, &errors));
     };
+    if !office_exists(&state, input.office_id).await? {
+        let mut errors = FieldErrors::default();
+        errors.add("office_id", "Choisissez un bureau d'accueil dans la liste.");
+        return Ok(refuse(&ctx, Some(&loaded), &form, &scopes, &errors));
+    }
     let old = &loaded.meeting;
     let moved =
         format_local(input.start) != old.start_local || format_local(input.end) != old.end_local;

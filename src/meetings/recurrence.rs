@@ -2016,6 +2016,25 @@ mod tests {
     }
 
     #[test]
+    fn byday_with_and_without_ranks_is_a_union() {
+        // RFC 5545: every Monday plus the 3rd Sunday (python-dateutil intersects the two instead).
+        let occurrences = expand(
+            dt("2027-01-04T10:00"),
+            Duration::hours(1),
+            &rule("FREQ=MONTHLY;BYDAY=MO,3SU"),
+            &[],
+            dt("2027-01-01T00:00"),
+            dt("2027-02-01T00:00"),
+        );
+        assert_eq!(
+            local_starts(&occurrences),
+            list(
+                "2027-01-04T10:00 2027-01-11T10:00 2027-01-17T10:00 2027-01-18T10:00 2027-01-25T10:00"
+            )
+        );
+    }
+
+    #[test]
     fn exdate_skips_one_session_and_keeps_the_others() {
         let andenne = rule("FREQ=MONTHLY;BYDAY=2FR,4FR");
         let skipped = [dt("2027-07-09T13:00"), dt("2027-12-24T13:00")];

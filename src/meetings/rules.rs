@@ -77,6 +77,8 @@ pub struct MeetingForm {
     pub end_date: String,
     pub end_time: String,
     pub all_day: Option<String>,
+    /// The reception office whose territory the meeting concerns ("" = none).
+    pub office_id: String,
     pub place_name: String,
     pub place_address: String,
     pub video_url: String,
@@ -255,6 +257,7 @@ pub struct MeetingInput {
     /// Brussels wall-clock; for all-day meetings, midnight to midnight after the last day.
     pub start: NaiveDateTime,
     pub end: NaiveDateTime,
+    pub office_id: Option<i64>,
     pub place_name: String,
     pub place_address: String,
     pub video_url: String,
@@ -394,6 +397,16 @@ impl MeetingForm {
         if start != NaiveDateTime::MIN && end - start > Duration::days(31) {
             errors.add("end_date", "Une réunion ne peut durer plus de 31 jours.");
         }
+        let office_id = match self.office_id.trim() {
+            "" => None,
+            raw => match raw.parse::<i64>() {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    errors.add("office_id", "Choisissez un bureau d'accueil dans la liste.");
+                    None
+                }
+            },
+        };
         let video_url = self.video_url.trim().to_string();
         if !video_url.is_empty() && !video_url.starts_with("https://") {
             errors.add(
@@ -482,6 +495,7 @@ impl MeetingForm {
             all_day,
             start,
             end,
+            office_id,
             place_name: self.place_name.trim().to_string(),
             place_address: self.place_address.trim().to_string(),
             video_url,

@@ -183,6 +183,9 @@ pub fn agenda_page(
                 @if can_create { a.button.primary href="/reunions/nouvelle" { "Programmer une réunion" } }
             }
             (agenda_nav(if past { "/reunions?passees=1" } else { "/reunions" }))
+        @if !past {
+            (crate::calendar::views::subscribe("L'agenda public du réseau", &format!("{}/agenda/reseau.ics", ctx.base_url)))
+        }
             (occurrence_list(occurrences, loaded, if past { "Aucune réunion ces douze derniers mois." } else { "Aucune réunion prévue dans les six prochains mois." }))
         },
     )
@@ -201,6 +204,7 @@ pub fn mine_page(
             h1 { "Mes réunions" }
             (agenda_nav("/reunions/mes"))
             p.muted { "Les réunions de vos plateformes et groupes de travail, et celles où vous êtes inscrit·e (" (registered.len()) " inscription(s))." }
+        p { a href="/profil/agenda" { "Recevoir ces réunions dans mon calendrier (agenda personnel)" } }
             (occurrence_list(occurrences, loaded, "Rien de prévu pour vous dans l'année qui vient."))
         },
     )
@@ -356,7 +360,8 @@ fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&str>) -> Mar
                             dt { "Inscriptions jusqu'au" } dd { (when_fr(recurrence::to_local(d), recurrence::to_local(d), false).split(',').next().unwrap_or("")) " à " (recurrence::to_local(d).format("%H:%M")) }
                         }
                     }
-                    @if !m.description.is_empty() { (paragraphs(&m.description)) }
+                    p { a.button.small href=(format!("/reunions/{id}/evenement.ics")) download { "Ajouter à mon calendrier (.ics)" } }
+                @if !m.description.is_empty() { (paragraphs(&m.description)) }
                     @if !data.agenda.is_empty() {
                         h2 { "Programme" }
                         table {
@@ -680,11 +685,17 @@ fn registration_row(ctx: &Ctx, data: &MeetingPage, row: &RegRow) -> Markup {
     }
 }
 
+/// What the meeting form offers to choose from.
+pub struct Choices {
+    pub scopes: Vec<(String, String)>,
+    pub offices: Vec<(String, String)>,
+}
+
 pub fn meeting_form(
     ctx: &Ctx,
     existing: Option<&Loaded>,
     form: &MeetingForm,
-    scopes: &[(String, String)],
+    scopes: &Choices,
     errors: &FieldErrors,
     warnings: &[String],
 ) -> Markup {
@@ -699,7 +710,9 @@ pub fn meeting_form(
         ),
     };
     let mut scope_options = vec![(String::new(), "— Choisir —".to_string())];
-    scope_options.extend(scopes.iter().cloned());
+    scope_options.extend(scopes.scopes.iter().cloned());
+    let mut offices = vec![(String::new(), "— Aucun —".to_string())];
+    offices.extend(scopes.offices.iter().cloned());
     let mut kinds = vec![(String::new(), "— Choisir —".to_string())];
     kinds.extend(KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string())));
     let visibilities = vec![
@@ -806,6 +819,7 @@ pub fn meeting_form(
                     (input("Nom du lieu", "place_name", "text", &form.place_name, errors, false, Some("Par exemple : Centre culturel de la Marlagne")))
                     (input("Adresse", "place_address", "text", &form.place_address, errors, false, None))
                     (input("Lien de visioconférence", "video_url", "url", &form.video_url, errors, false, Some("https://…")))
+                    (select("Territoire (bureau d'accueil)", "office_id", &offices, &form.office_id, errors, false))
                 }
                 (select("Visibilité", "visibility", &visibilities, &form.visibility, errors, true))
                 @if existing.is_some() { (select("Statut", "status", &statuses, &form.status, errors, true)) }

@@ -73,6 +73,11 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
                     li.card {
                         h3 { (office.name) }
                         @if !office.schedule.is_empty() { p { "Permanences : " (office.schedule) } }
+                        p {
+                            a href=(crate::calendar::views::webcal(&format!("{}/agenda/bureaux/{}.ics", ctx.base_url, office.slug))) { "S'abonner à l'agenda du bureau" }
+                            " · "
+                            a href=(format!("/agenda/bureaux/{}.ics", office.slug)) { "adresse https" }
+                        }
                         p.muted {
                             "Communes : "
                             (by_office.get(&office.id).map(|v| v.join(", ")).unwrap_or_default())

@@ -75,7 +75,10 @@ pub fn show(
                     @if person.is_admin { " " span.badge.badge-coord { "administration du réseau" } }
                 }
                 div.actions {
-                    @if is_me { a.button href="/profil/mot-de-passe" { "Changer mon mot de passe" } }
+                    @if is_me {
+                    a.button href="/profil/mot-de-passe" { "Changer mon mot de passe" }
+                    a.button href="/profil/agenda" { "Mon agenda personnel" }
+                }
                     @if can_manage {
                         a.button href=(format!("/personnes/{}/modifier", person.id)) { "Modifier" }
                         @if person.active {

@@ -105,7 +105,12 @@ pub fn show(
                         }
                     }
                 }
-                div { (members_panel) }
+                div {
+                (members_panel)
+                @if pref.public && !pref.archived {
+                    (crate::calendar::views::subscribe(&format!("L'agenda de la plateforme {}", p.name), &format!("{}/agenda/plateformes/{}.ics", ctx.base_url, p.slug)))
+                }
+            }
             }
         },
     )

@@ -90,6 +90,8 @@ pub struct Ctx {
     /// Path and query of this request, to come back after signing in.
     pub path: String,
     pub secure_cookies: bool,
+    /// The public URL (for feed addresses shown on pages).
+    pub base_url: String,
 }
 
 impl Ctx {
@@ -340,6 +342,7 @@ async fn context_inner(
         client_ip,
         path,
         secure_cookies: secure,
+        base_url: state.config.base_url.clone(),
     };
     request.extensions_mut().insert(ctx.clone());
 

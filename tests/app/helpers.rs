@@ -104,14 +104,15 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         init_logs();
         let (database_url, pg, dir) = fresh_database().await;
-        let mut config = Config::for_database(&database_url);
-        adjust(&mut config);
-        let state = AppState::start(config).await.expect("start app");
-        let db = state.db.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("addr"));
+        let mut config = Config::for_database(&database_url);
+        config.base_url = address.clone();
+        adjust(&mut config);
+        let state = AppState::start(config).await.expect("start app");
+        let db = state.db.clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let _ = app::serve(state, listener, async move {

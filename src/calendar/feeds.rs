@@ -1,0 +1,563 @@
+//! The feeds over HTTP: which meetings each feed holds, conditional requests (strong ETag from a
+//! cheap aggregate, so a 304 never builds the calendar), and the personal tokens.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use sha2::{Digest, Sha256};
+
+use super::ics::{self, Calendar, Method};
+use crate::app::AppState;
+use crate::auth::permissions::{Action, Actor};
+use crate::auth::sessions::{actor_for, hash_token};
+use crate::entities::{
+    agenda_item, feed_token, group_membership, meeting, occurrence_change, person, platform,
+    platform_membership, reception_office, registration, working_group,
+};
+use crate::meetings::{self, Loaded};
+use crate::platforms::platform_ref;
+use crate::web::ctx::random_token;
+use crate::web::extract::Path;
+use crate::web::layout::page;
+use crate::web::{AppError, AppResult, Ctx};
+
+/// How far feeds reach: three months back, eighteen ahead (series are kept whole).
+pub const DAYS_BACK: i64 = 92;
+pub const DAYS_AHEAD: i64 = 548;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/agenda/reseau.ics", get(network_feed))
+        .route("/agenda/plateformes/{file}", get(platform_feed))
+        .route("/agenda/gt/{file}", get(group_feed))
+        .route("/agenda/bureaux/{file}", get(office_feed))
+        .route("/agenda/personnel/{file}", get(personal_feed))
+        .route("/reunions/{id}/evenement.ics", get(meeting_file))
+        .route("/profil/agenda", get(token_page))
+        .route("/profil/agenda/lien", post(new_token))
+        .route("/profil/agenda/revoquer", post(revoke_token))
+}
+
+/// "name.ics" → "name"; anything else is not a feed.
+fn strip_ics(file: &str) -> AppResult<&str> {
+    file.strip_suffix(".ics")
+        .filter(|s| !s.is_empty())
+        .ok_or(AppError::NotFound)
+}
+
+/// What a feed holds.
+struct Spec {
+    /// Identifies the feed in its ETag.
+    key: String,
+    name: String,
+    description: String,
+    filename: String,
+    condition: Condition,
+    /// Personal feeds: who it is for (members-only meetings allowed, marked private).
+    actor: Option<Actor>,
+}
+
+fn window() -> Condition {
+    let now = Utc::now();
+    let from = now - Duration::days(DAYS_BACK);
+    let to = now + Duration::days(DAYS_AHEAD);
+    Condition::all().add(meeting::Column::StartsAt.lt(to)).add(
+        Condition::any()
+            .add(
+                Condition::all()
+                    .add(meeting::Column::Rrule.is_null())
+                    .add(meeting::Column::EndsAt.gt(from)),
+            )
+            .add(
+                Condition::all()
+                    .add(meeting::Column::Rrule.is_not_null())
+                    .add(
+                        Condition::any()
+                            .add(meeting::Column::SeriesEndsAt.is_null())
+                            .add(meeting::Column::SeriesEndsAt.gt(from)),
+                    ),
+            ),
+    )
+}
+
+fn public_only() -> Condition {
+    Condition::all().add(meeting::Column::Visibility.eq("public"))
+}
+
+/// A strong validator and a date, from one aggregate query: a 304 costs this and nothing more.
+async fn validators(state: &AppState, spec: &Spec) -> AppResult<(String, Option<DateTime<Utc>>)> {
+    let row: Option<(i64, Option<DateTime<Utc>>, Option<i64>, Option<i64>)> =
+        meeting::Entity::find()
+            .select_only()
+            .column_as(Expr::col(meeting::Column::Id).count(), "n")
+            .column_as(Expr::col(meeting::Column::UpdatedAt).max(), "last")
+            .column_as(Expr::col(meeting::Column::Sequence).sum(), "seq")
+            .column_as(Expr::col(meeting::Column::Id).sum(), "ids")
+            .filter(spec.condition.clone())
+            .filter(window())
+            .into_tuple()
+            .one(&state.db)
+            .await?;
+    let (count, last, seq, ids) = row.unwrap_or((0, None, None, None));
+    // Platform and group names appear in CATEGORIES: their changes count too.
+    let names: Option<(Option<DateTime<Utc>>,)> = platform::Entity::find()
+        .select_only()
+        .column_as(Expr::col(platform::Column::UpdatedAt).max(), "last")
+        .into_tuple()
+        .one(&state.db)
+        .await?;
+    let groups: Option<(Option<DateTime<Utc>>,)> = working_group::Entity::find()
+        .select_only()
+        .column_as(Expr::col(working_group::Column::UpdatedAt).max(), "last")
+        .into_tuple()
+        .one(&state.db)
+        .await?;
+    let platforms_last = names.and_then(|n| n.0);
+    let groups_last = groups.and_then(|g| g.0);
+    let mut hasher = Sha256::new();
+    hasher.update(format!(
+        "{}|{}|{count}|{last:?}|{seq:?}|{ids:?}|{platforms_last:?}|{groups_last:?}|{}",
+        spec.key,
+        state.config.base_url,
+        // The window moves each day.
+        Utc::now().date_naive()
+    ));
+    let digest = hasher.finalize();
+    let etag = format!(
+        "\"{}\"",
+        digest
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let modified = [last, platforms_last, groups_last]
+        .into_iter()
+        .flatten()
+        .max();
+    Ok((etag, modified))
+}
+
+fn not_modified(headers: &HeaderMap, etag: &str, modified: Option<DateTime<Utc>>) -> bool {
+    if let Some(value) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        // Weak comparison (RFC 9110 §13.1.2): "W/" prefixes do not matter.
+        return value
+            .split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == etag || t == "*");
+    }
+    match (
+        headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok()),
+        modified,
+    ) {
+        (Some(since), Some(modified)) => DateTime::parse_from_rfc2822(since)
+            .map(|since| modified.timestamp() <= since.timestamp())
+            .unwrap_or(false),
+        _ => false,
+    }
+}
+
+fn http_date(value: DateTime<Utc>) -> String {
+    value.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+async fn build(state: &AppState, spec: &Spec) -> AppResult<String> {
+    let rows = meeting::Entity::find()
+        .filter(spec.condition.clone())
+        .filter(window())
+        .order_by_asc(meeting::Column::StartsAt)
+        .order_by_asc(meeting::Column::Id)
+        .all(&state.db)
+        .await?;
+    let loaded: Vec<Loaded> = meetings::attach(state, rows)
+        .await?
+        .into_iter()
+        .filter(|l| match &spec.actor {
+            Some(actor) => {
+                crate::auth::permissions::allows(actor, &Action::ViewMeeting(&l.reference()))
+            }
+            None => l.meeting.visibility == "public",
+        })
+        .collect();
+    let ids: Vec<i64> = loaded.iter().map(|l| l.meeting.id).collect();
+    let agenda = agenda_item::Entity::find()
+        .filter(agenda_item::Column::MeetingId.is_in(ids.clone()))
+        .order_by_asc(agenda_item::Column::Position)
+        .all(&state.db)
+        .await?;
+    let changes = occurrence_change::Entity::find()
+        .filter(occurrence_change::Column::MeetingId.is_in(ids))
+        .order_by_asc(occurrence_change::Column::OriginalStartLocal)
+        .all(&state.db)
+        .await?;
+    let base = &state.config.base_url;
+    let events = loaded
+        .iter()
+        .flat_map(|l| {
+            let items: Vec<agenda_item::Model> = agenda
+                .iter()
+                .filter(|a| a.meeting_id == l.meeting.id)
+                .cloned()
+                .collect();
+            super::events(l, &items, &changes, base, spec.actor.is_some())
+        })
+        .collect();
+    Ok(ics::write(&Calendar {
+        name: spec.name.clone(),
+        description: Some(spec.description.clone()),
+        method: Some(Method::Publish),
+        feed: true,
+        events,
+    }))
+}
+
+/// Answers a feed request: 304 when the client's copy is current, else the calendar inline.
+async fn serve(
+    state: &AppState,
+    headers: &HeaderMap,
+    spec: Spec,
+    private: bool,
+) -> AppResult<Response> {
+    let (etag, modified) = validators(state, &spec).await?;
+    let cache = if private {
+        "private, max-age=300"
+    } else {
+        "public, max-age=300"
+    };
+    let mut response = if not_modified(headers, &etag, modified) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let body = build(state, &spec).await?;
+        let mut r = body.into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/calendar; charset=utf-8"),
+        );
+        if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{}\"", spec.filename)) {
+            r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        }
+        r
+    };
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Some(modified) = modified
+        && let Ok(v) = HeaderValue::from_str(&http_date(modified))
+    {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if private {
+        h.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    }
+    Ok(response)
+}
+
+async fn network_feed(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+    let spec = Spec {
+        key: "reseau".into(),
+        name: "Réseau d'intégration de Namur — agenda public".into(),
+        description: "Les réunions publiques du réseau provincial d'intégration de Namur.".into(),
+        filename: "reseau.ics".into(),
+        condition: public_only(),
+        actor: None,
+    };
+    serve(&state, &headers, spec, false).await
+}
+
+async fn platform_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
+    let slug = strip_ics(&file)?;
+    let p = crate::platforms::find_by_slug(&state, slug).await?;
+    if !crate::auth::permissions::allows(
+        &Actor::anonymous(),
+        &Action::ViewPlatform(&platform_ref(&p)),
+    ) {
+        return Err(AppError::NotFound);
+    }
+    let spec = Spec {
+        key: format!("plateforme:{}", p.id),
+        name: format!("{} — agenda", p.name),
+        description: format!("Les réunions publiques de la plateforme {}.", p.name),
+        filename: format!("{}.ics", p.slug),
+        condition: public_only().add(meeting::Column::PlatformId.eq(p.id)),
+        actor: None,
+    };
+    serve(&state, &headers, spec, false).await
+}
+
+async fn group_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
+    let id: i64 = strip_ics(&file)?.parse().map_err(|_| AppError::NotFound)?;
+    let (g, p) = crate::groups::find_with_platform(&state, id).await?;
+    if !crate::auth::permissions::allows(
+        &Actor::anonymous(),
+        &Action::ViewPlatform(&platform_ref(&p)),
+    ) {
+        return Err(AppError::NotFound);
+    }
+    let spec = Spec {
+        key: format!("gt:{}", g.id),
+        name: format!("{} — agenda", g.name),
+        description: format!(
+            "Les réunions publiques du groupe de travail {} ({}).",
+            g.name, p.name
+        ),
+        filename: format!("gt-{}.ics", g.id),
+        condition: public_only().add(meeting::Column::WorkingGroupId.eq(g.id)),
+        actor: None,
+    };
+    serve(&state, &headers, spec, false).await
+}
+
+async fn office_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
+    let slug = strip_ics(&file)?;
+    let office = reception_office::Entity::find()
+        .filter(reception_office::Column::Slug.eq(slug))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let spec = Spec {
+        key: format!("bureau:{}", office.id),
+        name: format!("Bureau d'accueil de {} — agenda", office.name),
+        description: format!(
+            "Permanences et réunions publiques sur le territoire du bureau d'accueil de {}.",
+            office.name
+        ),
+        filename: format!("bureau-{}.ics", office.slug),
+        condition: public_only().add(meeting::Column::OfficeId.eq(office.id)),
+        actor: None,
+    };
+    serve(&state, &headers, spec, false).await
+}
+
+/// The meetings a person's feed holds: their platforms' and groups' meetings, and those they
+/// registered for (members-only included, each checked against what they may see).
+async fn personal_spec(state: &AppState, person: &person::Model) -> AppResult<Spec> {
+    let actor = actor_for(&state.db, person).await?;
+    let platforms: Vec<i64> = platform_membership::Entity::find()
+        .filter(platform_membership::Column::PersonId.eq(person.id))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|m| m.platform_id)
+        .collect();
+    let groups: Vec<i64> = group_membership::Entity::find()
+        .filter(group_membership::Column::PersonId.eq(person.id))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|m| m.working_group_id)
+        .collect();
+    let registered: Vec<i64> = registration::Entity::find()
+        .filter(registration::Column::PersonId.eq(person.id))
+        .filter(registration::Column::Status.ne("cancelled"))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| r.meeting_id)
+        .collect();
+    let condition = Condition::any()
+        .add(meeting::Column::WorkingGroupId.is_in(groups))
+        .add(
+            Condition::all()
+                .add(meeting::Column::WorkingGroupId.is_null())
+                .add(meeting::Column::PlatformId.is_in(platforms)),
+        )
+        .add(meeting::Column::Id.is_in(registered));
+    Ok(Spec {
+        key: format!("personnel:{}", person.id),
+        name: format!("maillage — agenda de {}", person.name),
+        description: "Vos plateformes, vos groupes de travail et vos inscriptions.".into(),
+        filename: "mon-agenda.ics".into(),
+        condition,
+        actor: Some(actor),
+    })
+}
+
+async fn personal_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
+    let token = strip_ics(&file)?;
+    let Some(row) = feed_token::Entity::find()
+        .filter(feed_token::Column::TokenHash.eq(hash_token(token)))
+        .one(&state.db)
+        .await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    let person = person::Entity::find_by_id(row.person_id)
+        .one(&state.db)
+        .await?
+        .filter(|p| p.active)
+        .ok_or(AppError::NotFound)?;
+    let spec = personal_spec(&state, &person).await?;
+    serve(&state, &headers, spec, true).await
+}
+
+/// One meeting as a file to download (the same UID as in the feeds and emails).
+async fn meeting_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let loaded = meetings::load(&state, id).await?;
+    ctx.require(Action::ViewMeeting(&loaded.reference()))?;
+    let m = &loaded.meeting;
+    let etag = format!(
+        "\"m{}-{}-{}\"",
+        m.id,
+        m.sequence,
+        m.updated_at.timestamp_micros()
+    );
+    if not_modified(&headers, &etag, Some(m.updated_at)) {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            r.headers_mut().insert(header::ETAG, v);
+        }
+        return Ok(r);
+    }
+    let agenda = agenda_item::Entity::find()
+        .filter(agenda_item::Column::MeetingId.eq(id))
+        .order_by_asc(agenda_item::Column::Position)
+        .all(&state.db)
+        .await?;
+    let changes = occurrence_change::Entity::find()
+        .filter(occurrence_change::Column::MeetingId.eq(id))
+        .all(&state.db)
+        .await?;
+    let body = ics::write(&Calendar {
+        name: m.title.clone(),
+        description: None,
+        method: Some(Method::Publish),
+        feed: false,
+        events: super::events(&loaded, &agenda, &changes, &state.config.base_url, false),
+    });
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"reunion-{id}.ics\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&http_date(m.updated_at)) {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=60"),
+    );
+    Ok(r)
+}
+
+async fn token_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let me = ctx.signed_in()?;
+    let existing = feed_token::Entity::find()
+        .filter(feed_token::Column::PersonId.eq(me.id))
+        .one(&state.db)
+        .await?;
+    Ok(page(
+        &ctx,
+        "Mon agenda",
+        super::views::token_page(&ctx, existing.as_ref(), None, &state.config.base_url),
+    )
+    .into_response())
+}
+
+/// Creates (or replaces) the person's token and shows the address once: only its hash is kept.
+async fn new_token(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let me = ctx.signed_in()?.clone();
+    let token = random_token();
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    feed_token::Entity::delete_many()
+        .filter(feed_token::Column::PersonId.eq(me.id))
+        .exec(&txn)
+        .await?;
+    let created = sea_orm::ActiveModelTrait::insert(
+        feed_token::ActiveModel {
+            person_id: Set(me.id),
+            token_hash: Set(hash_token(&token)),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        },
+        &txn,
+    )
+    .await?;
+    crate::audit::record(
+        &txn,
+        Some(me.id),
+        "créer un lien d'agenda",
+        "personne",
+        Some(me.id),
+        "Lien d'agenda personnel (re)généré",
+    )
+    .await?;
+    txn.commit().await?;
+    let url = format!("{}/agenda/personnel/{token}.ics", state.config.base_url);
+    let mut response = page(
+        &ctx,
+        "Mon agenda",
+        super::views::token_page(&ctx, Some(&created), Some(&url), &state.config.base_url),
+    )
+    .into_response();
+    // The page holds a secret: never keep it in a cache.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+async fn revoke_token(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let me = ctx.signed_in()?.clone();
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    feed_token::Entity::delete_many()
+        .filter(feed_token::Column::PersonId.eq(me.id))
+        .exec(&txn)
+        .await?;
+    crate::audit::record(
+        &txn,
+        Some(me.id),
+        "révoquer un lien d'agenda",
+        "personne",
+        Some(me.id),
+        "Lien d'agenda personnel révoqué",
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(crate::web::ctx::redirect_with_flash(
+        "/profil/agenda",
+        crate::web::ctx::FlashKind::Success,
+        "Votre lien d'agenda est révoqué : les calendriers qui l'utilisaient ne recevront plus rien.",
+    ))
+}

@@ -1,0 +1,218 @@
+//! Calendars: standards-exact iCalendar for every meeting, and the feeds partners subscribe to
+//! (the network's public meetings, each platform, working group and office territory, and a
+//! personal feed behind a secret token).
+
+pub mod feeds;
+pub mod ics;
+pub mod views;
+
+use chrono::Duration;
+
+use crate::entities::{agenda_item, occurrence_change};
+use crate::meetings::Loaded;
+use crate::meetings::rules::{kind_label, parse_local};
+use ics::{Event, Status, When};
+
+/// The host part of the public URL, for UIDs ("meeting-12@maillage.example.org").
+pub fn uid_host(base_url: &str) -> String {
+    let rest = base_url.split("://").nth(1).unwrap_or(base_url);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = if host.starts_with('[') {
+        host.split(']')
+            .next()
+            .map(|h| format!("{h}]"))
+            .unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or(host).to_string()
+    };
+    if host.is_empty() {
+        "maillage.invalid".to_string()
+    } else {
+        host
+    }
+}
+
+/// The meeting's UID: the same in every feed, its .ics and every email about it.
+pub fn meeting_uid(meeting_id: i64, base_url: &str) -> String {
+    format!("meeting-{meeting_id}@{}", uid_host(base_url))
+}
+
+fn when(local: chrono::NaiveDateTime, all_day: bool) -> When {
+    if all_day {
+        When::Date(local.date())
+    } else {
+        When::Local(local)
+    }
+}
+
+/// The description clients show: the text, the programme, the video link, the page.
+pub fn description(loaded: &Loaded, agenda: &[agenda_item::Model], base_url: &str) -> String {
+    let m = &loaded.meeting;
+    let mut parts = Vec::new();
+    if !m.description.is_empty() {
+        parts.push(m.description.clone());
+    }
+    if !agenda.is_empty() {
+        let lines: Vec<String> = agenda
+            .iter()
+            .map(|a| {
+                let mut line = if a.time.is_empty() {
+                    a.title.clone()
+                } else {
+                    format!("{} {}", a.time, a.title)
+                };
+                if !a.presenters.is_empty() {
+                    line.push_str(&format!(" ({})", a.presenters));
+                }
+                line
+            })
+            .collect();
+        parts.push(format!("Programme :\n{}", lines.join("\n")));
+    }
+    if !m.video_url.is_empty() {
+        parts.push(format!("Visioconférence : {}", m.video_url));
+    }
+    parts.push(format!(
+        "Détails et inscription : {base_url}/reunions/{}",
+        m.id
+    ));
+    parts.join("\n\n")
+}
+
+fn location(loaded: &Loaded) -> Option<String> {
+    let m = &loaded.meeting;
+    let place = [m.place_name.as_str(), m.place_address.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !place.is_empty() {
+        Some(place)
+    } else if !m.video_url.is_empty() {
+        Some(format!("Visioconférence : {}", m.video_url))
+    } else {
+        None
+    }
+}
+
+/// The VEVENTs of a meeting: the event (or series master) and, for a series, one override per
+/// moved or cancelled occurrence (same UID, RECURRENCE-ID). `private` marks members-only
+/// meetings CLASS:PRIVATE (personal feeds). No attendees are ever listed here.
+pub fn events(
+    loaded: &Loaded,
+    agenda: &[agenda_item::Model],
+    changes: &[occurrence_change::Model],
+    base_url: &str,
+    private: bool,
+) -> Vec<Event> {
+    let m = &loaded.meeting;
+    let (Some(start), Some(end)) = (parse_local(&m.start_local), parse_local(&m.end_local)) else {
+        return Vec::new();
+    };
+    let mut categories = Vec::new();
+    if let Some(p) = &loaded.platform {
+        categories.push(p.name.clone());
+    }
+    if let Some(g) = &loaded.group {
+        categories.push(g.name.clone());
+    }
+    categories.push(kind_label(&m.kind).to_string());
+    let status = if m.status == "cancelled" {
+        Status::Cancelled
+    } else {
+        Status::Confirmed
+    };
+    let master = Event {
+        uid: meeting_uid(m.id, base_url),
+        dtstamp: m.updated_at,
+        last_modified: Some(m.updated_at),
+        created: Some(m.created_at),
+        sequence: m.sequence,
+        start: when(start, m.all_day),
+        end: when(end, m.all_day),
+        summary: m.title.clone(),
+        description: description(loaded, agenda, base_url),
+        location: location(loaded),
+        url: Some(format!("{base_url}/reunions/{}", m.id)),
+        status,
+        categories,
+        private: private && m.visibility != "public",
+        conference: (!m.video_url.is_empty()).then(|| m.video_url.clone()),
+        rrule: m.rrule.clone(),
+        exdates: Vec::new(),
+        recurrence_id: None,
+        organizer: None,
+        attendees: Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut master = master;
+    let length = end - start;
+    let mut overrides = Vec::new();
+    if m.rrule.is_some() {
+        for change in changes.iter().filter(|c| c.meeting_id == m.id) {
+            let Some(original) = parse_local(&change.original_start_local) else {
+                continue;
+            };
+            match change.action.as_str() {
+                "skipped" => master.exdates.push(when(original, m.all_day)),
+                "cancelled" => overrides.push(Event {
+                    recurrence_id: Some(when(original, m.all_day)),
+                    start: when(original, m.all_day),
+                    end: when(original + length, m.all_day),
+                    status: Status::Cancelled,
+                    rrule: None,
+                    exdates: Vec::new(),
+                    dtstamp: change.created_at.max(m.updated_at),
+                    last_modified: Some(change.created_at.max(m.updated_at)),
+                    ..master.clone()
+                }),
+                "moved" => {
+                    let new_start = change
+                        .new_start_local
+                        .as_deref()
+                        .and_then(parse_local)
+                        .unwrap_or(original);
+                    let new_end = change
+                        .new_end_local
+                        .as_deref()
+                        .and_then(parse_local)
+                        .unwrap_or(new_start + length);
+                    overrides.push(Event {
+                        recurrence_id: Some(when(original, m.all_day)),
+                        start: when(new_start, m.all_day),
+                        end: when(new_end.max(new_start + Duration::minutes(1)), m.all_day),
+                        rrule: None,
+                        exdates: Vec::new(),
+                        dtstamp: change.created_at.max(m.updated_at),
+                        last_modified: Some(change.created_at.max(m.updated_at)),
+                        ..master.clone()
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    out.push(master);
+    out.extend(overrides);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_uid_host_comes_from_the_public_url() {
+        assert_eq!(
+            uid_host("https://maillage.example.org/base"),
+            "maillage.example.org"
+        );
+        assert_eq!(uid_host("http://127.0.0.1:3000"), "127.0.0.1");
+        assert_eq!(uid_host("http://[::1]:3000"), "[::1]");
+        assert_eq!(
+            meeting_uid(12, "https://agenda.cri-namur.be"),
+            "meeting-12@agenda.cri-namur.be"
+        );
+    }
+}

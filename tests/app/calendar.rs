@@ -1,0 +1,857 @@
+//! Calendar feeds read back by independent parsers (Python's icalendar and
+//! recurring_ical_events, through tests/tools/ics_check.py), field by field, plus HTTP caching
+//! and the privacy of personal feeds.
+
+use std::process::Command;
+
+use maillage::entities::{feed_token, meeting};
+use maillage::meetings::{rules::parse_local, schedule};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
+
+use crate::helpers::{TestApp, Visitor, location};
+
+/// What the independent parsers understood, or None when Python's libraries are missing here
+/// (then the test is skipped, except under CI where MAILLAGE_REQUIRE_PYTHON=1 makes it fail).
+fn parse(ics: &str, from: &str, to: &str) -> Option<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feed.ics");
+    std::fs::write(&path, ics).unwrap();
+    let output = Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/tools/ics_check.py"
+        ))
+        .args([path.to_str().unwrap(), from, to])
+        .output();
+    let output = match output {
+        Ok(o) => o,
+        Err(e) => return skip(&format!("python3 introuvable : {e}")),
+    };
+    if output.status.code() == Some(3) {
+        return skip(&String::from_utf8_lossy(&output.stderr));
+    }
+    assert!(
+        output.status.success(),
+        "ics_check.py failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(serde_json::from_slice(&output.stdout).unwrap())
+}
+
+fn skip(why: &str) -> Option<Value> {
+    if std::env::var("MAILLAGE_REQUIRE_PYTHON").is_ok_and(|v| v == "1") {
+        panic!("the iCalendar check needs Python's icalendar and recurring_ical_events: {why}");
+    }
+    eprintln!("iCalendar check skipped (pip install icalendar recurring_ical_events): {why}");
+    None
+}
+
+/// Schedules through the form, confirming past clash warnings (not what these tests are about).
+async fn schedule_meeting(visitor: &Visitor, fields: &[(&str, &str)]) -> i64 {
+    let mut fields = fields.to_vec();
+    fields.push(("confirm_clash", "1"));
+    let response = visitor.post_form("/reunions", &fields).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    location(&response)
+        .trim_start_matches("/reunions/")
+        .parse()
+        .unwrap()
+}
+
+const LONG_TEXT: &str = "Ordre du jour : constats de terrain; interpellations, suivi.\nDeuxième ligne — « accueil », café ☕ et échanges à Éghezée, Gembloux; Sombreffe, avec une barre oblique inverse \\ au milieu et un texte assez long pour être replié plusieurs fois sur des lignes de 75 octets.";
+
+#[tokio::test]
+async fn a_platform_feed_reads_back_field_by_field_with_recurrences_through_both_clock_changes() {
+    let app = TestApp::spawn().await;
+    let platform = app
+        .create_platform("Sociojuridique", "sociojuridique", true)
+        .await;
+    let (coord, coordinator) = app
+        .signed_in("Coralie Lefèvre", "coralie@cri-namur.example", false)
+        .await;
+    app.add_to_platform(platform, coord, "coordinator").await;
+    let scope = format!("platform:{platform}");
+    let summer = schedule_meeting(
+        &coordinator,
+        &[
+            ("scope", &scope),
+            ("kind", "plenary"),
+            ("title", "Plénière; bilan, perspectives"),
+            ("description", LONG_TEXT),
+            ("date", "2027-06-08"),
+            ("start_time", "09:00"),
+            ("end_time", "16:00"),
+            ("visibility", "public"),
+            ("place_name", "Centre culturel de la Marlagne"),
+            ("place_address", "Chemin des Marronniers 26, 5100 Wépion"),
+            ("video_url", "https://visio.example/ppli"),
+            (
+                "agenda",
+                "09:00 | Accueil et café\n09:30 | Introduction | La direction",
+            ),
+        ],
+    )
+    .await;
+    let winter = schedule_meeting(
+        &coordinator,
+        &[
+            ("scope", &scope),
+            ("kind", "findings"),
+            ("title", "Constats de janvier"),
+            ("date", "2027-01-12"),
+            ("start_time", "14:00"),
+            ("end_time", "16:00"),
+            ("visibility", "public"),
+        ],
+    )
+    .await;
+    let hidden = schedule_meeting(
+        &coordinator,
+        &[
+            ("scope", &scope),
+            ("kind", "findings"),
+            ("title", "Réunion interne secrète"),
+            ("date", "2027-01-19"),
+            ("start_time", "14:00"),
+            ("end_time", "16:00"),
+            ("visibility", "members"),
+        ],
+    )
+    .await;
+    let series = schedule_meeting(
+        &coordinator,
+        &[
+            ("scope", &scope),
+            ("kind", "findings"),
+            ("title", "Constats du mois"),
+            ("date", "2027-01-12"),
+            ("start_time", "09:30"),
+            ("end_time", "12:00"),
+            ("visibility", "public"),
+            ("repeat", "monthly_nth"),
+            ("ord_2", "on"),
+            ("weekday", "TU"),
+        ],
+    )
+    .await;
+    // Skip February, cancel March (across the switch), move April to a Wednesday afternoon.
+    for (original, action, extra) in [
+        ("2027-02-09T09:30:00", "skip", vec![]),
+        ("2027-03-09T09:30:00", "cancel", vec![]),
+        (
+            "2027-04-13T09:30:00",
+            "move",
+            vec![
+                ("new_date", "2027-04-14"),
+                ("new_start", "14:00"),
+                ("new_end", "16:30"),
+            ],
+        ),
+    ] {
+        let mut fields = vec![("original", original), ("action", action)];
+        fields.extend(extra);
+        assert_eq!(
+            coordinator
+                .post_form(&format!("/reunions/{series}/occurrences"), &fields)
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+    let cancelled = schedule_meeting(
+        &coordinator,
+        &[
+            ("scope", &scope),
+            ("kind", "working_group"),
+            ("title", "Réunion annulée"),
+            ("date", "2027-02-02"),
+            ("start_time", "10:00"),
+            ("end_time", "11:00"),
+            ("visibility", "public"),
+        ],
+    )
+    .await;
+    coordinator
+        .post_form(
+            &format!("/reunions/{cancelled}/statut"),
+            &[("status", "cancelled")],
+        )
+        .await;
+
+    let response = app
+        .anonymous
+        .get("/agenda/plateformes/sociojuridique.ics")
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline")
+    );
+    assert!(
+        response.headers()["etag"]
+            .to_str()
+            .unwrap()
+            .starts_with('"'),
+        "a strong ETag"
+    );
+    assert!(response.headers().contains_key("last-modified"));
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    let body = response.text().await.unwrap();
+    assert!(
+        !body.contains("Réunion interne secrète"),
+        "members-only meetings never reach public feeds"
+    );
+    assert!(!body.contains("ATTENDEE"));
+    let Some(report) = parse(&body, "2027-01-01", "2028-01-01") else {
+        return;
+    };
+
+    assert_eq!(report["bare_lf"], false);
+    assert!(
+        report["max_line_octets"].as_u64().unwrap() <= 75,
+        "lines folded at 75 octets"
+    );
+    assert_eq!(
+        report["lines_valid_utf8"], true,
+        "folding never splits a character"
+    );
+    let head: Vec<&str> = report["head"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for property in [
+        "PRODID",
+        "VERSION",
+        "CALSCALE",
+        "METHOD",
+        "NAME",
+        "X-WR-CALNAME",
+        "X-WR-TIMEZONE",
+        "REFRESH-INTERVAL",
+        "X-PUBLISHED-TTL",
+    ] {
+        assert!(
+            head.contains(&property),
+            "{property} before the first component: {head:?}"
+        );
+    }
+    assert_eq!(report["calendar"]["method"], "PUBLISH");
+    assert_eq!(report["calendar"]["x-wr-timezone"], "Europe/Brussels");
+    assert_eq!(report["timezones"], serde_json::json!(["Europe/Brussels"]));
+
+    let events = report["events"].as_array().unwrap();
+    let event = |uid: String| {
+        events
+            .iter()
+            .find(|e| e["uid"] == uid.as_str() && e["recurrence_id"].is_null())
+            .unwrap_or_else(|| panic!("{uid}"))
+            .clone()
+    };
+    let uid = |id: i64| format!("meeting-{id}@127.0.0.1");
+    let s = event(uid(summer));
+    assert_eq!(
+        s["summary"], "Plénière; bilan, perspectives",
+        "TEXT escaping round-trips"
+    );
+    assert!(
+        s["description"].as_str().unwrap().starts_with(LONG_TEXT),
+        "long French text with accents, commas and semicolons"
+    );
+    assert!(
+        s["description"]
+            .as_str()
+            .unwrap()
+            .contains("09:30 Introduction (La direction)"),
+        "the agenda in the description"
+    );
+    assert!(
+        s["description"]
+            .as_str()
+            .unwrap()
+            .contains("Visioconférence : https://visio.example/ppli")
+    );
+    assert_eq!(
+        s["location"],
+        "Centre culturel de la Marlagne, Chemin des Marronniers 26, 5100 Wépion"
+    );
+    assert_eq!(s["url"], format!("{}/reunions/{summer}", app.address));
+    assert_eq!(s["conference"], "https://visio.example/ppli");
+    assert_eq!(s["dtstart"]["tzid"], "Europe/Brussels");
+    assert_eq!(s["dtstart"]["local"], "2027-06-08T09:00:00");
+    assert_eq!(s["dtstart"]["utc"], "2027-06-08T07:00:00Z", "CEST");
+    assert_eq!(s["dtend"]["local"], "2027-06-08T16:00:00");
+    assert_eq!(s["status"], "CONFIRMED");
+    assert_eq!(s["sequence"], 0);
+    let categories: Vec<&str> = s["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(categories, ["Sociojuridique", "Plénière de plateforme"]);
+    assert!(s["dtstamp"]["utc"].is_string() && s["last_modified"]["utc"].is_string());
+    let w = event(uid(winter));
+    assert_eq!(w["dtstart"]["utc"], "2027-01-12T13:00:00Z", "CET");
+    let c = event(uid(cancelled));
+    assert_eq!(
+        c["status"], "CANCELLED",
+        "cancelled meetings stay in the feed so clients remove them"
+    );
+    assert_eq!(c["sequence"], 1);
+
+    let master = event(uid(series));
+    assert_eq!(master["rrule"], "FREQ=MONTHLY;BYDAY=2TU");
+    assert_eq!(master["exdates"][0]["local"], "2027-02-09T09:30:00");
+    let occurrences: Vec<&Value> = report["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["uid"] == uid(series).as_str())
+        .collect();
+    let active: Vec<(String, String)> = occurrences
+        .iter()
+        .filter(|o| o["status"] != "CANCELLED")
+        .map(|o| {
+            (
+                o["start"]["local"].as_str().unwrap().to_string(),
+                o["start"]["utc"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        active[0],
+        (
+            "2027-01-12T09:30:00".to_string(),
+            "2027-01-12T08:30:00Z".to_string()
+        )
+    );
+    assert!(
+        !active.iter().any(|(l, _)| l.starts_with("2027-02-09")),
+        "a skipped date is gone"
+    );
+    assert!(
+        !active.iter().any(|(l, _)| l.starts_with("2027-03-09")),
+        "a cancelled occurrence is absent"
+    );
+    assert!(
+        occurrences
+            .iter()
+            .any(|o| o["status"] == "CANCELLED" && o["start"]["local"] == "2027-03-09T09:30:00"),
+        "and marked cancelled for clients that keep it"
+    );
+    assert!(
+        active.contains(&(
+            "2027-04-14T14:00:00".to_string(),
+            "2027-04-14T12:00:00Z".to_string()
+        )),
+        "the moved one at its new time"
+    );
+    assert!(
+        active.contains(&(
+            "2027-05-11T09:30:00".to_string(),
+            "2027-05-11T07:30:00Z".to_string()
+        )),
+        "09:30 stays 09:30 after the March switch"
+    );
+    assert!(
+        active.contains(&(
+            "2027-11-09T09:30:00".to_string(),
+            "2027-11-09T08:30:00Z".to_string()
+        )),
+        "and after the October switch"
+    );
+    assert_eq!(
+        active.len(),
+        10,
+        "12 months minus the skipped and the cancelled"
+    );
+    let _ = hidden;
+}
+
+#[tokio::test]
+async fn the_eight_offices_schedules_expand_in_an_independent_reader_exactly_as_in_maillage() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = app
+        .signed_in("Admin", "admin@cri-namur.example", true)
+        .await;
+    let offices: Vec<maillage::entities::reception_office::Model> =
+        maillage::entities::reception_office::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap();
+    let schedules = [
+        (
+            "andenne",
+            "2027-01-08",
+            "13:00",
+            "16:00",
+            "FREQ=MONTHLY;BYDAY=2FR,4FR",
+        ),
+        (
+            "beauraing",
+            "2027-01-21",
+            "09:00",
+            "12:00",
+            "FREQ=MONTHLY;BYDAY=3TH",
+        ),
+        (
+            "ciney",
+            "2027-01-07",
+            "09:00",
+            "12:00",
+            "FREQ=MONTHLY;BYDAY=1TH,3TH",
+        ),
+        (
+            "dinant",
+            "2027-01-14",
+            "13:00",
+            "16:00",
+            "FREQ=MONTHLY;BYDAY=2TH,4TH",
+        ),
+        (
+            "gembloux",
+            "2027-01-14",
+            "09:00",
+            "12:00",
+            "FREQ=MONTHLY;BYDAY=2TH,4TH",
+        ),
+        (
+            "philippeville",
+            "2027-01-05",
+            "09:00",
+            "12:00",
+            "FREQ=MONTHLY;BYDAY=1TU,3TU",
+        ),
+        (
+            "sambreville",
+            "2027-01-04",
+            "09:00",
+            "12:00",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+        ),
+        (
+            "namur",
+            "2027-01-04",
+            "09:00",
+            "12:00",
+            "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (slug, date, start, end, rule) in schedules {
+        let office = offices
+            .iter()
+            .find(|o| o.slug == slug)
+            .unwrap()
+            .id
+            .to_string();
+        let id = schedule_meeting(
+            &admin,
+            &[
+                ("scope", "network"),
+                ("kind", "office_hours"),
+                ("title", &format!("Permanence de {slug}")),
+                ("date", date),
+                ("start_time", start),
+                ("end_time", end),
+                ("visibility", "public"),
+                ("office_id", &office),
+                ("repeat", "custom"),
+                ("rrule", rule),
+            ],
+        )
+        .await;
+        ids.push((slug, id));
+    }
+    let body = app
+        .anonymous
+        .get("/agenda/reseau.ics")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let Some(report) = parse(&body, "2027-01-01", "2028-01-01") else {
+        return;
+    };
+    let from = parse_local("2027-01-01T00:00:00").unwrap();
+    let to = parse_local("2028-01-01T00:00:00").unwrap();
+    for (slug, id) in ids {
+        let m = meeting::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let ours: Vec<String> = schedule::occurrences(&m, &[], from, to)
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} {}",
+                    o.start.format("%Y-%m-%dT%H:%M:%S"),
+                    o.start_utc.format("%Y-%m-%dT%H:%M:%SZ")
+                )
+            })
+            .collect();
+        let theirs: Vec<String> = report["occurrences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["uid"] == format!("meeting-{id}@127.0.0.1").as_str())
+            .map(|o| {
+                format!(
+                    "{} {}",
+                    o["start"]["local"].as_str().unwrap(),
+                    o["start"]["utc"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(ours, theirs, "{slug}: a year of dates, one by one");
+        assert!(ours.len() >= 12, "{slug}");
+    }
+    // Spot checks against the calendar: Andenne's 2nd and 4th Fridays of March 2027.
+    let andenne: Vec<&str> = report["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["summary"] == "Permanence de andenne")
+        .filter_map(|o| o["start"]["local"].as_str())
+        .filter(|d| d.starts_with("2027-03"))
+        .collect();
+    assert_eq!(andenne, ["2027-03-12T13:00:00", "2027-03-26T13:00:00"]);
+    // Each office's own feed carries its schedule.
+    let (status, gembloux) = app.anonymous.get_html("/agenda/bureaux/gembloux.ics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        gembloux.contains("Permanence de gembloux") && !gembloux.contains("Permanence de dinant")
+    );
+    assert_eq!(
+        app.anonymous
+            .get("/agenda/bureaux/atlantide.ics")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn feeds_answer_304_until_something_changes_and_head_works() {
+    let app = TestApp::spawn().await;
+    let platform = app
+        .create_platform("Citoyenneté", "citoyennete", true)
+        .await;
+    let (_, admin) = app
+        .signed_in("Admin", "admin@cri-namur.example", true)
+        .await;
+    let scope = format!("platform:{platform}");
+    let id = schedule_meeting(
+        &admin,
+        &[
+            ("scope", &scope),
+            ("kind", "plenary"),
+            ("title", "Rencontre"),
+            ("date", "2027-05-11"),
+            ("start_time", "09:00"),
+            ("end_time", "12:00"),
+            ("visibility", "public"),
+        ],
+    )
+    .await;
+    let url = app.anonymous.url("/agenda/plateformes/citoyennete.ics");
+    let first = app.anonymous.client.get(&url).send().await.unwrap();
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    let modified = first.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        first.text().await.unwrap().matches("BEGIN:VEVENT").count(),
+        1
+    );
+
+    let again = app
+        .anonymous
+        .client
+        .get(&url)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    assert!(again.text().await.unwrap().is_empty());
+    let since = app
+        .anonymous
+        .client
+        .get(&url)
+        .header("If-Modified-Since", &modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(since.status(), StatusCode::NOT_MODIFIED);
+    let head = app.anonymous.client.head(&url).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(head.headers()["etag"].to_str().unwrap(), etag);
+
+    // The coordinator moves the meeting: the next refresh gets it, with a higher SEQUENCE.
+    let r = admin
+        .post_form(
+            &format!("/reunions/{id}"),
+            &[
+                ("scope", &scope),
+                ("kind", "plenary"),
+                ("title", "Rencontre"),
+                ("date", "2027-05-18"),
+                ("start_time", "09:00"),
+                ("end_time", "12:00"),
+                ("visibility", "public"),
+                ("status", "scheduled"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let changed = app
+        .anonymous
+        .client
+        .get(&url)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
+    let body = changed.text().await.unwrap();
+    assert!(body.contains("DTSTART;TZID=Europe/Brussels:20270518T090000"));
+    assert!(body.contains("SEQUENCE:1"));
+    let gz = app
+        .anonymous
+        .client
+        .get(&url)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        gz.headers()["content-encoding"],
+        "gzip",
+        "feeds are compressed"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_feed_is_a_valid_calendar() {
+    let app = TestApp::spawn().await;
+    app.create_platform("Migrants en transit", "migrants-en-transit", true)
+        .await;
+    let (status, body) = app
+        .anonymous
+        .get_html("/agenda/plateformes/migrants-en-transit.ics")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.starts_with("BEGIN:VCALENDAR\r\n") && body.ends_with("END:VCALENDAR\r\n"));
+    let Some(report) = parse(&body, "2026-01-01", "2028-01-01") else {
+        return;
+    };
+    assert_eq!(report["events"].as_array().unwrap().len(), 0);
+    assert_eq!(report["calendar"]["version"], "2.0");
+    // Members-only or unknown platforms have no public feed.
+    app.create_platform("Sans-papiers", "sans-papiers", false)
+        .await;
+    assert_eq!(
+        app.anonymous
+            .get("/agenda/plateformes/sans-papiers.ics")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.anonymous
+            .get("/agenda/plateformes/inconnue.ics")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.anonymous
+            .get("/agenda/plateformes/citoyennete")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_personal_feed_is_private_revocable_and_lists_members_only_meetings_as_private() {
+    let app = TestApp::spawn().await;
+    let platform = app
+        .create_platform("Sociojuridique", "sociojuridique", true)
+        .await;
+    let (coord, coordinator) = app
+        .signed_in("Coralie", "coralie@cri-namur.example", false)
+        .await;
+    app.add_to_platform(platform, coord, "coordinator").await;
+    let (mina, member) = app.signed_in("Mina", "mina@x.example", false).await;
+    app.add_to_platform(platform, mina, "member").await;
+    let scope = format!("platform:{platform}");
+    let internal = schedule_meeting(
+        &coordinator,
+        &[
+            ("scope", &scope),
+            ("kind", "findings"),
+            ("title", "Constats internes"),
+            ("date", "2027-02-09"),
+            ("start_time", "09:30"),
+            ("end_time", "12:00"),
+            ("visibility", "members"),
+        ],
+    )
+    .await;
+    let other = app
+        .create_platform("Citoyenneté", "citoyennete", false)
+        .await;
+    let (_, admin) = app
+        .signed_in("Admin", "admin@cri-namur.example", true)
+        .await;
+    let other_scope = format!("platform:{other}");
+    schedule_meeting(
+        &admin,
+        &[
+            ("scope", &other_scope),
+            ("kind", "findings"),
+            ("title", "Pas pour Mina"),
+            ("date", "2027-02-10"),
+            ("start_time", "09:30"),
+            ("end_time", "12:00"),
+            ("visibility", "members"),
+        ],
+    )
+    .await;
+
+    let (_, page) = member.get_html("/profil/agenda").await;
+    assert!(
+        page.contains("Créer mon lien d&#39;agenda") || page.contains("Créer mon lien d'agenda")
+    );
+    let created = member.post_form("/profil/agenda/lien", &[]).await;
+    assert_eq!(created.status(), StatusCode::OK);
+    assert_eq!(created.headers()["cache-control"], "no-store");
+    let html = created.text().await.unwrap();
+    let start = html.find("/agenda/personnel/").unwrap();
+    let end = start + html[start..].find(".ics").unwrap() + 4;
+    let path = html[start..end].to_string();
+    let token = path
+        .trim_start_matches("/agenda/personnel/")
+        .trim_end_matches(".ics")
+        .to_string();
+    assert!(token.len() >= 43, "at least 256 random bits");
+    assert!(html.contains(&format!(
+        "{}{path}",
+        app.address.replace("http://", "webcal://")
+    )));
+    let stored = feed_token::Entity::find()
+        .filter(feed_token::Column::PersonId.eq(mina))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(stored.token_hash, token, "only a hash is stored");
+    let (_, later) = member.get_html("/profil/agenda").await;
+    assert!(!later.contains(&token), "the address is shown once");
+
+    let feed = app.anonymous.get(&path).await;
+    assert_eq!(feed.status(), StatusCode::OK);
+    assert!(
+        feed.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .starts_with("private")
+    );
+    let body = feed.text().await.unwrap();
+    assert!(body.contains("Constats internes"));
+    assert!(
+        !body.contains("Pas pour Mina"),
+        "only what its owner may see"
+    );
+    assert!(
+        !body.contains("ATTENDEE") && !body.contains("mina@x.example"),
+        "no attendees, no emails"
+    );
+    if let Some(report) = parse(&body, "2027-01-01", "2028-01-01") {
+        let event = report["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["uid"] == format!("meeting-{internal}@127.0.0.1").as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(event["class"], "PRIVATE");
+    }
+    // The UID is the same in the single-meeting download.
+    let single = member
+        .get(&format!("/reunions/{internal}/evenement.ics"))
+        .await;
+    assert!(
+        single.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert!(
+        single
+            .text()
+            .await
+            .unwrap()
+            .contains(&format!("UID:meeting-{internal}@127.0.0.1"))
+    );
+    assert_eq!(
+        app.anonymous
+            .get(&format!("/reunions/{internal}/evenement.ics"))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Regenerating kills the old address; revoking kills the new one.
+    member.post_form("/profil/agenda/lien", &[]).await;
+    assert_eq!(
+        app.anonymous.get(&path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = member.post_form("/profil/agenda/revoquer", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        feed_token::Entity::find()
+            .filter(feed_token::Column::PersonId.eq(mina))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        app.anonymous
+            .get("/agenda/personnel/inventé.ics")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // The public network feed never shows members-only meetings.
+    let (_, network) = app.anonymous.get_html("/agenda/reseau.ics").await;
+    assert!(!network.contains("Constats internes"));
+}
