@@ -91,9 +91,12 @@ fn public_only() -> Condition {
     Condition::all().add(meeting::Column::Visibility.eq("public"))
 }
 
+/// COUNT, MAX(updated_at), SUM(sequence), SUM(id) of a feed's meetings.
+type Aggregate = (i64, Option<DateTime<Utc>>, Option<i64>, Option<i64>);
+
 /// A strong validator and a date, from one aggregate query: a 304 costs this and nothing more.
 async fn validators(state: &AppState, spec: &Spec) -> AppResult<(String, Option<DateTime<Utc>>)> {
-    let row: Option<(i64, Option<DateTime<Utc>>, Option<i64>, Option<i64>)> =
+    let row: Option<Aggregate> =
         meeting::Entity::find()
             .select_only()
             .column_as(Expr::col(meeting::Column::Id).count(), "n")

@@ -139,7 +139,8 @@ pub fn events(
         categories,
         private: private && m.visibility != "public",
         conference: (!m.video_url.is_empty()).then(|| m.video_url.clone()),
-        rrule: m.rrule.clone(),
+        // UNTIL in UTC next to a TZID'd DTSTART (RFC 5545 §3.3.10).
+        rrule: crate::meetings::schedule::rule_of(m).map(|r| r.to_ics_rrule()),
         exdates: Vec::new(),
         recurrence_id: None,
         organizer: None,

@@ -484,6 +484,12 @@ impl MeetingForm {
             Vec::new()
         });
         let rule = self.parse_rule(&mut errors);
+        if let Some(rule) = &rule
+            && start != NaiveDateTime::MIN
+            && let Err(message) = rule.check_start(start)
+        {
+            errors.add("date", message);
+        }
         if rule.is_some() && registration_open {
             errors.add("registration_open", "Les inscriptions ne sont possibles que pour une réunion unique, pas pour une série.");
         }
@@ -672,6 +678,7 @@ mod tests {
             ord_2: Some("on".into()),
             ord_4: Some("on".into()),
             weekday: "FR".into(),
+            date: "2027-06-11".into(),
             ..plenary()
         };
         let rule = form.parse().unwrap().rule.unwrap();
@@ -693,6 +700,7 @@ mod tests {
             repeat: "weekly".into(),
             interval: "2".into(),
             day_mo: Some("on".into()),
+            date: "2027-06-07".into(),
             ..plenary()
         };
         assert_eq!(
@@ -721,6 +729,22 @@ mod tests {
             ..plenary()
         };
         assert!(form.parse().unwrap_err().get("repeat").is_some());
+    }
+
+    #[test]
+    fn a_first_date_off_the_rule_is_refused() {
+        let form = MeetingForm {
+            repeat: "monthly_nth".into(),
+            ord_2: Some("on".into()),
+            weekday: "FR".into(),
+            ..plenary()
+        };
+        let errors = form.parse().unwrap_err();
+        assert!(
+            errors
+                .get("date")
+                .is_some_and(|m| m.contains("ne suit pas la règle"))
+        );
     }
 
     #[test]
