@@ -26,6 +26,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub keys: Arc<Keys>,
+    pub mailer: Arc<crate::mail::Mailer>,
 }
 
 impl AppState {
@@ -34,10 +35,12 @@ impl AppState {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let secret = db::secret_key(&db, &config).await?;
+        let mailer = crate::mail::Mailer::from_config(&config)?;
         Ok(Self {
             db,
             config: Arc::new(config),
             keys: Arc::new(Keys::new(secret)),
+            mailer,
         })
     }
 }
@@ -53,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(offices::routes())
         .merge(meetings::routes())
         .merge(calendar::feeds::routes())
+        .merge(crate::mail::invitations::routes())
         .merge(audit::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), ctx::context));
@@ -111,12 +115,16 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    // The mail worker lives as long as the server.
+    let worker = crate::mail::outbox::spawn(state.clone());
+    let result = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    worker.abort();
+    result
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -7,6 +7,8 @@ use serde::Deserialize;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/maillage.db?mode=rwc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
+pub const DEFAULT_MAIL_FROM: &str = "maillage <coordination@cri-namur.example>";
+pub const DEFAULT_OUTBOX_DIR: &str = "data/outbox";
 
 #[derive(Clone)]
 pub struct Config {
@@ -21,6 +23,19 @@ pub struct Config {
     pub secret_key: Option<String>,
     /// `json` for one JSON object per log line, anything else for readable lines.
     pub log_format: String,
+    /// lettre's SMTP URL (`smtp://user:pass@host:587?tls=required`, `smtps://…`); None: messages
+    /// are written as .eml files under `outbox_dir` instead.
+    pub smtp_url: Option<String>,
+    /// The From mailbox of every message.
+    pub mail_from: String,
+    /// The ORGANIZER of invitations: a real mailbox that receives the Accept/Decline replies.
+    pub organizer: String,
+    /// Where messages go without SMTP.
+    pub outbox_dir: String,
+    /// First retry delay after a temporary failure (doubles each time).
+    pub mail_retry_secs: u64,
+    /// How often the mail worker looks for due messages (it is also woken on each change).
+    pub mail_poll_ms: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -31,6 +46,10 @@ impl std::fmt::Debug for Config {
             .field("base_url", &self.base_url)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "<caché>"))
             .field("log_format", &self.log_format)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("organizer", &self.organizer)
+            .field("outbox_dir", &self.outbox_dir)
             .finish()
     }
 }
@@ -44,6 +63,10 @@ struct FileConfig {
     base_url: Option<String>,
     secret_key: Option<String>,
     log_format: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    organizer: Option<String>,
+    outbox_dir: Option<String>,
 }
 
 impl Config {
@@ -55,14 +78,23 @@ impl Config {
             .unwrap_or_else(|_| PathBuf::from("maillage.toml"));
         let file = read_file(&path)?;
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        Ok(Self::from_parts(
+        let mail = FileConfig {
+            smtp_url: env("MAILLAGE_SMTP_URL").or(file.smtp_url.clone()),
+            mail_from: env("MAILLAGE_MAIL_FROM").or(file.mail_from.clone()),
+            organizer: env("MAILLAGE_ORGANIZER").or(file.organizer.clone()),
+            outbox_dir: env("MAILLAGE_OUTBOX_DIR").or(file.outbox_dir.clone()),
+            ..FileConfig::default()
+        };
+        let mut config = Self::from_parts(
             file,
             env("DATABASE_URL"),
             env("MAILLAGE_BIND"),
             env("MAILLAGE_BASE_URL"),
             env("MAILLAGE_SECRET_KEY"),
             env("MAILLAGE_LOG_FORMAT"),
-        ))
+        );
+        config.apply_mail(mail);
+        Ok(config)
     }
 
     fn from_parts(
@@ -87,6 +119,23 @@ impl Config {
             bind,
             secret_key: secret_key.or(file.secret_key),
             log_format: log_format.or(file.log_format).unwrap_or_default(),
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_string(),
+            organizer: DEFAULT_MAIL_FROM.to_string(),
+            outbox_dir: DEFAULT_OUTBOX_DIR.to_string(),
+            mail_retry_secs: 30,
+            mail_poll_ms: 1000,
+        }
+    }
+
+    fn apply_mail(&mut self, mail: FileConfig) {
+        self.smtp_url = mail.smtp_url;
+        if let Some(from) = mail.mail_from {
+            self.mail_from = from;
+        }
+        self.organizer = mail.organizer.unwrap_or_else(|| self.mail_from.clone());
+        if let Some(dir) = mail.outbox_dir {
+            self.outbox_dir = dir;
         }
     }
 

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod entities;
 pub mod groups;
 pub mod home;
+pub mod mail;
 pub mod meetings;
 pub mod members;
 pub mod offices;

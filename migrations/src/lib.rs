@@ -7,6 +7,7 @@ mod m20261129_000001_foundation;
 mod m20261129_000002_reception_offices;
 mod m20261129_000003_meetings;
 mod m20261129_000004_calendar_feeds;
+mod m20261129_000005_mail;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_reception_offices::Migration),
             Box::new(m20261129_000003_meetings::Migration),
             Box::new(m20261129_000004_calendar_feeds::Migration),
+            Box::new(m20261129_000005_mail::Migration),
         ]
     }
 }

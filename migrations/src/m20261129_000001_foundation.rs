@@ -59,6 +59,9 @@ enum People {
     Active,
     IsAdmin,
     PasswordHash,
+    NotifyConfirmations,
+    NotifyReminders,
+    NotifyMinutes,
     CreatedAt,
     UpdatedAt,
 }
@@ -242,6 +245,9 @@ impl MigrationTrait for Migration {
                     .col(boolean(People::Active).default(true))
                     .col(boolean(People::IsAdmin).default(false))
                     .col(string_null(People::PasswordHash))
+                    .col(boolean(People::NotifyConfirmations).default(true))
+                    .col(boolean(People::NotifyReminders).default(true))
+                    .col(boolean(People::NotifyMinutes).default(true))
                     .col(timestamp_with_time_zone(People::CreatedAt))
                     .col(timestamp_with_time_zone(People::UpdatedAt))
                     .foreign_key(&mut fk(

@@ -38,6 +38,11 @@ enum Meetings {
     Decisions,
     Actions,
     MinutesPublished,
+    ReminderDays,
+    ReminderText,
+    ReminderSentAt,
+    AnswerReminderDays,
+    AnswerReminderSentAt,
     Sequence,
     RegistrationCounter,
     CreatedBy,
@@ -213,6 +218,13 @@ impl MigrationTrait for Migration {
                     .col(text(Meetings::Decisions).default(""))
                     .col(text(Meetings::Actions).default(""))
                     .col(boolean(Meetings::MinutesPublished).default(false))
+                    .col(integer(Meetings::ReminderDays).default(2))
+                    .col(text(Meetings::ReminderText).default(""))
+                    .col(timestamp_with_time_zone_null(Meetings::ReminderSentAt))
+                    .col(integer_null(Meetings::AnswerReminderDays))
+                    .col(timestamp_with_time_zone_null(
+                        Meetings::AnswerReminderSentAt,
+                    ))
                     .col(integer(Meetings::Sequence).default(0))
                     .col(big_integer(Meetings::RegistrationCounter).default(0))
                     .col(big_integer_null(Meetings::CreatedBy))

@@ -96,18 +96,17 @@ type Aggregate = (i64, Option<DateTime<Utc>>, Option<i64>, Option<i64>);
 
 /// A strong validator and a date, from one aggregate query: a 304 costs this and nothing more.
 async fn validators(state: &AppState, spec: &Spec) -> AppResult<(String, Option<DateTime<Utc>>)> {
-    let row: Option<Aggregate> =
-        meeting::Entity::find()
-            .select_only()
-            .column_as(Expr::col(meeting::Column::Id).count(), "n")
-            .column_as(Expr::col(meeting::Column::UpdatedAt).max(), "last")
-            .column_as(Expr::col(meeting::Column::Sequence).sum(), "seq")
-            .column_as(Expr::col(meeting::Column::Id).sum(), "ids")
-            .filter(spec.condition.clone())
-            .filter(window())
-            .into_tuple()
-            .one(&state.db)
-            .await?;
+    let row: Option<Aggregate> = meeting::Entity::find()
+        .select_only()
+        .column_as(Expr::col(meeting::Column::Id).count(), "n")
+        .column_as(Expr::col(meeting::Column::UpdatedAt).max(), "last")
+        .column_as(Expr::col(meeting::Column::Sequence).sum(), "seq")
+        .column_as(Expr::col(meeting::Column::Id).sum(), "ids")
+        .filter(spec.condition.clone())
+        .filter(window())
+        .into_tuple()
+        .one(&state.db)
+        .await?;
     let (count, last, seq, ids) = row.unwrap_or((0, None, None, None));
     // Platform and group names appear in CATEGORIES: their changes count too.
     let names: Option<(Option<DateTime<Utc>>,)> = platform::Entity::find()

@@ -37,6 +37,13 @@ pub struct Model {
     pub decisions: String,
     pub actions: String,
     pub minutes_published: bool,
+    /// Days before the meeting to remind those who accepted or registered (0 = no reminder).
+    pub reminder_days: i32,
+    pub reminder_text: String,
+    pub reminder_sent_at: Option<DateTimeUtc>,
+    /// Days before the meeting to remind invitees who have not answered (None = not automatic).
+    pub answer_reminder_days: Option<i32>,
+    pub answer_reminder_sent_at: Option<DateTimeUtc>,
     pub sequence: i32,
     pub registration_counter: i64,
     pub created_by: Option<i64>,

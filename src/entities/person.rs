@@ -14,6 +14,10 @@ pub struct Model {
     pub active: bool,
     pub is_admin: bool,
     pub password_hash: Option<String>,
+    /// Which notices the person wants (invitations and changes are always sent).
+    pub notify_confirmations: bool,
+    pub notify_reminders: bool,
+    pub notify_minutes: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

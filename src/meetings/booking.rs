@@ -91,11 +91,13 @@ async fn waiting_place(
 }
 
 /// Registers a person. `Ok(Err(message))` is a refusal for the person (nothing changed).
+/// `notify`: when given, the registration notice goes to the outbox in the same transaction.
 pub async fn register(
     db: &DatabaseConnection,
     meeting_id: i64,
     request: Request,
     now: DateTime<Utc>,
+    notify: Option<&crate::app::AppState>,
 ) -> Result<Result<Outcome, String>, DbErr> {
     let txn = db.begin().await?;
     let Some(meeting) = lock(&txn, meeting_id).await? else {
@@ -196,6 +198,14 @@ pub async fn register(
         Outcome::Confirmed => "inscription confirmée".to_string(),
         Outcome::Waiting(n) => format!("liste d'attente, place {n}"),
     };
+    if let Some(state) = notify {
+        let kind = match &outcome {
+            Outcome::Confirmed => crate::mail::compose::Kind::RegistrationConfirmed,
+            Outcome::Waiting(place) => crate::mail::compose::Kind::Waiting { place: *place },
+        };
+        crate::mail::notify::registration_notice(&txn, state, meeting_id, request.person_id, kind)
+            .await?;
+    }
     audit::record(
         &txn,
         request.registered_by,
@@ -217,6 +227,7 @@ pub async fn cancel(
     person_id: i64,
     by: Option<i64>,
     now: DateTime<Utc>,
+    notify: Option<&crate::app::AppState>,
 ) -> Result<Option<Vec<i64>>, DbErr> {
     let txn = db.begin().await?;
     let Some(meeting) = lock(&txn, meeting_id).await? else {
@@ -241,6 +252,18 @@ pub async fn cancel(
         .exec(&txn)
         .await?;
     let promoted = promote(&txn, &meeting, now).await?;
+    if let Some(state) = notify {
+        for promoted_id in &promoted {
+            crate::mail::notify::registration_notice(
+                &txn,
+                state,
+                meeting_id,
+                *promoted_id,
+                crate::mail::compose::Kind::Promoted,
+            )
+            .await?;
+        }
+    }
     audit::record(
         &txn,
         by,

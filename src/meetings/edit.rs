@@ -68,6 +68,41 @@ pub async fn scope_options(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(String
     Ok(options)
 }
 
+/// A short French phrase for an update's subject: what changed.
+fn change_summary(before: &meeting::Model, after: &meeting::Model) -> String {
+    let mut parts = Vec::new();
+    if before.start_local != after.start_local || before.end_local != after.end_local {
+        let (start, end) = (
+            parse_local(&after.start_local).unwrap_or_default(),
+            parse_local(&after.end_local).unwrap_or_default(),
+        );
+        parts.push(format!(
+            "nouvelle date : {}",
+            super::views::when_fr(start, end, after.all_day)
+        ));
+    }
+    if before.place_name != after.place_name || before.place_address != after.place_address {
+        parts.push(format!(
+            "nouveau lieu : {}",
+            if after.place_name.is_empty() {
+                "à préciser"
+            } else {
+                after.place_name.as_str()
+            }
+        ));
+    }
+    if before.video_url != after.video_url {
+        parts.push("nouveau lien de visioconférence".to_string());
+    }
+    if before.rrule != after.rrule {
+        parts.push("nouvelles dates de la série".to_string());
+    }
+    if parts.is_empty() {
+        parts.push("informations mises à jour".to_string());
+    }
+    parts.join(" ; ")
+}
+
 /// What the meeting form offers: scopes and the offices' territories.
 async fn choices(state: &AppState, scopes: Vec<(String, String)>) -> AppResult<views::Choices> {
     let offices = reception_office::Entity::find()
@@ -575,6 +610,21 @@ pub async fn update(
     let saved = model.update(&txn).await?;
     booking::promote(&txn, &saved, Utc::now()).await?;
     save_agenda(&txn, id, &input.agenda).await?;
+    // Invitees follow the change, in the same transaction (outbox).
+    if significant {
+        let after = Loaded {
+            meeting: saved.clone(),
+            platform: platform.clone(),
+            group: group.clone(),
+        };
+        let me = ctx.viewer.as_deref();
+        if saved.status == "cancelled" && current.status != "cancelled" {
+            crate::mail::notify::meeting_cancelled(&txn, &state, &after, None, me).await?;
+        } else if saved.status != "cancelled" {
+            let what = change_summary(&current, &saved);
+            crate::mail::notify::meeting_changed(&txn, &state, &after, &what, me).await?;
+        }
+    }
     audit::record(
         &txn,
         ctx.person_id(),
@@ -617,7 +667,35 @@ pub async fn set_status(
     model.status = Set(form.status.clone());
     model.sequence = Set(loaded.meeting.sequence + 1);
     model.updated_at = Set(Utc::now());
-    model.update(&txn).await?;
+    let saved = model.update(&txn).await?;
+    let after = Loaded {
+        meeting: saved,
+        platform: loaded.platform.clone(),
+        group: loaded.group.clone(),
+    };
+    match form.status.as_str() {
+        "cancelled" => {
+            crate::mail::notify::meeting_cancelled(
+                &txn,
+                &state,
+                &after,
+                None,
+                ctx.viewer.as_deref(),
+            )
+            .await?;
+        }
+        "scheduled" if loaded.meeting.status == "cancelled" => {
+            crate::mail::notify::meeting_changed(
+                &txn,
+                &state,
+                &after,
+                "la réunion est de nouveau prévue",
+                ctx.viewer.as_deref(),
+            )
+            .await?;
+        }
+        _ => {}
+    }
     audit::record(
         &txn,
         ctx.person_id(),
@@ -723,7 +801,33 @@ pub async fn change_occurrence(
     let mut model: meeting::ActiveModel = loaded.meeting.clone().into();
     model.sequence = Set(loaded.meeting.sequence + 1);
     model.updated_at = Set(Utc::now());
-    model.update(&txn).await?;
+    let saved = model.update(&txn).await?;
+    let after = Loaded {
+        meeting: saved,
+        platform: loaded.platform.clone(),
+        group: loaded.group.clone(),
+    };
+    let me = ctx.viewer.as_deref();
+    match form.action.as_str() {
+        "cancel" | "skip" => {
+            crate::mail::notify::meeting_cancelled(&txn, &state, &after, Some(original), me)
+                .await?;
+        }
+        "move" => {
+            let what = format!(
+                "la séance du {} est déplacée",
+                crate::meetings::views::day_fr(original.date())
+            );
+            crate::mail::notify::meeting_changed(&txn, &state, &after, &what, me).await?;
+        }
+        _ => {
+            let what = format!(
+                "la séance du {} est rétablie",
+                crate::meetings::views::day_fr(original.date())
+            );
+            crate::mail::notify::meeting_changed(&txn, &state, &after, &what, me).await?;
+        }
+    }
     audit::record(
         &txn,
         ctx.person_id(),

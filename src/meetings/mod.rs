@@ -184,6 +184,8 @@ pub fn now_local() -> NaiveDateTime {
 #[serde(default)]
 struct AgendaQuery {
     passees: String,
+    /// Office hours are many (Namur holds one every weekday): shown only on request.
+    permanences: String,
 }
 
 async fn agenda(
@@ -196,15 +198,32 @@ async fn agenda(
     let (from, to) = if past {
         (now - Duration::days(365), now)
     } else {
-        (now - Duration::hours(12), now + Duration::days(183))
+        (now - Duration::hours(12), now + Duration::days(366))
     };
+    let with_office_hours = !query.permanences.is_empty();
     let (mut occurrences, loaded) = window(&state, &ctx, Filter::All, from, to).await?;
+    if !with_office_hours {
+        occurrences.retain(|o| {
+            loaded
+                .iter()
+                .find(|l| l.meeting.id == o.meeting_id)
+                .is_some_and(|l| l.meeting.kind != "office_hours")
+        });
+    }
     if past {
         occurrences.reverse();
     }
     occurrences.truncate(400);
     let can_create = !edit::scope_options(&state, &ctx).await?.is_empty();
-    Ok(views::agenda_page(&ctx, &occurrences, &loaded, past, can_create).into_response())
+    Ok(views::agenda_page(
+        &ctx,
+        &occurrences,
+        &loaded,
+        past,
+        can_create,
+        with_office_hours,
+    )
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]

@@ -88,6 +88,9 @@ pub struct MeetingPage {
     pub meals: Vec<String>,
     pub topics: Vec<String>,
     pub slots: Vec<String>,
+    /// Coordinators: who was invited and what they answered; messages that could not be sent.
+    pub invitations: Vec<crate::entities::invitation::Model>,
+    pub failures: Vec<crate::entities::outbox_message::Model>,
 }
 
 pub fn meals_of(meeting: &meeting::Model) -> Vec<String> {
@@ -224,7 +227,7 @@ pub async fn meeting_page_data(
     let workshops = workshop::Entity::find()
         .filter(workshop::Column::MeetingId.eq(id))
         .order_by_asc(workshop::Column::SlotStart)
-        .order_by_asc(workshop::Column::Title)
+        .order_by_asc(workshop::Column::Id)
         .all(&state.db)
         .await?;
     let all_rows = rows(state, id).await?;
@@ -273,7 +276,26 @@ pub async fn meeting_page_data(
     } else {
         Vec::new()
     };
+    let (invitations, failures) = if can_manage {
+        (
+            crate::entities::invitation::Entity::find()
+                .filter(crate::entities::invitation::Column::MeetingId.eq(id))
+                .order_by_asc(crate::entities::invitation::Column::Name)
+                .order_by_asc(crate::entities::invitation::Column::Email)
+                .all(&state.db)
+                .await?,
+            crate::entities::outbox_message::Entity::find()
+                .filter(crate::entities::outbox_message::Column::MeetingId.eq(id))
+                .filter(crate::entities::outbox_message::Column::Status.eq("failed"))
+                .all(&state.db)
+                .await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(MeetingPage {
+        invitations,
+        failures,
         closed_reason: booking::closed_reason(&loaded.meeting, Utc::now()),
         can_register: ctx.can(Action::RegisterForMeeting(&reference)),
         can_read_minutes: ctx.can(Action::ReadMinutes(&reference)),
@@ -340,7 +362,7 @@ async fn register_self(
     let me = ctx.signed_in()?;
     let back = format!("/reunions/{id}");
     let request = request_from(&pairs, me.id, Some(me.id));
-    match booking::register(&state.db, id, request, Utc::now()).await? {
+    match booking::register(&state.db, id, request, Utc::now(), Some(&state)).await? {
         Ok(outcome) => Ok(redirect_with_flash(
             &back,
             FlashKind::Success,
@@ -374,7 +396,7 @@ async fn cancel_self(
     let loaded = load(&state, id).await?;
     ctx.require(Action::ViewMeeting(&loaded.reference()))?;
     let me = ctx.signed_in()?.id;
-    match booking::cancel(&state.db, id, me, Some(me), Utc::now()).await? {
+    match booking::cancel(&state.db, id, me, Some(me), Utc::now(), Some(&state)).await? {
         Some(_) => Ok(redirect_with_flash(
             &format!("/reunions/{id}"),
             FlashKind::Success,
@@ -407,7 +429,7 @@ async fn register_other(
             AppError::BadRequest("Cette personne n'existe pas ou son compte est désactivé.".into())
         })?;
     let request = request_from(&pairs, person.id, ctx.person_id());
-    match booking::register(&state.db, id, request, Utc::now()).await? {
+    match booking::register(&state.db, id, request, Utc::now(), Some(&state)).await? {
         Ok(outcome) => Ok(redirect_with_flash(
             &format!("/reunions/{id}#inscriptions"),
             FlashKind::Success,
@@ -428,7 +450,16 @@ async fn cancel_other(
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
-    match booking::cancel(&state.db, id, person_id, ctx.person_id(), Utc::now()).await? {
+    match booking::cancel(
+        &state.db,
+        id,
+        person_id,
+        ctx.person_id(),
+        Utc::now(),
+        Some(&state),
+    )
+    .await?
+    {
         Some(promoted) => {
             let extra = if promoted.is_empty() {
                 String::new()

@@ -8,7 +8,7 @@ use super::recurrence::{Pattern, Rule};
 use crate::web::components::{FieldErrors, name_field};
 
 pub const KINDS: [(&str, &str); 10] = [
-    ("plenary", "Plénière de plateforme"),
+    ("plenary", "Plénière"),
     ("working_group", "Réunion de groupe de travail"),
     ("findings", "Réunion consacrée aux constats"),
     ("peer_session", "Intervision"),

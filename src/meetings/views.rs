@@ -168,6 +168,7 @@ pub fn agenda_page(
     loaded: &[Loaded],
     past: bool,
     can_create: bool,
+    with_office_hours: bool,
 ) -> Markup {
     let title = if past {
         "Réunions passées"
@@ -183,6 +184,15 @@ pub fn agenda_page(
                 @if can_create { a.button.primary href="/reunions/nouvelle" { "Programmer une réunion" } }
             }
             (agenda_nav(if past { "/reunions?passees=1" } else { "/reunions" }))
+        p.muted {
+            @if with_office_hours {
+                "Avec les permanences des bureaux d'accueil. "
+                a href=(if past { "/reunions?passees=1" } else { "/reunions" }) { "Les masquer" }
+            } @else {
+                "Sans les permanences des bureaux d'accueil (voir " a href="/bureaux" { "les bureaux" } "). "
+                a href=(if past { "/reunions?passees=1&permanences=1" } else { "/reunions?permanences=1" }) { "Les afficher aussi" }
+            }
+        }
         @if !past {
             (crate::calendar::views::subscribe("L'agenda public du réseau", &format!("{}/agenda/reseau.ics", ctx.base_url)))
         }
@@ -391,6 +401,7 @@ fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&str>) -> Mar
                 }
             }
             @if data.can_manage && (m.registration_open || !data.rows.is_empty()) { (registrations_section(ctx, data)) }
+            @if data.can_manage { (invitations_section(ctx, data)) }
         },
     )
 }
@@ -644,6 +655,81 @@ fn registrations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
                     thead { tr { th { "Personne" } th { "Inscription" } th { "Repas" } th { "Choix" } th { "Ateliers" } th { "" } } }
                     tbody {
                         @for row in &data.rows { (registration_row(ctx, data, row)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn answer_label(answer: &str) -> &'static str {
+    match answer {
+        "accepted" => "j'y serai",
+        "tentative" => "peut-être",
+        "declined" => "ne viendra pas",
+        _ => "pas encore de réponse",
+    }
+}
+
+fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
+    let id = data.loaded.meeting.id;
+    let pending = data
+        .invitations
+        .iter()
+        .filter(|i| i.answer == "pending")
+        .count();
+    let scope_label = match (&data.loaded.group, &data.loaded.platform) {
+        (Some(_), _) => Some("Tous les membres du groupe de travail"),
+        (None, Some(_)) => Some("Tous les membres de la plateforme"),
+        _ => None,
+    };
+    html! {
+        section #invitations {
+            h2 { "Invitations" }
+            @if !data.failures.is_empty() {
+                div.flash.flash-error role="alert" {
+                    strong { (data.failures.len()) " message(s) n'ont pas pu être remis : " }
+                    @for (i, f) in data.failures.iter().enumerate() { @if i > 0 { " ; " } (f.recipient) " (" (f.last_error) ")" }
+                }
+            }
+            @if data.loaded.meeting.status != "cancelled" {
+                details open[data.invitations.is_empty()] {
+                    summary { "Inviter" }
+                    form.stack method="post" action=(format!("/reunions/{id}/invitations")) {
+                        (csrf_field(ctx))
+                        @if let Some(label) = scope_label { (checkbox(label, "members", false)) }
+                        div.field {
+                            label for="invite-people" { "Des personnes de l'annuaire" }
+                            p.hint { "Ctrl ou Cmd pour en choisir plusieurs." }
+                            select #invite-people name="person_id" multiple size="6" {
+                                @for (value, label) in &data.people { option value=(value) { (label) } }
+                            }
+                        }
+                        div.field {
+                            label for="invite-emails" { "Des partenaires sans compte (adresses e-mail)" }
+                            p.hint { "Une par ligne, ou séparées par des virgules ; « Nom <adresse> » accepté." }
+                            textarea #invite-emails name="emails" rows="3" {}
+                        }
+                        button.primary type="submit" { "Envoyer les invitations" }
+                    }
+                }
+            }
+            @if data.invitations.is_empty() { (empty_state("Personne n'est encore invité·e.")) } @else {
+                p {
+                    (data.invitations.iter().filter(|i| i.answer == "accepted").count()) " oui · "
+                    (data.invitations.iter().filter(|i| i.answer == "tentative").count()) " peut-être · "
+                    (data.invitations.iter().filter(|i| i.answer == "declined").count()) " non · "
+                    (pending) " sans réponse"
+                }
+                @if pending > 0 && data.loaded.meeting.answer_reminder_sent_at.is_none() {
+                    (post_button(&ctx.csrf_token, &format!("/reunions/{id}/invitations/relance"), "Relancer les personnes sans réponse", "small"))
+                }
+                table {
+                    thead { tr { th { "Invité·e" } th { "Réponse" } } }
+                    tbody {
+                        @for i in &data.invitations {
+                            tr { td { (if i.name.is_empty() { i.email.as_str() } else { i.name.as_str() }) br; span.muted { (i.email) } } td { (answer_label(&i.answer)) } }
+                        }
                     }
                 }
             }

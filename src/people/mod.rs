@@ -43,6 +43,8 @@ pub fn routes() -> Router<AppState> {
             "/profil/mot-de-passe",
             get(password_form).post(change_password),
         )
+        .route("/profil", get(profile))
+        .route("/profil/notifications", post(save_notifications))
 }
 
 pub async fn find(state: &AppState, id: i64) -> AppResult<person::Model> {
@@ -528,5 +530,52 @@ async fn change_password(
         &format!("/personnes/{}", me.id),
         FlashKind::Success,
         "Votre mot de passe a été changé.",
+    ))
+}
+
+/// "/profil" (linked from every email): one's own page, with the notification choices.
+async fn profile(ctx: Ctx) -> AppResult<Response> {
+    let me = ctx.signed_in()?;
+    Ok(
+        axum::response::Redirect::to(&format!("/personnes/{}#notifications", me.id))
+            .into_response(),
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NotificationsForm {
+    confirmations: Option<String>,
+    reminders: Option<String>,
+    minutes: Option<String>,
+}
+
+async fn save_notifications(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<NotificationsForm>,
+) -> AppResult<Response> {
+    let me = ctx.signed_in()?.clone();
+    let txn = state.db.begin().await?;
+    let mut model: person::ActiveModel = me.clone().into();
+    model.notify_confirmations = Set(form.confirmations.is_some());
+    model.notify_reminders = Set(form.reminders.is_some());
+    model.notify_minutes = Set(form.minutes.is_some());
+    model.updated_at = Set(Utc::now());
+    model.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(me.id),
+        "modifier",
+        "personne",
+        Some(me.id),
+        "Choix des notifications",
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(redirect_with_flash(
+        &format!("/personnes/{}#notifications", me.id),
+        FlashKind::Success,
+        "Vos choix de notifications sont enregistrés.",
     ))
 }

@@ -99,7 +99,20 @@ pub fn show(
                 }
                 dt { "Langue" } dd { (language_label(&person.language)) }
             }
-            h2 { "Plateformes et groupes de travail" }
+            @if is_me {
+            section #notifications {
+                h2 { "Mes notifications par e-mail" }
+                p.muted { "Les invitations et les changements de date, de lieu ou d'annulation vous sont toujours envoyés." }
+                form.stack method="post" action="/profil/notifications" {
+                    (csrf_field(ctx))
+                    (checkbox("Confirmations d'inscription et places libérées", "confirmations", person.notify_confirmations))
+                    (checkbox("Rappels avant les réunions", "reminders", person.notify_reminders))
+                    (checkbox("Comptes rendus publiés", "minutes", person.notify_minutes))
+                    button type="submit" { "Enregistrer mes choix" }
+                }
+            }
+        }
+        h2 { "Plateformes et groupes de travail" }
             @if memberships.is_empty() {
                 (empty_state("Aucune participation visible."))
             } @else {

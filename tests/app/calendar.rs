@@ -308,7 +308,7 @@ async fn a_platform_feed_reads_back_field_by_field_with_recurrences_through_both
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
-    assert_eq!(categories, ["Sociojuridique", "Plénière de plateforme"]);
+    assert_eq!(categories, ["Sociojuridique", "Plénière"]);
     assert!(s["dtstamp"]["utc"].is_string() && s["last_modified"]["utc"].is_string());
     let w = event(uid(winter));
     assert_eq!(w["dtstart"]["utc"], "2027-01-12T13:00:00Z", "CET");

@@ -55,6 +55,7 @@ pub struct TestApp {
     pub anonymous: Visitor,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
+    pub mail_dir: tempfile::TempDir,
     // Dropped last: the database outlives the server.
     _pg: Option<PgDatabase>,
     _dir: Option<tempfile::TempDir>,
@@ -108,8 +109,12 @@ impl TestApp {
             .await
             .expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("addr"));
+        let mail_dir = tempfile::tempdir().expect("outbox dir");
         let mut config = Config::for_database(&database_url);
         config.base_url = address.clone();
+        config.outbox_dir = mail_dir.path().join("outbox").display().to_string();
+        config.mail_retry_secs = 1;
+        config.mail_poll_ms = 100;
         adjust(&mut config);
         let state = AppState::start(config).await.expect("start app");
         let db = state.db.clone();
@@ -127,9 +132,35 @@ impl TestApp {
             database_url,
             shutdown: Some(tx),
             server: Some(server),
+            mail_dir,
             _pg: pg,
             _dir: dir,
         }
+    }
+
+    /// A second app instance on the same database (as behind a load balancer): its own server,
+    /// its own mail worker. Returns its address and a handle that stops it when dropped.
+    pub async fn second_instance(
+        &self,
+        adjust: impl FnOnce(&mut Config),
+    ) -> (String, tokio::task::JoinHandle<()>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("addr"));
+        let mut config = Config::for_database(&self.database_url);
+        config.base_url = self.address.clone();
+        config.outbox_dir = self.mail_dir.path().join("outbox-2").display().to_string();
+        config.mail_retry_secs = 1;
+        config.mail_poll_ms = 100;
+        adjust(&mut config);
+        let state = AppState::start(config)
+            .await
+            .expect("start second instance");
+        let server = tokio::spawn(async move {
+            let _ = app::serve(state, listener, std::future::pending()).await;
+        });
+        (address, server)
     }
 
     pub fn visitor(&self) -> Visitor {

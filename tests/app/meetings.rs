@@ -783,6 +783,7 @@ async fn workshops_are_assigned_to_a_hundred_registrants_within_capacity_and_peo
                 ..Default::default()
             },
             chrono::Utc::now(),
+            None,
         )
         .await
         .unwrap();

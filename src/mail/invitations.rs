@@ -1,0 +1,580 @@
+//! Inviting people to a meeting (members of its platform or group, chosen people, outside
+//! addresses), answering from the email (a signed, expiring link that opens a confirmation page;
+//! only the POST records anything), and the administrator's view of the outbox.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use maud::{Markup, html};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+
+use super::notify;
+use crate::app::AppState;
+use crate::audit;
+use crate::auth::permissions::Action;
+use crate::entities::{group_membership, invitation, outbox_message, person, platform_membership};
+use crate::meetings::{self, booking};
+use crate::people::rules::{normalize_email, parse_email};
+use crate::web::ctx::{FlashKind, redirect_with_flash};
+use crate::web::extract::{Form, Path};
+use crate::web::layout::{csrf_field, page};
+use crate::web::{AppError, AppResult, Ctx};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reunions/{id}/invitations", post(invite))
+        .route("/reunions/{id}/invitations/relance", post(remind))
+        .route(
+            "/invitation/{token}/{answer}",
+            get(answer_page).post(answer),
+        )
+        .route("/admin/courriels", get(outbox_page))
+        .route("/admin/courriels/{id}", get(outbox_message_page))
+}
+
+/// "Name <email>" or "email" → (name, email); Err with the text as typed.
+fn parse_address(raw: &str) -> Result<(String, String), String> {
+    let raw = raw.trim();
+    let (name, email) = match (raw.find('<'), raw.rfind('>')) {
+        (Some(open), Some(close)) if close > open => (
+            raw[..open].trim().trim_matches('"').to_string(),
+            &raw[open + 1..close],
+        ),
+        _ => (String::new(), raw),
+    };
+    parse_email(email)
+        .map(|e| (name, e))
+        .map_err(|_| raw.to_string())
+}
+
+/// Splits a pasted list (lines, commas, semicolons) into addresses; the bad ones are named.
+pub fn parse_address_list(text: &str) -> Result<Vec<(String, String)>, Vec<String>> {
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for item in text
+        .split(['\n', ',', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match parse_address(item) {
+            Ok(address) => good.push(address),
+            Err(text) => bad.push(text),
+        }
+    }
+    if bad.is_empty() { Ok(good) } else { Err(bad) }
+}
+
+async fn invite(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let loaded = meetings::load(&state, id).await?;
+    ctx.require(Action::ManageMeeting(&loaded.reference()))?;
+    let back = format!("/reunions/{id}#invitations");
+    if loaded.meeting.status == "cancelled" {
+        return Err(AppError::BadRequest(
+            "Cette réunion est annulée : on ne peut plus y inviter.".into(),
+        ));
+    }
+    if loaded
+        .meeting
+        .series_ends_at
+        .unwrap_or(loaded.meeting.ends_at)
+        < Utc::now()
+        && loaded.meeting.rrule.is_none()
+    {
+        return Err(AppError::BadRequest(
+            "Cette réunion est passée : on ne peut plus y inviter.".into(),
+        ));
+    }
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    let outside = match parse_address_list(&get("emails").join("\n")) {
+        Ok(list) => list,
+        Err(bad) => {
+            return Err(AppError::BadRequest(format!(
+                "Ces adresses ne sont pas valides : {}. Corrigez-les ; personne n'a été invité.",
+                bad.iter()
+                    .map(|b| format!("« {b} »"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    };
+    let mut person_ids: Vec<i64> = get("person_id")
+        .iter()
+        .filter_map(|v| v.trim().parse().ok())
+        .collect();
+    if get("members").iter().any(|v| v == "on") {
+        match (&loaded.group, &loaded.platform) {
+            (Some(g), _) => person_ids.extend(
+                group_membership::Entity::find()
+                    .filter(group_membership::Column::WorkingGroupId.eq(g.id))
+                    .all(&state.db)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.person_id),
+            ),
+            (None, Some(p)) => person_ids.extend(
+                platform_membership::Entity::find()
+                    .filter(platform_membership::Column::PlatformId.eq(p.id))
+                    .all(&state.db)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.person_id),
+            ),
+            _ => {}
+        }
+    }
+    let people = person::Entity::find()
+        .filter(person::Column::Id.is_in(person_ids))
+        .filter(person::Column::Active.eq(true))
+        .all(&state.db)
+        .await?;
+    let mut wanted: Vec<(Option<i64>, String, String, String)> = people
+        .iter()
+        .map(|p| {
+            (
+                Some(p.id),
+                p.name.clone(),
+                p.email.clone(),
+                p.language.clone(),
+            )
+        })
+        .collect();
+    for (name, email) in outside {
+        let known = person::Entity::find()
+            .filter(person::Column::EmailNormalized.eq(normalize_email(&email)))
+            .one(&state.db)
+            .await?;
+        match known {
+            Some(p) => wanted.push((Some(p.id), p.name, p.email, p.language)),
+            None => wanted.push((None, name, email, "fr".into())),
+        }
+    }
+    if wanted.is_empty() {
+        return Err(AppError::BadRequest(
+            "Choisissez au moins une personne à inviter.".into(),
+        ));
+    }
+    let me = ctx.viewer.as_deref().cloned();
+    let txn = state.db.begin().await?;
+    let existing: Vec<String> = invitation::Entity::find()
+        .filter(invitation::Column::MeetingId.eq(id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|i| i.email_normalized)
+        .collect();
+    let mut created = Vec::new();
+    let mut already = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    for (person_id, name, email, language) in wanted {
+        let key = normalize_email(&email);
+        if existing.contains(&key) || !seen.insert(key.clone()) {
+            already += usize::from(existing.contains(&key));
+            continue;
+        }
+        let row = invitation::ActiveModel {
+            meeting_id: Set(id),
+            person_id: Set(person_id),
+            email: Set(email),
+            email_normalized: Set(key),
+            name: Set(name),
+            language: Set(language),
+            answer: Set("pending".into()),
+            answered_at: Set(None),
+            invited_by: Set(ctx.person_id()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        created.push(row);
+    }
+    let sent = notify::send_invitations(&txn, &state, &loaded, &created, me.as_ref()).await?;
+    audit::record(
+        &txn,
+        ctx.person_id(),
+        "inviter",
+        "réunion",
+        Some(id),
+        format!(
+            "{sent} invitation(s) envoyée(s) pour « {} »",
+            loaded.meeting.title
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    state.mailer.wake.notify_one();
+    let extra = if already > 0 {
+        format!(" ({already} personne(s) déjà invitée(s) : pas de second envoi)")
+    } else {
+        String::new()
+    };
+    Ok(redirect_with_flash(
+        &back,
+        FlashKind::Success,
+        format!("{sent} invitation(s) envoyée(s){extra}."),
+    ))
+}
+
+async fn remind(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let loaded = meetings::load(&state, id).await?;
+    ctx.require(Action::ManageMeeting(&loaded.reference()))?;
+    if loaded.meeting.answer_reminder_sent_at.is_some() {
+        return Err(AppError::BadRequest(
+            "Le rappel aux personnes sans réponse a déjà été envoyé.".into(),
+        ));
+    }
+    let txn = state.db.begin().await?;
+    let sent = notify::answer_reminders(&txn, &state, &loaded).await?;
+    txn.commit().await?;
+    state.mailer.wake.notify_one();
+    Ok(redirect_with_flash(
+        &format!("/reunions/{id}#invitations"),
+        FlashKind::Success,
+        format!("Rappel envoyé à {sent} personne(s) sans réponse."),
+    ))
+}
+
+fn answer_of(slug: &str) -> Option<(&'static str, &'static str)> {
+    match slug {
+        "accepte" => Some(("accepted", "J'y serai")),
+        "peut-etre" => Some(("tentative", "Peut-être")),
+        "decline" => Some(("declined", "Je ne pourrai pas venir")),
+        _ => None,
+    }
+}
+
+fn invalid_link(ctx: &Ctx) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        page(ctx, "Lien de réponse invalide", html! {
+            section.error-page {
+                h1 { "Ce lien de réponse n'est pas valide" }
+                p { "Il a peut-être expiré, ou il a été copié incomplètement. Rien n'a été enregistré." }
+                p { "Vous pouvez répondre depuis un lien plus récent, ou contacter la coordination qui vous a invité·e." }
+            }
+        }),
+    )
+        .into_response()
+}
+
+async fn invitation_from(state: &AppState, token: &str) -> AppResult<Option<invitation::Model>> {
+    let Some(id) = notify::verify_token(state, token) else {
+        return Ok(None);
+    };
+    Ok(invitation::Entity::find_by_id(id).one(&state.db).await?)
+}
+
+/// GET: a confirmation page only. Mail filters open links to scan them: nothing is recorded here.
+async fn answer_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((token, slug)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let (Some(invitation), Some((_, label))) =
+        (invitation_from(&state, &token).await?, answer_of(&slug))
+    else {
+        return Ok(invalid_link(&ctx));
+    };
+    let loaded = meetings::load(&state, invitation.meeting_id).await?;
+    let meals = meetings::participation::meals_of(&loaded.meeting);
+    let (when, place) = {
+        let m = &loaded.meeting;
+        let start = meetings::rules::parse_local(&m.start_local).unwrap_or_default();
+        let end = meetings::rules::parse_local(&m.end_local).unwrap_or_default();
+        (
+            meetings::views::when_fr(start, end, m.all_day),
+            [m.place_name.as_str(), m.place_address.as_str()]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    };
+    let asks_meal = slug == "accepte" && loaded.meeting.registration_open && !meals.is_empty();
+    Ok(page(&ctx, "Votre réponse", html! {
+        section.narrow {
+            h1 { "Votre réponse" }
+            p { "Invitation de " strong { (invitation.name) } " (" (invitation.email) ") à :" }
+            div.card {
+                h2 { (loaded.meeting.title) }
+                p { (when) }
+                @if !place.is_empty() { p.muted { (place) } }
+            }
+            @if invitation.answer != "pending" {
+                p.muted { "Réponse déjà enregistrée : " (answer_label(&invitation.answer)) ". Vous pouvez la changer." }
+            }
+            form.stack method="post" action=(format!("/invitation/{token}/{slug}")) {
+                (csrf_field(&ctx))
+                @if asks_meal {
+                    div.field {
+                        label for="meal" { "Votre repas" }
+                        select #meal name="meal" required {
+                            option value="" { "— Choisir —" }
+                            @for meal in &meals { option value=(meal) { (meal) } }
+                        }
+                    }
+                }
+                button.primary type="submit" { "Confirmer : " (label) }
+            }
+        }
+    })
+    .into_response())
+}
+
+pub fn answer_label(answer: &str) -> &'static str {
+    match answer {
+        "accepted" => "j'y serai",
+        "tentative" => "peut-être",
+        "declined" => "je ne pourrai pas venir",
+        _ => "pas encore de réponse",
+    }
+}
+
+/// POST: records the answer (it can be changed later) and registers or unregisters the person.
+async fn answer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((token, slug)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (Some(invitation), Some((answer, _))) =
+        (invitation_from(&state, &token).await?, answer_of(&slug))
+    else {
+        return Ok(invalid_link(&ctx));
+    };
+    let meal = pairs
+        .iter()
+        .find(|(k, _)| k == "meal")
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default();
+    let loaded = meetings::load(&state, invitation.meeting_id).await?;
+    // The person behind the address: their account, or a new directory entry for a partner.
+    let person_id = match invitation.person_id {
+        Some(id) => id,
+        None => match person::Entity::find()
+            .filter(person::Column::EmailNormalized.eq(invitation.email_normalized.clone()))
+            .one(&state.db)
+            .await?
+        {
+            Some(p) => p.id,
+            None if answer == "accepted" => {
+                let now = Utc::now();
+                let name = if invitation.name.trim().is_empty() {
+                    invitation
+                        .email
+                        .split('@')
+                        .next()
+                        .unwrap_or("Invité·e")
+                        .to_string()
+                } else {
+                    invitation.name.clone()
+                };
+                person::ActiveModel {
+                    name: Set(name),
+                    email: Set(invitation.email.clone()),
+                    email_normalized: Set(invitation.email_normalized.clone()),
+                    organisation_id: Set(None),
+                    language: Set(invitation.language.clone()),
+                    active: Set(true),
+                    is_admin: Set(false),
+                    password_hash: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&state.db)
+                .await?
+                .id
+            }
+            None => 0,
+        },
+    };
+    let mut message = format!(
+        "Merci : votre réponse « {} » est enregistrée.",
+        answer_label(answer)
+    );
+    if loaded.meeting.registration_open && person_id > 0 {
+        if answer == "accepted" {
+            let request = booking::Request {
+                person_id,
+                meal,
+                registered_by: None,
+                ..Default::default()
+            };
+            match booking::register(
+                &state.db,
+                loaded.meeting.id,
+                request,
+                Utc::now(),
+                Some(&state),
+            )
+            .await?
+            {
+                Ok(booking::Outcome::Confirmed) => message.push_str(" Vous êtes inscrit·e."),
+                Ok(booking::Outcome::Waiting(place)) => message.push_str(&format!(
+                    " La réunion est complète : vous êtes en liste d'attente (place {place})."
+                )),
+                Err(refusal) if refusal.contains("déjà inscrite") => {}
+                Err(refusal) => {
+                    return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&ctx, "Votre réponse", html! {
+                        section.narrow { h1 { "Votre réponse n'a pas été enregistrée" } div.flash.flash-error { (refusal) } p { a href=(format!("/invitation/{token}/{slug}")) { "Revenir au formulaire" } } }
+                    })).into_response());
+                }
+            }
+        } else if answer == "declined" {
+            booking::cancel(
+                &state.db,
+                loaded.meeting.id,
+                person_id,
+                None,
+                Utc::now(),
+                Some(&state),
+            )
+            .await?;
+        }
+    }
+    let txn = state.db.begin().await?;
+    let mut model: invitation::ActiveModel = invitation.clone().into();
+    model.answer = Set(answer.to_string());
+    model.answered_at = Set(Some(Utc::now()));
+    if person_id > 0 {
+        model.person_id = Set(Some(person_id));
+    }
+    model.update(&txn).await?;
+    audit::record(
+        &txn,
+        (person_id > 0).then_some(person_id),
+        "répondre",
+        "réunion",
+        Some(loaded.meeting.id),
+        format!("{} : {}", invitation.email, answer),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(page(
+        &ctx,
+        "Votre réponse",
+        html! {
+            section.narrow {
+                h1 { "Réponse enregistrée" }
+                div.flash.flash-ok role="status" { (message) }
+                p { a href=(format!("/reunions/{}", loaded.meeting.id)) { "Voir la réunion" } }
+            }
+        },
+    )
+    .into_response())
+}
+
+async fn outbox_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
+    ctx.require(Action::ViewAudit)?;
+    let messages = outbox_message::Entity::find()
+        .order_by_desc(outbox_message::Column::Id)
+        .limit(200)
+        .all(&state.db)
+        .await?;
+    let health = state.mailer.health();
+    Ok(page(
+        &ctx,
+        "Courriels",
+        html! {
+            h1 { "Courriels envoyés par maillage" }
+            p { "Envoi : " strong { (state.mailer.describe()) } "." }
+            @if let Some(problem) = health { div.flash.flash-error role="alert" { "Problème d'envoi : " (problem) ". Les messages attendent dans la file et partiront dès que possible." } }
+            @if messages.is_empty() { p.empty { "Aucun courriel pour l'instant." } } @else {
+                table {
+                    thead { tr { th { "Quand" } th { "Type" } th { "À" } th { "Objet" } th { "État" } } }
+                    tbody {
+                        @for m in &messages {
+                            tr {
+                                td { (m.created_at.format("%d/%m/%Y %H:%M")) }
+                                td { (m.kind) }
+                                td { (m.recipient) }
+                                td { a href=(format!("/admin/courriels/{}", m.id)) { (m.subject) } }
+                                td { (status_label(&m.status)) @if m.attempts > 1 { " (" (m.attempts) " essais)" } @if !m.last_error.is_empty() { br; span.muted { (m.last_error) } } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "pending" => "en attente",
+        "sending" => "en cours d'envoi",
+        "sent" => "envoyé",
+        "failed" => "échec définitif",
+        _ => "?",
+    }
+}
+
+async fn outbox_message_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Markup> {
+    ctx.require(Action::ViewAudit)?;
+    let m = outbox_message::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(page(
+        &ctx,
+        &m.subject,
+        html! {
+            p.breadcrumb { a href="/admin/courriels" { "Courriels" } " › " }
+            h1 { (m.subject) }
+            p { "À " (m.recipient) " — " (status_label(&m.status)) }
+            pre.eml { (m.message) }
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_address_lists_are_split_and_bad_ones_named() {
+        let good = parse_address_list(
+            "Marie Dupont <marie@commune.example>\nprovince@namur.example; presse@journal.example",
+        )
+        .unwrap();
+        assert_eq!(
+            good[0],
+            (
+                "Marie Dupont".to_string(),
+                "marie@commune.example".to_string()
+            )
+        );
+        assert_eq!(good.len(), 3);
+        let bad = parse_address_list("ok@x.example, pas-une-adresse, autre@").unwrap_err();
+        assert_eq!(
+            bad,
+            vec!["pas-une-adresse".to_string(), "autre@".to_string()]
+        );
+    }
+}

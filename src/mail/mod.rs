@@ -1,0 +1,172 @@
+//! Email: invitations and notifications, written to an outbox in the same transaction as the
+//! change that causes them, and delivered by a worker (SMTP, or .eml files without SMTP).
+
+pub mod compose;
+pub mod invitations;
+pub mod notify;
+pub mod outbox;
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use tokio::sync::Notify;
+
+use crate::config::Config;
+use compose::Sender;
+
+/// Where messages go.
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// No SMTP configured: one .eml file per message, for a person to read.
+    Files(PathBuf),
+}
+
+/// What the app needs to send mail: the transport, who sends, and a bell to wake the worker.
+pub struct Mailer {
+    pub transport: Transport,
+    pub sender: Sender,
+    /// Wakes the worker right after a change wrote to the outbox.
+    pub wake: Notify,
+    /// Unique per process: who holds a claimed message.
+    pub worker_id: String,
+    /// The last SMTP connection problem, for the administrator page (None when fine).
+    pub health: RwLock<Option<String>>,
+    pub retry_secs: u64,
+    pub poll_ms: u64,
+}
+
+impl Mailer {
+    pub fn from_config(config: &Config) -> anyhow::Result<Arc<Mailer>> {
+        let transport = match &config.smtp_url {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("MAILLAGE_SMTP_URL illisible : {e}"))?
+                    .build(),
+            ),
+            None => Transport::Files(PathBuf::from(&config.outbox_dir)),
+        };
+        let organizer = mailbox_parts(&config.organizer);
+        Ok(Arc::new(Mailer {
+            transport,
+            sender: Sender {
+                from: config.mail_from.clone(),
+                organizer_email: organizer.1,
+                organizer_name: organizer.0,
+            },
+            wake: Notify::new(),
+            worker_id: uuid::Uuid::new_v4().simple().to_string(),
+            health: RwLock::new(None),
+            retry_secs: config.mail_retry_secs.max(1),
+            poll_ms: config.mail_poll_ms.max(50),
+        }))
+    }
+
+    /// Checks that the SMTP server answers; a problem is a warning, never a crash.
+    pub async fn check(&self) {
+        let problem = match &self.transport {
+            Transport::Files(dir) => std::fs::create_dir_all(dir)
+                .err()
+                .map(|e| format!("dossier {} inutilisable : {e}", dir.display())),
+            Transport::Smtp(smtp) => match smtp.test_connection().await {
+                Ok(true) => None,
+                Ok(false) => Some("le serveur SMTP ne répond pas".to_string()),
+                Err(e) => Some(format!("connexion SMTP impossible : {e}")),
+            },
+        };
+        if let Some(problem) = &problem {
+            tracing::warn!(problème = %problem, "envoi des courriels : les messages attendront dans la file");
+        }
+        self.set_health(problem);
+    }
+
+    pub fn set_health(&self, problem: Option<String>) {
+        if let Ok(mut health) = self.health.write() {
+            *health = problem;
+        }
+    }
+
+    pub fn health(&self) -> Option<String> {
+        self.health.read().ok().and_then(|h| h.clone())
+    }
+
+    pub fn describe(&self) -> String {
+        match &self.transport {
+            Transport::Smtp(_) => "SMTP".to_string(),
+            Transport::Files(dir) => format!("fichiers .eml dans {}", dir.display()),
+        }
+    }
+
+    async fn deliver(
+        &self,
+        id: i64,
+        kind: &str,
+        recipient: &str,
+        message: &str,
+    ) -> Result<(), Failure> {
+        match &self.transport {
+            Transport::Files(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| Failure::Temporary(e.to_string()))?;
+                let path = dir.join(format!("{id:06}-{kind}.eml"));
+                std::fs::write(&path, message).map_err(|e| Failure::Temporary(e.to_string()))
+            }
+            Transport::Smtp(smtp) => {
+                let from = mailbox_parts(&self.sender.from).1;
+                let envelope = lettre::address::Envelope::new(
+                    from.parse().ok(),
+                    vec![
+                        recipient
+                            .parse()
+                            .map_err(|e| Failure::Permanent(format!("adresse refusée : {e}")))?,
+                    ],
+                )
+                .map_err(|e| Failure::Permanent(format!("enveloppe invalide : {e}")))?;
+                match smtp.send_raw(&envelope, message.as_bytes()).await {
+                    Ok(_) => Ok(()),
+                    Err(e) if e.is_permanent() => Err(Failure::Permanent(e.to_string())),
+                    Err(e) => Err(Failure::Temporary(e.to_string())),
+                }
+            }
+        }
+    }
+}
+
+/// "Name <email>" → ("Name", "email"); a bare address gives an empty name.
+pub fn mailbox_parts(mailbox: &str) -> (String, String) {
+    let mailbox = mailbox.trim();
+    match (mailbox.find('<'), mailbox.rfind('>')) {
+        (Some(open), Some(close)) if close > open => (
+            mailbox[..open].trim().trim_matches('"').to_string(),
+            mailbox[open + 1..close].trim().to_string(),
+        ),
+        _ => (String::new(), mailbox.to_string()),
+    }
+}
+
+#[derive(Debug)]
+pub enum Failure {
+    /// Worth trying again later (server down, 4xx).
+    Temporary(String),
+    /// Will never work (5xx, unknown mailbox).
+    Permanent(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailboxes_split_into_name_and_address() {
+        assert_eq!(
+            mailbox_parts("Coordination du CRI <coordination@cri-namur.example>"),
+            (
+                "Coordination du CRI".to_string(),
+                "coordination@cri-namur.example".to_string()
+            )
+        );
+        assert_eq!(
+            mailbox_parts("x@y.example"),
+            (String::new(), "x@y.example".to_string())
+        );
+    }
+}

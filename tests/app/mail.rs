@@ -1,0 +1,730 @@
+//! Email against a real SMTP server (Python's aiosmtpd on loopback, writing a Maildir): what
+//! arrives is read back with Python's email package and icalendar, field by field.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use maillage::entities::{invitation, outbox_message, registration};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::Value;
+
+use crate::helpers::{TestApp, Visitor, extract_csrf, location};
+
+pub struct SmtpServer {
+    child: Option<Child>,
+    pub port: u16,
+    maildir: tempfile::TempDir,
+}
+
+fn required() -> bool {
+    std::env::var("MAILLAGE_REQUIRE_PYTHON").is_ok_and(|v| v == "1")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl SmtpServer {
+    /// A fresh SMTP server, or None when aiosmtpd is not installed (skipped; fails under CI).
+    pub async fn start() -> Option<SmtpServer> {
+        let ok = Command::new("python3")
+            .args(["-c", "import aiosmtpd, icalendar"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            assert!(
+                !required(),
+                "the mail tests need Python's aiosmtpd and icalendar"
+            );
+            eprintln!("mail test skipped: pip install aiosmtpd icalendar");
+            return None;
+        }
+        let maildir = tempfile::tempdir().unwrap();
+        for sub in ["tmp", "new", "cur"] {
+            std::fs::create_dir_all(maildir.path().join(sub)).unwrap();
+        }
+        let mut server = SmtpServer {
+            child: None,
+            port: free_port(),
+            maildir,
+        };
+        server.restart().await;
+        Some(server)
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub async fn restart(&mut self) {
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{}", self.port),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(self.maildir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        self.child = Some(child);
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("aiosmtpd did not start");
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        std::fs::read_dir(self.maildir.path().join("new"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
+
+    /// Waits (up to 90 s: retries back off exponentially) until `n` messages arrived.
+    pub async fn wait_for(&self, n: usize) -> usize {
+        for _ in 0..900 {
+            if self.count() >= n {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.count()
+    }
+
+    pub fn messages(&self) -> Vec<Value> {
+        let output = Command::new("python3")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/tools/mail_check.py"
+            ))
+            .arg(self.maildir.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+async fn schedule(visitor: &Visitor, fields: &[(&str, &str)]) -> i64 {
+    let mut fields = fields.to_vec();
+    fields.push(("confirm_clash", "1"));
+    let response = visitor.post_form("/reunions", &fields).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    location(&response)
+        .trim_start_matches("/reunions/")
+        .parse()
+        .unwrap()
+}
+
+const ORGANIZER: &str = "Coordination du CRI <coordination@cri-namur.example>";
+
+async fn plenary_world(smtp: &SmtpServer) -> (TestApp, Visitor, i64, i64) {
+    let url = smtp.url();
+    let app = TestApp::spawn_with(|c| {
+        c.smtp_url = Some(url);
+        c.mail_from = "maillage <maillage@cri-namur.example>".into();
+        c.organizer = ORGANIZER.into();
+    })
+    .await;
+    let platform = app
+        .create_platform("Formation à la langue française", "fle", true)
+        .await;
+    let (coord, coordinator) = app
+        .signed_in("Coralie Lefèvre", "coralie@cri-namur.example", false)
+        .await;
+    app.add_to_platform(platform, coord, "coordinator").await;
+    for (name, email) in [
+        ("Amina Benali", "amina@lee.example"),
+        ("Bruno Collard", "bruno@cpas.example"),
+    ] {
+        let id = app.create_person(name, email, false).await;
+        app.add_to_platform(platform, id, "member").await;
+    }
+    let scope = format!("platform:{platform}");
+    let id = schedule(
+        &coordinator,
+        &[
+            ("scope", &scope),
+            ("kind", "plenary"),
+            ("title", "Plénière FLE"),
+            ("date", "2027-06-08"),
+            ("start_time", "09:00"),
+            ("end_time", "16:00"),
+            ("visibility", "public"),
+            ("place_name", "Centre culturel de la Marlagne"),
+            ("registration_open", "on"),
+            ("capacity", "50"),
+            ("meal_options", "Végétarien, Pas de repas"),
+            ("agenda", "09:00 | Accueil et café"),
+        ],
+    )
+    .await;
+    (app, coordinator, id, platform)
+}
+
+#[tokio::test]
+async fn a_coordinator_invites_a_platform_and_partners_and_real_mail_clients_get_working_invitations()
+ {
+    let Some(smtp) = SmtpServer::start().await else {
+        return;
+    };
+    let (app, coordinator, id, _) = plenary_world(&smtp).await;
+
+    // A bad address is named, and nobody is invited.
+    let refused = coordinator
+        .post_form(
+            &format!("/reunions/{id}/invitations"),
+            &[
+                ("members", "on"),
+                ("emails", "province@namur.example\npas-une-adresse"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("« pas-une-adresse »")
+    );
+    assert_eq!(invitation::Entity::find().count(&app.db).await.unwrap(), 0);
+
+    let r = coordinator
+        .post_form(
+            &format!("/reunions/{id}/invitations"),
+            &[("members", "on"), ("emails", "Province de Namur <province@namur.example>, Ville de Ciney <ville@ciney.example>\npresse@journal.example")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        smtp.wait_for(6).await,
+        6,
+        "three members (coordinator included) and three partners"
+    );
+    let messages = smtp.messages();
+    let partner = messages
+        .iter()
+        .find(|m| m["to"].as_str().unwrap().contains("province@namur.example"))
+        .unwrap();
+    assert_eq!(partner["from"], "maillage <maillage@cri-namur.example>");
+    assert!(
+        partner["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Invitation : Plénière FLE")
+    );
+    assert_eq!(partner["raw_8bit"], false, "non-ASCII parts are encoded");
+    assert_eq!(partner["calendar_in_alternative"], true);
+    let calendar_part = partner["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["type"] == "text/calendar" && p["disposition"] != "attachment")
+        .unwrap();
+    assert_eq!(calendar_part["method"], "REQUEST");
+    assert_eq!(calendar_part["charset"], "utf-8");
+    assert!(
+        partner["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["filename"] == "invitation.ics")
+    );
+    assert!(
+        partner["text"]
+            .as_str()
+            .unwrap()
+            .contains("Centre culturel de la Marlagne")
+    );
+    assert!(partner["html"].as_str().unwrap().contains("Plénière FLE"));
+    let cal = &partner["calendar"];
+    assert_eq!(cal["method"], "REQUEST", "METHOD equals the MIME method");
+    let event = &cal["events"][0];
+    assert_eq!(event["uid"], format!("meeting-{id}@127.0.0.1"));
+    assert_eq!(event["sequence"], 0);
+    assert_eq!(event["dtstart"]["tzid"], "Europe/Brussels");
+    assert_eq!(event["dtstart"]["local"], "2027-06-08T09:00:00");
+    assert_eq!(event["organizer"], "mailto:coordination@cri-namur.example");
+    assert_eq!(event["sent_by"], "mailto:coralie@cri-namur.example");
+    assert_eq!(
+        event["attendees"].as_array().unwrap().len(),
+        1,
+        "one message per invitee, addresses kept private"
+    );
+    assert_eq!(
+        event["attendees"][0]["address"],
+        "mailto:province@namur.example"
+    );
+    assert_eq!(event["attendees"][0]["rsvp"], "TRUE");
+    assert_eq!(event["attendees"][0]["partstat"], "NEEDS-ACTION");
+    assert_eq!(event["attendees"][0]["role"], "REQ-PARTICIPANT");
+
+    // The list and the answers show on the meeting page.
+    let (_, page) = coordinator.get_html(&format!("/reunions/{id}")).await;
+    assert!(page.contains("province@namur.example") && page.contains("pas encore de réponse"));
+    // Inviting again does not send twice.
+    coordinator
+        .post_form(
+            &format!("/reunions/{id}/invitations"),
+            &[("emails", "province@namur.example")],
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.count(), 6);
+}
+
+fn answer_link(message: &Value, answer: &str) -> String {
+    let text = message["text"].as_str().unwrap();
+    let start = text.find("/invitation/").unwrap();
+    let rest = &text[start..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '>' || c == ')')
+        .unwrap_or(rest.len());
+    let link = &rest[..end];
+    let base = link.rsplit_once('/').unwrap().0;
+    format!("{base}/{answer}")
+}
+
+#[tokio::test]
+async fn a_partner_accepts_from_the_link_and_is_registered_but_a_link_scanner_changes_nothing() {
+    let Some(smtp) = SmtpServer::start().await else {
+        return;
+    };
+    let (app, coordinator, id, _) = plenary_world(&smtp).await;
+    coordinator
+        .post_form(
+            &format!("/reunions/{id}/invitations"),
+            &[("emails", "Province de Namur <province@namur.example>")],
+        )
+        .await;
+    smtp.wait_for(1).await;
+    let message = &smtp.messages()[0];
+    let accept = answer_link(message, "accepte");
+
+    // A mail filter opens the link: a confirmation page, nothing recorded.
+    let scanner = app.visitor();
+    let (status, page) = scanner.get_html(&accept).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Confirmer : J&#39;y serai") || page.contains("Confirmer : J'y serai"));
+    assert!(
+        page.contains(r#"name="meal""#),
+        "the meal is asked when the meeting needs it"
+    );
+    let row = invitation::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.answer, "pending");
+
+    // A POST without the page's token is refused; with it, the answer is recorded.
+    assert_eq!(
+        scanner
+            .post_form_without_csrf(&accept, &[("meal", "Végétarien")])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let token = extract_csrf(&page).unwrap();
+    let r = scanner
+        .post_form_without_csrf(&accept, &[("meal", "Végétarien"), ("csrf_token", &token)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Vous êtes inscrit·e."));
+    let row = invitation::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.answer, "accepted");
+    let reg = registration::Entity::find()
+        .filter(registration::Column::PersonId.eq(row.person_id.unwrap()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (reg.status.as_str(), reg.meal.as_str()),
+        ("confirmed", "Végétarien")
+    );
+    // The answer can change: declining frees the seat.
+    let decline = answer_link(message, "decline");
+    let r = scanner
+        .post_form_without_csrf(&decline, &[("csrf_token", &token)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        registration::Entity::find_by_id(reg.id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "cancelled"
+    );
+
+    // A forged or tampered link gets a clear French page and changes nothing.
+    let forged = accept.replace("/invitation/", "/invitation/9");
+    let (status, page) = scanner.get_html(&forged).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.contains("Ce lien de réponse n&#39;est pas valide")
+            || page.contains("Ce lien de réponse n'est pas valide")
+    );
+    let r = scanner
+        .post_form_without_csrf(&forged, &[("csrf_token", &token)])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        invitation::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .answer,
+        "declined"
+    );
+}
+
+#[tokio::test]
+async fn moving_then_cancelling_the_meeting_reaches_every_invitee_with_a_higher_sequence() {
+    let Some(smtp) = SmtpServer::start().await else {
+        return;
+    };
+    let (app, coordinator, id, platform) = plenary_world(&smtp).await;
+    coordinator
+        .post_form(
+            &format!("/reunions/{id}/invitations"),
+            &[("members", "on"), ("emails", "province@namur.example")],
+        )
+        .await;
+    assert_eq!(smtp.wait_for(4).await, 4);
+    let scope = format!("platform:{platform}");
+    let r = coordinator
+        .post_form(
+            &format!("/reunions/{id}"),
+            &[
+                ("scope", &scope),
+                ("kind", "plenary"),
+                ("title", "Plénière FLE"),
+                ("date", "2027-06-15"),
+                ("start_time", "09:00"),
+                ("end_time", "16:00"),
+                ("visibility", "public"),
+                ("place_name", "Centre culturel de la Marlagne"),
+                ("registration_open", "on"),
+                ("capacity", "50"),
+                ("meal_options", "Végétarien, Pas de repas"),
+                ("status", "scheduled"),
+                ("confirm_clash", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(smtp.wait_for(8).await, 8);
+    let updates: Vec<Value> = smtp
+        .messages()
+        .into_iter()
+        .filter(|m| m["subject"].as_str().unwrap().starts_with("Modifié"))
+        .collect();
+    assert_eq!(updates.len(), 4, "every invitee gets the update");
+    for u in &updates {
+        assert!(
+            u["subject"].as_str().unwrap().contains("nouvelle date"),
+            "{}",
+            u["subject"]
+        );
+        assert_eq!(u["calendar"]["method"], "REQUEST");
+        let e = &u["calendar"]["events"][0];
+        assert_eq!(e["uid"], format!("meeting-{id}@127.0.0.1"), "same UID");
+        assert_eq!(e["sequence"], 1, "SEQUENCE + 1");
+        assert_eq!(e["dtstart"]["local"], "2027-06-15T09:00:00");
+    }
+    let r = coordinator
+        .post_form(
+            &format!("/reunions/{id}/statut"),
+            &[("status", "cancelled")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(smtp.wait_for(12).await, 12);
+    let cancels: Vec<Value> = smtp
+        .messages()
+        .into_iter()
+        .filter(|m| m["calendar"]["method"] == "CANCEL")
+        .collect();
+    assert_eq!(cancels.len(), 4);
+    for c in &cancels {
+        let e = &c["calendar"]["events"][0];
+        assert_eq!(e["status"], "CANCELLED");
+        assert_eq!(e["sequence"], 2);
+        let part = c["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["type"] == "text/calendar" && p["disposition"] != "attachment")
+            .unwrap()
+            .clone();
+        assert_eq!(part["method"], "CANCEL");
+    }
+    let _ = app;
+}
+
+#[tokio::test]
+async fn cancelling_one_occurrence_of_a_series_cancels_just_that_occurrence() {
+    let Some(smtp) = SmtpServer::start().await else {
+        return;
+    };
+    let (app, coordinator, _, platform) = plenary_world(&smtp).await;
+    let scope = format!("platform:{platform}");
+    let series = schedule(
+        &coordinator,
+        &[
+            ("scope", &scope),
+            ("kind", "findings"),
+            ("title", "Constats du mois"),
+            ("date", "2027-01-12"),
+            ("start_time", "09:30"),
+            ("end_time", "12:00"),
+            ("visibility", "public"),
+            ("repeat", "monthly_nth"),
+            ("ord_2", "on"),
+            ("weekday", "TU"),
+        ],
+    )
+    .await;
+    coordinator
+        .post_form(
+            &format!("/reunions/{series}/invitations"),
+            &[("emails", "province@namur.example")],
+        )
+        .await;
+    smtp.wait_for(1).await;
+    let r = coordinator
+        .post_form(
+            &format!("/reunions/{series}/occurrences"),
+            &[("original", "2027-03-09T09:30:00"), ("action", "cancel")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(smtp.wait_for(2).await, 2);
+    let cancel = smtp
+        .messages()
+        .into_iter()
+        .find(|m| m["calendar"]["method"] == "CANCEL")
+        .unwrap();
+    let e = &cancel["calendar"]["events"][0];
+    assert_eq!(e["uid"], format!("meeting-{series}@127.0.0.1"));
+    assert_eq!(e["recurrence_id"]["local"], "2027-03-09T09:30:00");
+    assert_eq!(e["recurrence_id"]["tzid"], "Europe/Brussels");
+    assert_eq!(e["status"], "CANCELLED");
+    let _ = app;
+}
+
+#[tokio::test]
+async fn with_the_smtp_server_down_for_a_while_nothing_is_lost_and_nothing_is_sent_twice() {
+    let Some(mut smtp) = SmtpServer::start().await else {
+        return;
+    };
+    let (app, coordinator, id, _) = plenary_world(&smtp).await;
+    let partners: Vec<String> = (0..30)
+        .map(|i| format!("partenaire{i}@commune.example"))
+        .collect();
+    let r = coordinator
+        .post_form(
+            &format!("/reunions/{id}/invitations"),
+            &[("emails", &partners.join("\n"))],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Stop the server mid-batch.
+    let mut before = 0;
+    for _ in 0..200 {
+        before = smtp.count();
+        if before >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    smtp.stop();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let waiting = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Status.ne("sent"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        waiting > 0,
+        "some messages wait for the server ({before} arrived before the stop)"
+    );
+    let (_, admin_page) = {
+        let (_, admin) = app
+            .signed_in("Admin", "admin@cri-namur.example", true)
+            .await;
+        admin.get_html("/admin/courriels").await
+    };
+    assert!(
+        admin_page.contains("en attente")
+            || admin_page.contains("Problème d&#39;envoi")
+            || admin_page.contains("Problème d'envoi")
+    );
+    smtp.restart().await;
+    assert_eq!(smtp.wait_for(30).await, 30);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 30, "each message once, none lost");
+    let mut recipients: Vec<String> = messages
+        .iter()
+        .map(|m| m["to"].as_str().unwrap().to_string())
+        .collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), 30, "no duplicates");
+    assert_eq!(
+        outbox_message::Entity::find()
+            .filter(outbox_message::Column::Status.eq("sent"))
+            .count(&app.db)
+            .await
+            .unwrap(),
+        30
+    );
+}
+
+#[tokio::test]
+async fn two_app_instances_on_one_database_never_send_the_same_message_twice() {
+    if std::env::var("TEST_DATABASE_URL").is_err() {
+        eprintln!("two-instance outbox test: PostgreSQL only (TEST_DATABASE_URL)");
+        return;
+    }
+    let Some(smtp) = SmtpServer::start().await else {
+        return;
+    };
+    let (app, coordinator, id, _) = plenary_world(&smtp).await;
+    let url = smtp.url();
+    let (_second, handle) = app.second_instance(|c| c.smtp_url = Some(url)).await;
+    let partners: Vec<String> = (0..60)
+        .map(|i| format!("invite{i}@commune.example"))
+        .collect();
+    coordinator
+        .post_form(
+            &format!("/reunions/{id}/invitations"),
+            &[("emails", &partners.join("\n"))],
+        )
+        .await;
+    assert_eq!(smtp.wait_for(60).await, 60);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 60, "exactly once each");
+    let workers: std::collections::BTreeSet<String> = outbox_message::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|m| m.claimed_by)
+        .collect();
+    println!("instances qui ont envoyé : {}", workers.len());
+    handle.abort();
+}
+
+#[tokio::test]
+async fn without_smtp_messages_are_written_as_eml_files_and_listed_for_the_administrator() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = app
+        .signed_in("Admin", "admin@cri-namur.example", true)
+        .await;
+    let id = schedule(
+        &admin,
+        &[
+            ("scope", "network"),
+            ("kind", "information"),
+            ("title", "Séance d'information"),
+            ("date", "2027-03-02"),
+            ("start_time", "10:00"),
+            ("end_time", "12:00"),
+            ("visibility", "public"),
+        ],
+    )
+    .await;
+    let r = admin
+        .post_form(
+            &format!("/reunions/{id}/invitations"),
+            &[("emails", "province@namur.example")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let dir = app.mail_dir.path().join("outbox");
+    let mut files = Vec::new();
+    for _ in 0..50 {
+        files = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        if !files.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(files.len(), 1);
+    let eml = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(eml.contains("method=REQUEST") || eml.contains("method=\"REQUEST\""));
+    let (_, page) = admin.get_html("/admin/courriels").await;
+    assert!(page.contains("province@namur.example") && page.contains("envoyé"));
+    assert!(page.contains("fichiers .eml"));
+}
+
+#[tokio::test]
+async fn an_smtp_server_that_cannot_be_reached_is_a_warning_not_a_crash() {
+    let port = free_port();
+    let app = TestApp::spawn_with(|c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
+    let (_, admin) = app
+        .signed_in("Admin", "admin@cri-namur.example", true)
+        .await;
+    let mut page = String::new();
+    for _ in 0..50 {
+        page = admin.get_html("/admin/courriels").await.1;
+        if page.contains("Problème d") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        page.contains("Problème d&#39;envoi") || page.contains("Problème d'envoi"),
+        "{page}"
+    );
+    assert_eq!(app.anonymous.get("/healthz").await.status(), StatusCode::OK);
+}
