@@ -526,10 +526,29 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
             .pop();
         let Some(loaded) = loaded else { continue };
         let txn = db.begin().await?;
-        if answer_due {
+        // Claim each reminder with a conditional update, so that two instances never both send it.
+        let claim = |column: meeting::Column| {
+            meeting::Entity::update_many()
+                .col_expr(column, sea_orm::sea_query::Expr::value(Some(now)))
+                .filter(meeting::Column::Id.eq(m.id))
+                .filter(column.is_null())
+        };
+        if answer_due
+            && claim(meeting::Column::AnswerReminderSentAt)
+                .exec(&txn)
+                .await?
+                .rows_affected
+                == 1
+        {
             answer_reminders(&txn, state, &loaded).await?;
         }
-        if due {
+        if due
+            && claim(meeting::Column::ReminderSentAt)
+                .exec(&txn)
+                .await?
+                .rows_affected
+                == 1
+        {
             let agenda = agenda_of(&txn, m.id).await?;
             let registered: Vec<i64> = registration::Entity::find()
                 .filter(registration::Column::MeetingId.eq(m.id))
@@ -576,9 +595,10 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
                 mail.note = (!m.reminder_text.is_empty()).then(|| m.reminder_text.clone());
                 enqueue_mail(&txn, state, "reminder", m.id, to, &mail).await?;
             }
-            let mut model: meeting::ActiveModel = m.clone().into();
-            model.reminder_sent_at = Set(Some(now));
-            model.update(&txn).await?;
+            // Nobody to remind yet (a meeting just created): leave it for a later pass.
+            if recipients.is_empty() {
+                continue;
+            }
         }
         txn.commit().await?;
     }

@@ -310,6 +310,9 @@ fn apply(
     model.registration_open = Set(input.registration_open);
     model.registration_deadline = Set(input.deadline.map(recurrence::to_utc));
     model.meal_options = Set(input.meal_options.join("\n"));
+    model.reminder_days = Set(input.reminder_days);
+    model.reminder_text = Set(input.reminder_text.clone());
+    model.answer_reminder_days = Set(input.answer_reminder_days);
     model.updated_at = Set(Utc::now());
 }
 
@@ -518,6 +521,12 @@ async fn form_of(state: &AppState, loaded: &Loaded) -> AppResult<MeetingForm> {
             .map(|d| d.format("%H:%M").to_string())
             .unwrap_or_default(),
         meal_options: m.meal_options.replace('\n', ", "),
+        reminder_days: m.reminder_days.to_string(),
+        reminder_text: m.reminder_text.clone(),
+        answer_reminder_days: m
+            .answer_reminder_days
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         agenda: agenda_text(&agenda),
         repeat: "none".into(),
         ..Default::default()

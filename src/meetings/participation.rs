@@ -967,7 +967,15 @@ async fn save_minutes(
     model.actions = Set(form.actions.trim().to_string());
     model.minutes_published = Set(publish);
     model.updated_at = Set(Utc::now());
-    model.update(&txn).await?;
+    let saved = model.update(&txn).await?;
+    if publish && !loaded.meeting.minutes_published {
+        let after = Loaded {
+            meeting: saved,
+            platform: loaded.platform.clone(),
+            group: loaded.group.clone(),
+        };
+        crate::mail::notify::minutes_published(&txn, &state, &after).await?;
+    }
     audit::record(
         &txn,
         ctx.person_id(),

@@ -89,6 +89,11 @@ pub struct MeetingForm {
     pub deadline_date: String,
     pub deadline_time: String,
     pub meal_options: String,
+    /// Days before the meeting to send a reminder ("" = 2, "0" = none), and its text.
+    pub reminder_days: String,
+    pub reminder_text: String,
+    /// Days before the meeting to remind invitees who have not answered ("" = not automatic).
+    pub answer_reminder_days: String,
     pub agenda: String,
     /// "none", "daily", "weekly", "monthly_nth", "monthly_day" or "custom".
     pub repeat: String,
@@ -267,6 +272,9 @@ pub struct MeetingInput {
     pub registration_open: bool,
     pub deadline: Option<NaiveDateTime>,
     pub meal_options: Vec<String>,
+    pub reminder_days: i32,
+    pub reminder_text: String,
+    pub answer_reminder_days: Option<i32>,
     pub agenda: Vec<AgendaLine>,
     pub rule: Option<Rule>,
 }
@@ -479,6 +487,29 @@ impl MeetingForm {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect();
+        let reminder_days = match self.reminder_days.trim() {
+            "" => 2,
+            raw => match raw.parse::<i32>() {
+                Ok(n) if (0..=60).contains(&n) => n,
+                _ => {
+                    errors.add(
+                        "reminder_days",
+                        "Le rappel se compte en jours, de 0 (aucun) à 60.",
+                    );
+                    2
+                }
+            },
+        };
+        let answer_reminder_days = match self.answer_reminder_days.trim() {
+            "" => None,
+            raw => match raw.parse::<i32>() {
+                Ok(n) if (1..=60).contains(&n) => Some(n),
+                _ => {
+                    errors.add("answer_reminder_days", "La relance se compte en jours, de 1 à 60 (vide : pas de relance automatique).");
+                    None
+                }
+            },
+        };
         let agenda = parse_agenda(&self.agenda).unwrap_or_else(|m| {
             errors.add("agenda", m);
             Vec::new()
@@ -511,6 +542,9 @@ impl MeetingForm {
             registration_open,
             deadline,
             meal_options,
+            reminder_days,
+            reminder_text: self.reminder_text.trim().to_string(),
+            answer_reminder_days,
             agenda,
             rule,
         })

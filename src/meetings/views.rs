@@ -193,10 +193,10 @@ pub fn agenda_page(
                 a href=(if past { "/reunions?passees=1&permanences=1" } else { "/reunions?permanences=1" }) { "Les afficher aussi" }
             }
         }
-        @if !past {
-            (crate::calendar::views::subscribe("L'agenda public du réseau", &format!("{}/agenda/reseau.ics", ctx.base_url)))
-        }
-            (occurrence_list(occurrences, loaded, if past { "Aucune réunion ces douze derniers mois." } else { "Aucune réunion prévue dans les six prochains mois." }))
+            (occurrence_list(occurrences, loaded, if past { "Aucune réunion ces douze derniers mois." } else { "Aucune réunion prévue dans l'année qui vient." }))
+            @if !past {
+                (crate::calendar::views::subscribe("L'agenda public du réseau", &format!("{}/agenda/reseau.ics", ctx.base_url)))
+            }
         },
     )
 }
@@ -921,6 +921,14 @@ pub fn meeting_form(
                     (input("Choix de repas proposés", "meal_options", "text", &form.meal_options, errors, false, Some(&format!("Séparés par des virgules, par exemple : {}. Vide : pas de repas.", super::rules::DEFAULT_MEALS))))
                 }
                 (textarea("Programme", "agenda", &form.agenda, errors, Some("Une ligne par point : HH:MM | Titre | Intervenant·es (l'heure et les intervenant·es sont facultatifs).")))
+            fieldset {
+                legend { "Courriels" }
+                div.picker-row {
+                    (input("Rappel, jours avant", "reminder_days", "number", &form.reminder_days, errors, false, Some("Aux inscrit·es et à qui a accepté ; 2 par défaut, 0 : aucun.")))
+                    (input("Relance des sans-réponse, jours avant", "answer_reminder_days", "number", &form.answer_reminder_days, errors, false, Some("Vide : seulement à la demande.")))
+                }
+                (textarea("Texte ajouté au rappel", "reminder_text", &form.reminder_text, errors, None))
+            }
                 div.actions {
                     @if !warnings.is_empty() {
                         button.primary type="submit" name="confirm_clash" value="1" { "Enregistrer malgré le conflit" }

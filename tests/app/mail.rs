@@ -728,3 +728,264 @@ async fn an_smtp_server_that_cannot_be_reached_is_a_warning_not_a_crash() {
     );
     assert_eq!(app.anonymous.get("/healthz").await.status(), StatusCode::OK);
 }
+
+async fn registration_world(
+    smtp: &SmtpServer,
+    days_ahead: i64,
+    capacity: &str,
+) -> (TestApp, Visitor, i64, i64) {
+    let url = smtp.url();
+    let app = TestApp::spawn_with(|c| c.smtp_url = Some(url)).await;
+    let platform = app
+        .create_platform("Sociojuridique", "sociojuridique", true)
+        .await;
+    let (coord, coordinator) = app
+        .signed_in("Coralie Lefèvre", "coralie@cri-namur.example", false)
+        .await;
+    app.add_to_platform(platform, coord, "coordinator").await;
+    let scope = format!("platform:{platform}");
+    let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(days_ahead))
+        .format("%Y-%m-%d")
+        .to_string();
+    let id = schedule(
+        &coordinator,
+        &[
+            ("scope", &scope),
+            ("kind", "information"),
+            ("title", "Séance d'information"),
+            ("date", &date),
+            ("start_time", "10:00"),
+            ("end_time", "12:00"),
+            ("visibility", "public"),
+            ("registration_open", "on"),
+            ("capacity", capacity),
+            ("reminder_days", "2"),
+            ("reminder_text", "Pensez à votre carte d'identité."),
+        ],
+    )
+    .await;
+    (app, coordinator, id, platform)
+}
+
+fn subjects(smtp: &SmtpServer) -> Vec<(String, String)> {
+    smtp.messages()
+        .into_iter()
+        .map(|m| {
+            (
+                m["to"].as_str().unwrap().to_string(),
+                m["subject"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn registration_notices_and_promotions_reach_those_who_want_them() {
+    let Some(smtp) = SmtpServer::start().await else {
+        return;
+    };
+    let (app, _, id, _) = registration_world(&smtp, 30, "1").await;
+    let (_, amina) = app
+        .signed_in("Amina Benali", "amina@lee.example", false)
+        .await;
+    let (_, bruno) = app
+        .signed_in("Bruno Collard", "bruno@cpas.example", false)
+        .await;
+    let (chloe_id, chloe) = app
+        .signed_in("Chloé Martin", "chloe@ili.example", false)
+        .await;
+    // Chloé does not want registration notices.
+    let r = chloe
+        .post_form(
+            "/profil/notifications",
+            &[("reminders", "on"), ("minutes", "on")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        !maillage::entities::person::Entity::find_by_id(chloe_id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .notify_confirmations
+    );
+
+    amina
+        .post_form(&format!("/reunions/{id}/inscription"), &[])
+        .await;
+    bruno
+        .post_form(&format!("/reunions/{id}/inscription"), &[])
+        .await;
+    chloe
+        .post_form(&format!("/reunions/{id}/inscription"), &[])
+        .await;
+    assert_eq!(smtp.wait_for(2).await, 2);
+    amina
+        .post_form(&format!("/reunions/{id}/desinscription"), &[])
+        .await;
+    assert_eq!(smtp.wait_for(3).await, 3);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let got = subjects(&smtp);
+    assert!(
+        got.iter()
+            .any(|(to, s)| to.contains("amina@lee.example")
+                && s.starts_with("Inscription confirmée")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|(to, s)| to.contains("bruno@cpas.example") && s.starts_with("Liste d'attente")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|(to, s)| to.contains("bruno@cpas.example") && s.starts_with("Place libérée")),
+        "{got:?}"
+    );
+    assert!(
+        !got.iter().any(|(to, _)| to.contains("chloe@ili.example")),
+        "Chloé chose no registration notices"
+    );
+    assert_eq!(got.len(), 3);
+}
+
+#[tokio::test]
+async fn reminders_go_out_once_to_registrants_and_accepted_invitees_within_the_delay() {
+    let Some(smtp) = SmtpServer::start().await else {
+        return;
+    };
+    let (app, coordinator, id, _) = registration_world(&smtp, 1, "10").await;
+    let (_, amina) = app
+        .signed_in("Amina Benali", "amina@lee.example", false)
+        .await;
+    let (outsider_id, _) = app
+        .signed_in("Oscar Sans Rappel", "oscar@x.example", false)
+        .await;
+    maillage::entities::person::Entity::update_many()
+        .col_expr(
+            maillage::entities::person::Column::NotifyReminders,
+            sea_orm::sea_query::Expr::value(false),
+        )
+        .col_expr(
+            maillage::entities::person::Column::NotifyConfirmations,
+            sea_orm::sea_query::Expr::value(false),
+        )
+        .filter(maillage::entities::person::Column::Id.eq(outsider_id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    coordinator
+        .post_form(
+            &format!("/reunions/{id}/inscriptions"),
+            &[("person_id", &outsider_id.to_string())],
+        )
+        .await;
+    amina
+        .post_form(&format!("/reunions/{id}/inscription"), &[])
+        .await;
+    // Amina's confirmation, then the reminder (the meeting is tomorrow, the delay two days).
+    for _ in 0..100 {
+        if subjects(&smtp).iter().any(|(_, s)| s.starts_with("Rappel")) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let got = subjects(&smtp);
+    let reminders: Vec<&(String, String)> = got
+        .iter()
+        .filter(|(_, s)| s.starts_with("Rappel"))
+        .collect();
+    let m = maillage::entities::meeting::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let outbox: Vec<(String, String, String)> = outbox_message::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.kind, o.status, o.last_error))
+        .collect();
+    assert_eq!(
+        reminders.len(),
+        1,
+        "{got:?} {:?} {:?} {:?} {outbox:?}",
+        m.reminder_sent_at,
+        m.starts_at,
+        m.reminder_days
+    );
+    assert!(reminders[0].0.contains("amina@lee.example"));
+    let reminder = smtp
+        .messages()
+        .into_iter()
+        .find(|m| m["subject"].as_str().unwrap().starts_with("Rappel"))
+        .unwrap();
+    assert!(
+        reminder["text"]
+            .as_str()
+            .unwrap()
+            .contains("Pensez à votre carte d'identité.")
+    );
+    let m = maillage::entities::meeting::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(m.reminder_sent_at.is_some(), "sent once, and remembered");
+}
+
+#[tokio::test]
+async fn publishing_minutes_tells_the_platform_members_who_want_it() {
+    let Some(smtp) = SmtpServer::start().await else {
+        return;
+    };
+    let (app, coordinator, id, platform) = registration_world(&smtp, 30, "10").await;
+    let (mina, _) = app.signed_in("Mina Membre", "mina@x.example", false).await;
+    app.add_to_platform(platform, mina, "member").await;
+    let (nora, nora_browser) = app.signed_in("Nora Sans CR", "nora@x.example", false).await;
+    app.add_to_platform(platform, nora, "member").await;
+    nora_browser
+        .post_form(
+            "/profil/notifications",
+            &[("confirmations", "on"), ("reminders", "on")],
+        )
+        .await;
+    let r = coordinator
+        .post_form(
+            &format!("/reunions/{id}/compte-rendu"),
+            &[("minutes", "Douze constats relevés."), ("published", "on")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    smtp.wait_for(2).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let got = subjects(&smtp);
+    assert!(
+        got.iter()
+            .any(|(to, s)| to.contains("mina@x.example") && s.starts_with("Compte rendu publié")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|(to, _)| to.contains("coralie@cri-namur.example"))
+    );
+    assert!(
+        !got.iter().any(|(to, _)| to.contains("nora@x.example")),
+        "Nora opted out"
+    );
+    // Saving again does not notify twice.
+    coordinator
+        .post_form(
+            &format!("/reunions/{id}/compte-rendu"),
+            &[
+                ("minutes", "Douze constats relevés, corrigé."),
+                ("published", "on"),
+            ],
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(subjects(&smtp).len(), got.len());
+}
