@@ -925,12 +925,18 @@ async fn attendance_is_ticked_in_place_and_counted_with_meals_and_exported_as_cs
         "{fragment}"
     );
     assert!(fragment.contains("présent·e"));
-    admin
+    let excused = admin
         .post_htmx(
             &format!("/reunions/{id}/presences/{}", people[1]),
             &[("status", "excused")],
         )
         .await;
+    assert_eq!(
+        excused.status(),
+        StatusCode::OK,
+        "{}",
+        excused.text().await.unwrap_or_default()
+    );
     let bad = admin
         .post_htmx(
             &format!("/reunions/{id}/presences/{}", people[2]),
