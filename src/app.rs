@@ -27,6 +27,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub keys: Arc<Keys>,
     pub mailer: Arc<crate::mail::Mailer>,
+    /// Public feeds already built, under their ETag.
+    pub feeds: Arc<crate::calendar::version::FeedCache>,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             config: Arc::new(config),
             keys: Arc::new(Keys::new(secret)),
             mailer,
+            feeds: Arc::new(crate::calendar::version::FeedCache::default()),
         })
     }
 }

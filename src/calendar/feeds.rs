@@ -6,8 +6,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -91,38 +93,56 @@ fn public_only() -> Condition {
     Condition::all().add(meeting::Column::Visibility.eq("public"))
 }
 
-/// COUNT, MAX(updated_at), SUM(sequence), SUM(id) of a feed's meetings.
-type Aggregate = (i64, Option<DateTime<Utc>>, Option<i64>, Option<i64>);
+/// COUNT, MAX(updated_at), SUM(sequence), SUM(id) of a feed's meetings, then the latest
+/// MAX(updated_at) of all platforms and of all working groups.
+type Aggregate = (
+    i64,
+    Option<DateTime<Utc>>,
+    Option<i64>,
+    Option<i64>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
+/// `(SELECT MAX(updated_at) FROM <table>)`, as a column of another query.
+fn latest_update<E: EntityTrait>(entity: E, updated_at: E::Column) -> Expr {
+    Expr::SubQuery(
+        None,
+        Box::new(
+            Query::select()
+                .expr(Expr::col((entity, updated_at)).max())
+                .from(entity)
+                .to_owned()
+                .into(),
+        ),
+    )
+}
 
 /// A strong validator and a date, from one aggregate query: a 304 costs this and nothing more.
 async fn validators(state: &AppState, spec: &Spec) -> AppResult<(String, Option<DateTime<Utc>>)> {
+    // Platform and group names appear in CATEGORIES: their changes count too (read by the same
+    // query, in one round trip).
     let row: Option<Aggregate> = meeting::Entity::find()
         .select_only()
         .column_as(Expr::col(meeting::Column::Id).count(), "n")
         .column_as(Expr::col(meeting::Column::UpdatedAt).max(), "last")
         .column_as(Expr::col(meeting::Column::Sequence).sum(), "seq")
         .column_as(Expr::col(meeting::Column::Id).sum(), "ids")
+        .column_as(
+            latest_update(platform::Entity, platform::Column::UpdatedAt),
+            "platforms_last",
+        )
+        .column_as(
+            latest_update(working_group::Entity, working_group::Column::UpdatedAt),
+            "groups_last",
+        )
         .filter(spec.condition.clone())
         .filter(window())
         .into_tuple()
         .one(&state.db)
         .await?;
-    let (count, last, seq, ids) = row.unwrap_or((0, None, None, None));
-    // Platform and group names appear in CATEGORIES: their changes count too.
-    let names: Option<(Option<DateTime<Utc>>,)> = platform::Entity::find()
-        .select_only()
-        .column_as(Expr::col(platform::Column::UpdatedAt).max(), "last")
-        .into_tuple()
-        .one(&state.db)
-        .await?;
-    let groups: Option<(Option<DateTime<Utc>>,)> = working_group::Entity::find()
-        .select_only()
-        .column_as(Expr::col(working_group::Column::UpdatedAt).max(), "last")
-        .into_tuple()
-        .one(&state.db)
-        .await?;
-    let platforms_last = names.and_then(|n| n.0);
-    let groups_last = groups.and_then(|g| g.0);
+    let (count, last, seq, ids, platforms_last, groups_last) =
+        row.unwrap_or((0, None, None, None, None, None));
     let mut hasher = Sha256::new();
     hasher.update(format!(
         "{}|{}|{count}|{last:?}|{seq:?}|{ids:?}|{platforms_last:?}|{groups_last:?}|{}",
@@ -204,16 +224,31 @@ async fn build(state: &AppState, spec: &Spec) -> AppResult<String> {
         .order_by_asc(occurrence_change::Column::OriginalStartLocal)
         .all(&state.db)
         .await?;
+    // Each meeting's programme and changes, found by id rather than by scanning all the rows
+    // for every meeting (their orders kept: by position, by original start).
+    let mut agenda_of: HashMap<i64, Vec<agenda_item::Model>> = HashMap::new();
+    for item in agenda {
+        agenda_of.entry(item.meeting_id).or_default().push(item);
+    }
+    let mut changes_of: HashMap<i64, Vec<occurrence_change::Model>> = HashMap::new();
+    for change in changes {
+        changes_of
+            .entry(change.meeting_id)
+            .or_default()
+            .push(change);
+    }
     let base = &state.config.base_url;
     let events = loaded
         .iter()
         .flat_map(|l| {
-            let items: Vec<agenda_item::Model> = agenda
-                .iter()
-                .filter(|a| a.meeting_id == l.meeting.id)
-                .cloned()
-                .collect();
-            super::events(l, &items, &changes, base, spec.actor.is_some())
+            let id = l.meeting.id;
+            super::events(
+                l,
+                agenda_of.get(&id).map_or(&[][..], Vec::as_slice),
+                changes_of.get(&id).map_or(&[][..], Vec::as_slice),
+                base,
+                spec.actor.is_some(),
+            )
         })
         .collect();
     Ok(ics::write(&Calendar {

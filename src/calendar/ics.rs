@@ -5,7 +5,9 @@
 //! `Emitter` escapes no TEXT, folds by characters and backslash-mangles parameter values: each
 //! content line is cleaned of line breaks, quoted per §3.2, folded at 75 octets and ended by CRLF.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
 use ical::generator::{IcalCalendar, IcalCalendarBuilder, IcalEvent, Property};
 use ical::parser::ical::component::{
     IcalTimeZone, IcalTimeZoneTransition, IcalTimeZoneTransitionType,
@@ -60,14 +62,8 @@ impl When {
     /// The property `name` holding this value, with TZID or VALUE=DATE as needed.
     fn property(&self, name: &str) -> Property {
         match self {
-            When::Local(t) => property_with(
-                name,
-                &[("TZID", TZID)],
-                t.format("%Y%m%dT%H%M%S").to_string(),
-            ),
-            When::Date(d) => {
-                property_with(name, &[("VALUE", "DATE")], d.format("%Y%m%d").to_string())
-            }
+            When::Local(t) => property_with(name, &[("TZID", TZID)], basic_date_time(t)),
+            When::Date(d) => property_with(name, &[("VALUE", "DATE")], basic_date(d)),
             When::Utc(t) => property(name, utc(t)),
         }
     }
@@ -196,23 +192,29 @@ pub fn write(calendar: &Calendar) -> String {
 #[must_use]
 pub fn escape_text(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + value.len() / 8);
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
+    // Runs of characters kept as they are are copied whole, not one by one.
+    let mut kept_from = 0;
+    let mut chars = value.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let replacement = match c {
+            '\\' => "\\\\",
+            ';' => "\\;",
+            ',' => "\\,",
             '\r' => {
-                if chars.peek() == Some(&'\n') {
+                if chars.peek().is_some_and(|(_, next)| *next == '\n') {
                     chars.next();
                 }
-                out.push_str("\\n");
+                "\\n"
             }
-            '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push_str("\\n"),
-            c if is_forbidden(c) => {}
-            c => out.push(c),
-        }
+            '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => "\\n",
+            c if is_forbidden(c) => "",
+            _ => continue,
+        };
+        out.push_str(value.get(kept_from..at).unwrap_or_default());
+        out.push_str(replacement);
+        kept_from = chars.peek().map_or(value.len(), |(next, _)| *next);
     }
+    out.push_str(value.get(kept_from..).unwrap_or_default());
     out
 }
 
@@ -221,10 +223,17 @@ pub fn escape_text(value: &str) -> String {
 /// physical line with a space or tab, which some parsers (ical-rs among them) trim away.
 #[must_use]
 pub fn fold(line: &str) -> String {
-    if line.len() <= MAX_OCTETS {
-        return line.to_owned();
-    }
     let mut out = String::with_capacity(line.len() + 3 * (line.len() / (MAX_OCTETS - 1) + 1));
+    fold_into(&mut out, line);
+    out
+}
+
+/// [`fold`], appending to `out`.
+fn fold_into(out: &mut String, line: &str) {
+    if line.len() <= MAX_OCTETS {
+        out.push_str(line);
+        return;
+    }
     let mut rest = line;
     // The first line holds 75 octets; the following ones 74 after their leading space.
     let mut budget = MAX_OCTETS;
@@ -238,7 +247,6 @@ pub fn fold(line: &str) -> String {
         budget = MAX_OCTETS - 1;
     }
     out.push_str(rest);
-    out
 }
 
 /// Where to cut `s` (longer than `budget` octets): the last character boundary within the
@@ -262,12 +270,51 @@ fn is_forbidden(c: char) -> bool {
     (c.is_control() && c != '\t') || c == '\u{2028}' || c == '\u{2029}'
 }
 
-fn clean(value: &str) -> String {
-    value.chars().filter(|c| !is_forbidden(*c)).collect()
+/// Appends `value` without the characters [`is_forbidden`] drops.
+fn push_clean(out: &mut String, value: &str) {
+    if value.chars().any(is_forbidden) {
+        out.extend(value.chars().filter(|c| !is_forbidden(*c)));
+    } else {
+        out.push_str(value);
+    }
+}
+
+/// `%Y%m%d`, written directly for four-digit years (chrono parses its format string on every
+/// call); other years as chrono writes them.
+fn basic_date(d: &NaiveDate) -> String {
+    let mut out = String::with_capacity(8);
+    if (0..=9999).contains(&d.year()) {
+        let _ = write!(out, "{:04}{:02}{:02}", d.year(), d.month(), d.day());
+    } else {
+        let _ = write!(out, "{}", d.format("%Y%m%d"));
+    }
+    out
+}
+
+/// `%Y%m%dT%H%M%S`, written directly like [`basic_date`] (leap seconds left to chrono).
+fn basic_date_time(t: &NaiveDateTime) -> String {
+    let mut out = String::with_capacity(16);
+    if (0..=9999).contains(&t.year()) && t.nanosecond() < 1_000_000_000 {
+        let _ = write!(
+            out,
+            "{:04}{:02}{:02}T{:02}{:02}{:02}",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        );
+    } else {
+        let _ = write!(out, "{}", t.format("%Y%m%dT%H%M%S"));
+    }
+    out
 }
 
 fn utc(t: &DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
+    let mut out = basic_date_time(&t.naive_utc());
+    out.push('Z');
+    out
 }
 
 fn mailto(address: &str) -> String {
@@ -485,12 +532,13 @@ fn address(name: &str, params: &[(&str, String)], email: &str) -> Property {
 
 /// Writes the calendar the ical generator types describe, correctly (see the module doc).
 fn emit(calendar: &IcalCalendar) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(estimated_size(calendar));
+    let mut line = String::new();
     out.push_str("BEGIN:VCALENDAR\r\n");
-    content_lines(&mut out, &calendar.properties);
+    content_lines(&mut out, &mut line, &calendar.properties);
     for zone in &calendar.timezones {
         out.push_str("BEGIN:VTIMEZONE\r\n");
-        content_lines(&mut out, &zone.properties);
+        content_lines(&mut out, &mut line, &zone.properties);
         for onset in &zone.transitions {
             let kind = match onset.transition {
                 IcalTimeZoneTransitionType::STANDARD => "STANDARD",
@@ -499,7 +547,7 @@ fn emit(calendar: &IcalCalendar) -> String {
             out.push_str("BEGIN:");
             out.push_str(kind);
             out.push_str("\r\n");
-            content_lines(&mut out, &onset.properties);
+            content_lines(&mut out, &mut line, &onset.properties);
             out.push_str("END:");
             out.push_str(kind);
             out.push_str("\r\n");
@@ -508,10 +556,10 @@ fn emit(calendar: &IcalCalendar) -> String {
     }
     for event in &calendar.events {
         out.push_str("BEGIN:VEVENT\r\n");
-        content_lines(&mut out, &event.properties);
+        content_lines(&mut out, &mut line, &event.properties);
         for alarm in &event.alarms {
             out.push_str("BEGIN:VALARM\r\n");
-            content_lines(&mut out, &alarm.properties);
+            content_lines(&mut out, &mut line, &alarm.properties);
             out.push_str("END:VALARM\r\n");
         }
         out.push_str("END:VEVENT\r\n");
@@ -520,35 +568,74 @@ fn emit(calendar: &IcalCalendar) -> String {
     out
 }
 
-fn content_lines(out: &mut String, properties: &[Property]) {
+/// Roughly the size of the emitted text, so that the output grows once or not at all.
+fn estimated_size(calendar: &IcalCalendar) -> usize {
+    fn lines(properties: &[Property]) -> usize {
+        properties
+            .iter()
+            .map(|p| p.name.len() + p.value.as_ref().map_or(0, String::len) + 24)
+            .sum()
+    }
+    let events: usize = calendar
+        .events
+        .iter()
+        .map(|e| lines(&e.properties) + 32)
+        .sum();
+    let size = lines(&calendar.properties) + events + 1024;
+    // Folding adds three octets every 74.
+    size + size / 24
+}
+
+/// Writes each property as a folded content line; `line` is scratch space reused for all.
+fn content_lines(out: &mut String, line: &mut String, properties: &[Property]) {
     for p in properties {
-        out.push_str(&fold(&content_line(p)));
+        line.clear();
+        content_line(line, p);
+        fold_into(out, line);
         out.push_str("\r\n");
     }
 }
 
 /// `NAME;PARAM=value:value` (RFC 5545 §3.1), with nothing that could end the line early.
-fn content_line(p: &Property) -> String {
-    let mut line = name(&p.name);
+fn content_line(line: &mut String, p: &Property) {
+    push_name(line, &p.name);
     for (key, values) in p.params.iter().flatten() {
         let key = name(key);
-        let values: Vec<String> = values.iter().map(|v| param_value(&key, v)).collect();
         line.push(';');
         line.push_str(&key);
         line.push('=');
-        line.push_str(&values.join(","));
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                line.push(',');
+            }
+            line.push_str(&param_value(&key, value));
+        }
     }
     line.push(':');
-    line.push_str(&clean(p.value.as_deref().unwrap_or_default()));
-    line
+    push_clean(line, p.value.as_deref().unwrap_or_default());
 }
 
 /// Property and parameter names: iana-token / x-name characters only.
 fn name(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    let mut out = String::with_capacity(raw.len());
+    push_name(&mut out, raw);
+    out
+}
+
+/// [`name`], appending to `out` (names are nearly always already clean: copied whole then).
+fn push_name(out: &mut String, raw: &str) {
+    if raw
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+    {
+        out.push_str(raw);
+    } else {
+        out.extend(
+            raw.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .map(|c| c.to_ascii_uppercase()),
+        );
+    }
 }
 
 /// RFC 5545 §3.2: a DQUOTE cannot appear in a parameter value, so it becomes an apostrophe;

@@ -4,6 +4,7 @@
 
 pub mod feeds;
 pub mod ics;
+pub mod version;
 pub mod views;
 
 use chrono::Duration;

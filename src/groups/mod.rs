@@ -204,6 +204,7 @@ async fn create(
         format!("GT « {} » créé dans « {} »", created.name, platform.name),
     )
     .await?;
+    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/gt/{}", created.id),
@@ -272,6 +273,7 @@ async fn update(
         format!("GT « {} » modifié", input.name),
     )
     .await?;
+    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/gt/{id}"),
@@ -303,6 +305,7 @@ async fn set_status(state: &AppState, ctx: &Ctx, id: i64, status: &str) -> AppRe
         message.clone(),
     )
     .await?;
+    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/gt/{id}"),

@@ -422,6 +422,7 @@ pub async fn create(
         format!("Réunion « {} » programmée", created.title),
     )
     .await?;
+    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/reunions/{}", created.id),
@@ -643,6 +644,7 @@ pub async fn update(
         format!("Réunion « {} » modifiée", saved.title),
     )
     .await?;
+    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/reunions/{id}"),
@@ -714,6 +716,7 @@ pub async fn set_status(
         format!("« {} » : {}", loaded.meeting.title, form.status),
     )
     .await?;
+    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/reunions/{id}"),
@@ -851,6 +854,7 @@ pub async fn change_occurrence(
         ),
     )
     .await?;
+    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(&back, FlashKind::Success, message))
 }
@@ -964,6 +968,7 @@ pub async fn add_workshop(
         format!("Atelier « {title} » ({start})"),
     )
     .await?;
+    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &back,
@@ -997,6 +1002,7 @@ pub async fn remove_workshop(
         format!("Atelier « {} » retiré", found.title),
     )
     .await?;
+    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/reunions/{id}#ateliers"),

@@ -242,6 +242,7 @@ async fn create(
         format!("Plateforme « {} » créée", created.name),
     )
     .await?;
+    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/plateformes/{}", created.slug),
@@ -289,6 +290,7 @@ async fn update(
         format!("Plateforme « {} » modifiée", input.name),
     )
     .await?;
+    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/plateformes/{}", input.slug),
@@ -331,6 +333,7 @@ async fn set_archived(
         message.clone(),
     )
     .await?;
+    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/plateformes/{slug}"),

@@ -1,0 +1,1144 @@
+//! Benchmark of the calendar feeds (issue: "a feed of 2,000 meetings, a tenth of them recurring,
+//! on SQLite").
+//!
+//! `cargo bench --bench feeds`: a temporary SQLite database, the real app in-process on a
+//! loopback port (its own multi-thread tokio runtime, 2 worker threads), 2,000 public meetings of
+//! one public platform written straight through the entities the way `meetings::edit::apply()`
+//! writes them, then a bounded load generator (reqwest, loopback only, stops by itself):
+//!
+//! 1. latency of 50 sequential requests (median, p95) for the full feed, a static file holding the
+//!    feed's own bytes served by the same process and stack (`ServeFile`), the feed with
+//!    `If-None-Match` (304) and `/healthz`;
+//! 2. requests per second with 8 concurrent clients for 5 s on each of those (and, for
+//!    information, the same bytes sent from memory — what a feed cached by its ETag would cost
+//!    beyond its validators — and the feed and the static file with `Accept-Encoding: gzip`).
+//!
+//! It then replays the steps of `calendar::feeds::build()` / `validators()` one by one (same
+//! queries through the public API) to show where the time goes, prints a table and the two
+//! ratios against the targets (feed/static ≤ 3×, 304/healthz ≤ 1.5×), and writes everything as
+//! JSON to `target/bench-feeds.json`. Nothing is asserted: performance is measured, not tested.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::header;
+use axum::middleware::from_fn;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{Datelike, Duration as Days, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
+use maillage::app::{self, AppState};
+use maillage::calendar::{self, feeds, ics};
+use maillage::config::Config;
+use maillage::entities::{
+    agenda_item, meeting, occurrence_change, platform, reception_office, working_group,
+};
+use maillage::meetings::recurrence::{self, Rule};
+use maillage::meetings::rules::format_local;
+use maillage::meetings::{self, schedule};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde_json::json;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeFile;
+
+const MEETINGS: usize = 2_000;
+const SERIES: usize = 200;
+const SERVER_THREADS: usize = 2;
+const CONCURRENCY: usize = 8;
+const LOAD_SECONDS: u64 = 5;
+const SEQUENTIAL: usize = 50;
+const PLATFORM_SLUG: &str = "sociojuridique";
+const FEED_PATH: &str = "/agenda/plateformes/sociojuridique.ics";
+const STATIC_PATH: &str = "/bench/static.ics";
+/// The feed's bytes held in memory: what a feed cached by ETag would send after its validators.
+const MEMORY_PATH: &str = "/bench/memoire.ics";
+static IN_MEMORY: OnceLock<Bytes> = OnceLock::new();
+
+/// Targets of the issue.
+const TARGET_FEED_VS_STATIC: f64 = 3.0;
+const TARGET_304_VS_HEALTHZ: f64 = 1.5;
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
+    let static_file = dir.path().join("static.ics");
+
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(SERVER_THREADS)
+        .thread_name("serveur")
+        .enable_all()
+        .build()
+        .expect("server runtime");
+    // The load generator has its own threads: on a 2-core machine it competes with the server,
+    // as any local load generator would (see the README).
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("charge")
+        .enable_all()
+        .build()
+        .expect("client runtime");
+
+    let listener = server_rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let address = format!("http://{}", listener.local_addr().expect("addr"));
+    let mut config = Config::for_database(&database_url);
+    config.base_url = address.clone();
+    let state = server_rt
+        .block_on(AppState::start(config))
+        .expect("start app");
+
+    eprintln!("Données : {MEETINGS} réunions publiques ({SERIES} séries)…");
+    let started = Instant::now();
+    let seeded = server_rt.block_on(seed(&state.db));
+    eprintln!(
+        "  insérées en {:.1} s ({} points d'ordre du jour, {} exceptions)",
+        started.elapsed().as_secs_f64(),
+        seeded.agenda_items,
+        seeded.changes
+    );
+
+    // The static file holds the feed's own bytes: written after the first build, served by the
+    // same process, behind the same logging and compression layers as the app's routes.
+    std::fs::write(&static_file, b"").expect("static file");
+    let bench_routes = Router::new()
+        .route_service(STATIC_PATH, ServeFile::new(&static_file))
+        .route(MEMORY_PATH, get(in_memory))
+        .layer(from_fn(maillage::web::logging::log_requests))
+        .layer(CompressionLayer::new());
+    let router = app::router(state.clone()).merge(bench_routes);
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = server_rt.spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stop_rx.await;
+        })
+        .await
+        .expect("serve");
+    });
+
+    let report = client_rt.block_on(measure(&address, &static_file));
+
+    let profile = server_rt.block_on(profile(&state, seeded.platform_id));
+
+    let _ = stop_tx.send(());
+    let _ = server_rt.block_on(server);
+
+    print_report(&report, &profile);
+    write_json(&report, &profile, &seeded);
+    // FEEDS_BENCH_KEEP_DB=1 keeps the database for inspection (sqlite3 …/bench.db).
+    if std::env::var_os("FEEDS_BENCH_KEEP_DB").is_some() {
+        println!("Base conservée : {}/bench.db", dir.keep().display());
+    }
+}
+
+async fn in_memory() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        IN_MEMORY.get().cloned().unwrap_or_default(),
+    )
+        .into_response()
+}
+
+// --- data ---------------------------------------------------------------------------------
+
+struct Seeded {
+    platform_id: i64,
+    agenda_items: usize,
+    changes: usize,
+}
+
+const TITLES: [&str; 16] = [
+    "Plénière de la plateforme sociojuridique",
+    "Intervision entre travailleurs sociaux de première ligne",
+    "Groupe de travail « Accès au séjour et regroupement familial »",
+    "Comité de pilotage du parcours d'intégration",
+    "Séance d'information sur la réforme de l'aide juridique",
+    "Coordination locale des acteurs de l'accueil",
+    "Formation : accompagner les demandes de nationalité",
+    "Réunion consacrée aux constats du terrain",
+    "Permanence juridique du bureau d'accueil",
+    "Table ronde « Logement et primo-arrivants »",
+    "Atelier d'échange de pratiques en interprétariat social",
+    "Rencontre avec les CPAS de la province",
+    "Groupe de travail « Santé mentale et exil »",
+    "Présentation du rapport annuel sur l'accès aux droits",
+    "Journée d'étude : mineurs étrangers non accompagnés",
+    "Coordination des cours de français langue étrangère",
+];
+
+const SENTENCES: [&str; 14] = [
+    "Cette rencontre réunit les partenaires du réseau provincial pour faire le point sur les situations rencontrées depuis la dernière séance.",
+    "Nous examinerons les difficultés d'accès aux droits sociaux signalées par les bureaux d'accueil, en particulier les délais de traitement des demandes.",
+    "Une juriste de l'ADDE présentera les dernières évolutions de la jurisprudence du Conseil du contentieux des étrangers.",
+    "Les participant·es sont invité·es à apporter des situations anonymisées ; l'échange se fait dans le respect du secret professionnel partagé.",
+    "La séance se terminera par la rédaction collective de constats et de recommandations adressés au comité de pilotage.",
+    "Un service d'interprétariat en arabe, en dari et en tigrinya peut être organisé sur demande, au plus tard une semaine avant la réunion.",
+    "Le lieu est accessible aux personnes à mobilité réduite ; un parking vélo se trouve à l'arrière du bâtiment.",
+    "Pensez à vous inscrire : le nombre de places est limité et un repas est prévu à midi (options végétarienne, sans gluten, sans porc).",
+    "Les documents préparatoires (note de synthèse, tableau de suivi des recommandations) seront envoyés aux inscrit·es la veille.",
+    "Ordre du jour indicatif, susceptible d'évoluer en fonction de l'actualité ; vos propositions de points sont les bienvenues.",
+    "La rencontre est ouverte aux associations, aux CPAS, aux communes, aux écoles de promotion sociale et à toute personne intéressée.",
+    "Nous ferons le bilan des permanences décentralisées à Dinant, Philippeville, Ciney et Gembloux, et de leur fréquentation.",
+    "Une attention particulière sera portée aux familles monoparentales et aux personnes en situation de séjour précaire.",
+    "Le compte rendu sera publié sur maillage dans les quinze jours, après relecture par les membres du groupe.",
+];
+
+const PLACES: [(&str, &str); 8] = [
+    ("CRI Namur", "Rue Docteur Haibe 4, 5002 Saint-Servais"),
+    ("Maison des Citoyens", "Hôtel de Ville, 5000 Namur"),
+    ("Espace Kegeljan", "Rue Henri Lemaître 78, 5000 Namur"),
+    ("Centre culturel de Dinant", "Rue Grande 37, 5500 Dinant"),
+    ("CPAS de Ciney", "Rue du Commerce 121, 5590 Ciney"),
+    (
+        "Maison de la Laïcité",
+        "Rue de Gembloux 48, 5002 Saint-Servais",
+    ),
+    (
+        "Salle du Conseil communal",
+        "Place de l'Hôtel de Ville 1, 5030 Gembloux",
+    ),
+    (
+        "Bibliothèque communale",
+        "Rue de France 5, 5600 Philippeville",
+    ),
+];
+
+const RULES: [&str; 8] = [
+    "FREQ=MONTHLY;BYDAY=2TU",
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+    "FREQ=MONTHLY;BYDAY=1TH",
+    "FREQ=WEEKLY;BYDAY=WE",
+    "FREQ=MONTHLY;BYDAY=-1FR",
+    "FREQ=MONTHLY;BYDAY=3TU;COUNT=12",
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;COUNT=20",
+    "FREQ=MONTHLY;BYMONTHDAY=15;INTERVAL=2",
+];
+
+const AGENDA: [(&str, &str, &str); 8] = [
+    ("09:00", "Accueil et tour de table", ""),
+    ("09:20", "Actualité législative", "Me Claire Dubois (ADDE)"),
+    (
+        "10:00",
+        "Retour des bureaux d'accueil",
+        "Équipe des permanences",
+    ),
+    ("10:45", "Pause", ""),
+    (
+        "11:00",
+        "Étude de situations",
+        "Sarah Lambert, assistante sociale",
+    ),
+    ("11:45", "Constats et recommandations", ""),
+    ("12:15", "Divers et prochaine réunion", ""),
+    ("12:30", "Repas", ""),
+];
+
+fn description(rng: &mut StdRng) -> String {
+    let n = rng.gen_range(2..=4);
+    let start = rng.gen_range(0..SENTENCES.len());
+    (0..n)
+        .map(|i| SENTENCES[(start + i * 3) % SENTENCES.len()])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The first date from `from` that starts the rule's series (as the meeting form requires).
+fn first_start(rule: &Rule, from: NaiveDate, time: NaiveTime) -> NaiveDateTime {
+    let mut day = from;
+    loop {
+        let candidate = day.and_time(time);
+        if rule.check_start(candidate).is_ok() {
+            return candidate;
+        }
+        day += Days::days(1);
+    }
+}
+
+async fn seed(db: &DatabaseConnection) -> Seeded {
+    let mut rng = StdRng::seed_from_u64(2_000);
+    let now = Utc::now();
+    let platform = platform::ActiveModel {
+        name: Set("Sociojuridique".into()),
+        slug: Set(PLATFORM_SLUG.into()),
+        theme: Set("Accès aux droits".into()),
+        description: Set("Plateforme des juristes et travailleurs sociaux du réseau.".into()),
+        visibility: Set("public".into()),
+        archived: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("platform");
+    let mut groups = Vec::new();
+    for name in [
+        "Séjour et regroupement familial",
+        "Santé mentale et exil",
+        "Logement",
+        "Nationalité",
+    ] {
+        groups.push(
+            working_group::ActiveModel {
+                platform_id: Set(platform.id),
+                name: Set(name.into()),
+                mandate: Set(
+                    "Suivre les constats du terrain et formuler des recommandations.".into(),
+                ),
+                status: Set("active".into()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+            .expect("group"),
+        );
+    }
+    let offices: Vec<i64> = reception_office::Entity::find()
+        .all(db)
+        .await
+        .expect("offices")
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+
+    let today = recurrence::to_local(now).date();
+    let times = [(9, 0), (9, 30), (10, 0), (13, 30), (14, 0), (18, 30)];
+    let txn = db.begin().await.expect("begin");
+    let mut agenda_items = 0;
+    let mut changes = 0;
+    for i in 0..MEETINGS {
+        let (h, m) = times[rng.gen_range(0..times.len())];
+        let time = NaiveTime::from_hms_opt(h, m, 0).expect("time");
+        let length = Days::minutes([90, 120, 150, 180, 210][rng.gen_range(0..5)]);
+        let recurring = i % (MEETINGS / SERIES) == 0;
+        let (rule, start) = if recurring {
+            let text = RULES[rng.gen_range(0..RULES.len())];
+            let rule = Rule::parse(text).expect("rule");
+            // Series began up to five months ago or begin within two months.
+            let from = today + Days::days(rng.gen_range(-150..60));
+            let start = first_start(&rule, from, time);
+            (Some(rule), start)
+        } else {
+            // One-off meetings on working days, over the whole feed window.
+            let mut day =
+                today + Days::days(rng.gen_range(-(feeds::DAYS_BACK - 5)..feeds::DAYS_AHEAD - 5));
+            while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+                day += Days::days(1);
+            }
+            (None, day.and_time(time))
+        };
+        let end = start + length;
+        let group = (rng.gen_range(0..3) == 0).then(|| &groups[rng.gen_range(0..groups.len())]);
+        let kind = if recurring && rng.gen_bool(0.3) {
+            "office_hours"
+        } else if group.is_some() {
+            "working_group"
+        } else {
+            [
+                "plenary",
+                "findings",
+                "peer_session",
+                "information",
+                "training",
+                "public_event",
+            ][rng.gen_range(0..6)]
+        };
+        let (place_name, place_address) = if rng.gen_range(0..10) == 0 {
+            ("", "")
+        } else {
+            PLACES[rng.gen_range(0..PLACES.len())]
+        };
+        let video_url = if place_name.is_empty() || rng.gen_range(0..5) == 0 {
+            format!("https://meet.jit.si/cri-namur-{}", 10_000 + i)
+        } else {
+            String::new()
+        };
+        let title = format!(
+            "{} — {}",
+            TITLES[rng.gen_range(0..TITLES.len())],
+            recurrence::date_fr(start.date())
+        );
+        let created_at = now - Days::days(rng.gen_range(1..200));
+        let past = start < recurrence::to_local(now);
+        let with_meals = rng.gen_bool(0.3);
+        let capacity = rng.gen_bool(0.5).then(|| rng.gen_range(15..120));
+        // What meetings::edit::apply() writes, field by field.
+        let model = meeting::ActiveModel {
+            platform_id: Set(Some(platform.id)),
+            working_group_id: Set(group.map(|g| g.id)),
+            office_id: Set((kind == "office_hours" || rng.gen_range(0..4) == 0)
+                .then(|| offices.get(rng.gen_range(0..offices.len().max(1))).copied())
+                .flatten()),
+            kind: Set(kind.into()),
+            title: Set(title),
+            description: Set(description(&mut rng)),
+            all_day: Set(false),
+            start_local: Set(format_local(start)),
+            end_local: Set(format_local(end)),
+            starts_at: Set(recurrence::to_utc(start)),
+            ends_at: Set(recurrence::to_utc(end)),
+            series_ends_at: Set(rule
+                .as_ref()
+                .and_then(|r| schedule::series_end(start, length, r))),
+            tzid: Set(recurrence::TZID.to_string()),
+            rrule: Set(rule.as_ref().map(Rule::to_rrule)),
+            place_name: Set(place_name.into()),
+            place_address: Set(place_address.into()),
+            video_url: Set(video_url),
+            status: Set("scheduled".into()),
+            visibility: Set("public".into()),
+            capacity: Set(capacity),
+            registration_open: Set(capacity.is_some() && !past),
+            registration_deadline: Set(capacity.map(|_| recurrence::to_utc(start - Days::days(3)))),
+            meal_options: Set(if with_meals {
+                ["Végétarien", "Sans gluten", "Sans porc", "Pas de repas"].join("\n")
+            } else {
+                String::new()
+            }),
+            minutes: Set(if past && !recurring {
+                "Tour de table, actualité législative et étude de deux situations.".into()
+            } else {
+                String::new()
+            }),
+            decisions: Set(String::new()),
+            actions: Set(String::new()),
+            minutes_published: Set(past && !recurring),
+            sequence: Set(rng.gen_range(0..3)),
+            registration_counter: Set(0),
+            created_by: Set(None),
+            created_at: Set(created_at),
+            updated_at: Set(created_at + Days::hours(rng.gen_range(0..48))),
+            ..Default::default()
+        };
+        let saved = model.insert(&txn).await.expect("meeting");
+
+        // A programme for a quarter of the meetings.
+        if rng.gen_range(0..4) == 0 {
+            let n = rng.gen_range(3..=AGENDA.len());
+            for (position, (at, title, presenters)) in AGENDA.iter().take(n).enumerate() {
+                agenda_item::ActiveModel {
+                    meeting_id: Set(saved.id),
+                    position: Set(position as i32),
+                    time: Set((*at).into()),
+                    title: Set((*title).into()),
+                    presenters: Set((*presenters).into()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await
+                .expect("agenda item");
+                agenda_items += 1;
+            }
+        }
+
+        // A few moved, cancelled or skipped occurrences in one series out of four.
+        if let Some(rule) = &rule
+            && rng.gen_range(0..4) == 0
+        {
+            let occurrences = recurrence::expand(
+                start,
+                length,
+                rule,
+                &[],
+                start + Days::days(1),
+                start + Days::days(400),
+            );
+            let picks = rng.gen_range(1..=3).min(occurrences.len());
+            for k in 0..picks {
+                let o = &occurrences[k * 2 % occurrences.len().max(1)];
+                let action = ["skipped", "cancelled", "moved"][rng.gen_range(0..3)];
+                let (new_start, new_end) = if action == "moved" {
+                    let s = o.start + Days::days(1);
+                    (Some(format_local(s)), Some(format_local(s + length)))
+                } else {
+                    (None, None)
+                };
+                let inserted = occurrence_change::ActiveModel {
+                    meeting_id: Set(saved.id),
+                    original_start_local: Set(format_local(o.start)),
+                    action: Set(action.into()),
+                    new_start_local: Set(new_start),
+                    new_end_local: Set(new_end),
+                    created_at: Set(now - Days::days(rng.gen_range(0..30))),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await;
+                // Two picks may land on the same occurrence (unique index): keep the first.
+                if inserted.is_ok() {
+                    changes += 1;
+                }
+            }
+        }
+    }
+    txn.commit().await.expect("commit");
+    Seeded {
+        platform_id: platform.id,
+        agenda_items,
+        changes,
+    }
+}
+
+// --- load generator -------------------------------------------------------------------------
+
+#[derive(Clone)]
+struct Scenario {
+    name: &'static str,
+    path: &'static str,
+    headers: Vec<(&'static str, String)>,
+    expect: u16,
+}
+
+struct Latency {
+    median_ms: f64,
+    p95_ms: f64,
+    mean_ms: f64,
+    min_ms: f64,
+}
+
+struct Load {
+    requests: u64,
+    errors: u64,
+    seconds: f64,
+    bytes: u64,
+}
+
+impl Load {
+    fn rps(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+}
+
+struct Measured {
+    scenario: Scenario,
+    latency: Latency,
+    load: Load,
+    body_bytes: usize,
+}
+
+struct Report {
+    feed_bytes: usize,
+    feed_events: usize,
+    feed_series: usize,
+    gzip_bytes: usize,
+    results: Vec<Measured>,
+}
+
+impl Report {
+    fn get(&self, name: &str) -> Option<&Measured> {
+        self.results.iter().find(|m| m.scenario.name == name)
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(CONCURRENCY * 2)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client")
+}
+
+async fn once(client: &reqwest::Client, base: &str, s: &Scenario) -> (u16, usize) {
+    let mut request = client.get(format!("{base}{}", s.path));
+    for (name, value) in &s.headers {
+        request = request.header(*name, value);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let body = response.bytes().await.expect("body");
+    (status, body.len())
+}
+
+async fn latency(client: &reqwest::Client, base: &str, s: &Scenario) -> (Latency, usize) {
+    let mut body_bytes = 0;
+    for _ in 0..5 {
+        let (status, len) = once(client, base, s).await;
+        assert_eq!(status, s.expect, "{}: unexpected status", s.name);
+        body_bytes = len;
+    }
+    let mut samples = Vec::with_capacity(SEQUENTIAL);
+    for _ in 0..SEQUENTIAL {
+        let started = Instant::now();
+        let (status, _) = once(client, base, s).await;
+        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(status, s.expect, "{}: unexpected status", s.name);
+    }
+    samples.sort_by(f64::total_cmp);
+    let pick =
+        |q: f64| samples[((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len()) - 1];
+    (
+        Latency {
+            median_ms: pick(0.5),
+            p95_ms: pick(0.95),
+            mean_ms: samples.iter().sum::<f64>() / samples.len() as f64,
+            min_ms: samples[0],
+        },
+        body_bytes,
+    )
+}
+
+async fn load(client: &reqwest::Client, base: &str, s: &Scenario) -> Load {
+    let requests = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let bytes = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(LOAD_SECONDS);
+    let mut tasks = Vec::new();
+    for _ in 0..CONCURRENCY {
+        let (client, base, s) = (client.clone(), base.to_string(), s.clone());
+        let (requests, errors, bytes) = (requests.clone(), errors.clone(), bytes.clone());
+        tasks.push(tokio::spawn(async move {
+            while Instant::now() < deadline {
+                let (status, len) = once(&client, &base, &s).await;
+                if status == s.expect {
+                    requests.fetch_add(1, Ordering::Relaxed);
+                    bytes.fetch_add(len as u64, Ordering::Relaxed);
+                } else {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("load task");
+    }
+    Load {
+        requests: requests.load(Ordering::Relaxed),
+        errors: errors.load(Ordering::Relaxed),
+        seconds: started.elapsed().as_secs_f64(),
+        bytes: bytes.load(Ordering::Relaxed),
+    }
+}
+
+async fn measure(base: &str, static_file: &std::path::Path) -> Report {
+    let client = client();
+    let first = client
+        .get(format!("{base}{FEED_PATH}"))
+        .send()
+        .await
+        .expect("feed");
+    assert_eq!(first.status(), 200);
+    let etag = first.headers()["etag"].to_str().expect("etag").to_string();
+    let feed = first.text().await.expect("feed body");
+    std::fs::write(static_file, feed.as_bytes()).expect("static file");
+    let _ = IN_MEMORY.set(Bytes::from(feed.clone()));
+    let feed_events = feed.matches("BEGIN:VEVENT").count();
+    let feed_series = feed.matches("\r\nRRULE:").count();
+    let gzip_bytes = client
+        .get(format!("{base}{FEED_PATH}"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("gzip feed")
+        .bytes()
+        .await
+        .expect("gzip body")
+        .len();
+    eprintln!(
+        "Flux : {} octets, {feed_events} VEVENT dont {feed_series} séries ; gzip {gzip_bytes} octets",
+        feed.len()
+    );
+    let gzip = || vec![("accept-encoding", "gzip".to_string())];
+    let scenarios = [
+        Scenario {
+            name: "feed",
+            path: FEED_PATH,
+            headers: vec![],
+            expect: 200,
+        },
+        Scenario {
+            name: "static",
+            path: STATIC_PATH,
+            headers: vec![],
+            expect: 200,
+        },
+        Scenario {
+            name: "memory",
+            path: MEMORY_PATH,
+            headers: vec![],
+            expect: 200,
+        },
+        Scenario {
+            name: "feed_304",
+            path: FEED_PATH,
+            headers: vec![("if-none-match", etag.clone())],
+            expect: 304,
+        },
+        Scenario {
+            name: "healthz",
+            path: "/healthz",
+            headers: vec![],
+            expect: 200,
+        },
+        Scenario {
+            name: "feed_gzip",
+            path: FEED_PATH,
+            headers: gzip(),
+            expect: 200,
+        },
+        Scenario {
+            name: "static_gzip",
+            path: STATIC_PATH,
+            headers: gzip(),
+            expect: 200,
+        },
+    ];
+    // FEEDS_BENCH_ONLY=feed,feed_304 measures only those (for profiling with perf).
+    let only = std::env::var("FEEDS_BENCH_ONLY").unwrap_or_default();
+    let wanted = |name: &str| only.is_empty() || only.split(',').any(|o| o.trim() == name);
+    let mut results = Vec::new();
+    for s in scenarios.into_iter().filter(|s| wanted(s.name)) {
+        eprintln!("Mesure : {}…", s.name);
+        let (latency, body_bytes) = latency(&client, base, &s).await;
+        // A second of warm-up at full concurrency, then the measured run.
+        let _ = load_for(&client, base, &s, Duration::from_secs(1)).await;
+        let load = load(&client, base, &s).await;
+        results.push(Measured {
+            scenario: s,
+            latency,
+            load,
+            body_bytes,
+        });
+    }
+    Report {
+        feed_bytes: feed.len(),
+        feed_events,
+        feed_series,
+        gzip_bytes,
+        results,
+    }
+}
+
+/// Like `load` but for a given duration, results ignored (warm-up).
+async fn load_for(client: &reqwest::Client, base: &str, s: &Scenario, d: Duration) -> u64 {
+    let deadline = Instant::now() + d;
+    let mut tasks = Vec::new();
+    for _ in 0..CONCURRENCY {
+        let (client, base, s) = (client.clone(), base.to_string(), s.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0;
+            while Instant::now() < deadline {
+                once(&client, &base, &s).await;
+                n += 1;
+            }
+            n
+        }));
+    }
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.expect("warm-up task");
+    }
+    total
+}
+
+// --- where the time goes ----------------------------------------------------------------------
+
+/// Median milliseconds of each step of `feeds::build()` and `feeds::validators()`, replayed
+/// through the public API with the same queries (the window condition is copied from feeds.rs).
+struct Profile {
+    steps: Vec<(&'static str, f64)>,
+}
+
+fn window() -> Condition {
+    let now = Utc::now();
+    let from = now - Days::days(feeds::DAYS_BACK);
+    let to = now + Days::days(feeds::DAYS_AHEAD);
+    Condition::all().add(meeting::Column::StartsAt.lt(to)).add(
+        Condition::any()
+            .add(
+                Condition::all()
+                    .add(meeting::Column::Rrule.is_null())
+                    .add(meeting::Column::EndsAt.gt(from)),
+            )
+            .add(
+                Condition::all()
+                    .add(meeting::Column::Rrule.is_not_null())
+                    .add(
+                        Condition::any()
+                            .add(meeting::Column::SeriesEndsAt.is_null())
+                            .add(meeting::Column::SeriesEndsAt.gt(from)),
+                    ),
+            ),
+    )
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// `(SELECT MAX(updated_at) FROM <table>)`, as in feeds.rs.
+fn latest_update<E: EntityTrait>(entity: E, updated_at: E::Column) -> Expr {
+    use sea_orm::ExprTrait;
+    Expr::SubQuery(
+        None,
+        Box::new(
+            Query::select()
+                .expr(Expr::col((entity, updated_at)).max())
+                .from(entity)
+                .to_owned()
+                .into(),
+        ),
+    )
+}
+
+type Aggregate = (
+    i64,
+    Option<chrono::DateTime<Utc>>,
+    Option<i64>,
+    Option<i64>,
+    Option<chrono::DateTime<Utc>>,
+    Option<chrono::DateTime<Utc>>,
+);
+
+// The last lap of a sequence resets a mark that is set again before it is read.
+#[allow(unused_assignments)]
+async fn profile(state: &AppState, platform_id: i64) -> Profile {
+    use sea_orm::ExprTrait;
+    const RUNS: usize = 15;
+    let names = [
+        "validators : requête agrégée (304)",
+        "build : requête des réunions",
+        "build : meetings::attach",
+        "build : ordre du jour + exceptions",
+        "build : calendar::events",
+        "build : ics::write",
+        "piste : attach, identifiants dédoublonnés",
+    ];
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    let condition = || {
+        Condition::all()
+            .add(meeting::Column::Visibility.eq("public"))
+            .add(meeting::Column::PlatformId.eq(platform_id))
+    };
+    let base = state.config.base_url.clone();
+    for _ in 0..RUNS {
+        let mut mark = Instant::now();
+        macro_rules! lap {
+            ($step:expr) => {{
+                times[$step].push(mark.elapsed().as_secs_f64() * 1000.0);
+                mark = Instant::now();
+            }};
+        }
+        let _row: Option<Aggregate> = meeting::Entity::find()
+            .select_only()
+            .column_as(Expr::col(meeting::Column::Id).count(), "n")
+            .column_as(Expr::col(meeting::Column::UpdatedAt).max(), "last")
+            .column_as(Expr::col(meeting::Column::Sequence).sum(), "seq")
+            .column_as(Expr::col(meeting::Column::Id).sum(), "ids")
+            .column_as(
+                latest_update(platform::Entity, platform::Column::UpdatedAt),
+                "platforms_last",
+            )
+            .column_as(
+                latest_update(working_group::Entity, working_group::Column::UpdatedAt),
+                "groups_last",
+            )
+            .filter(condition())
+            .filter(window())
+            .into_tuple()
+            .one(&state.db)
+            .await
+            .expect("aggregate");
+        lap!(0);
+        let rows = meeting::Entity::find()
+            .filter(condition())
+            .filter(window())
+            .order_by_asc(meeting::Column::StartsAt)
+            .order_by_asc(meeting::Column::Id)
+            .all(&state.db)
+            .await
+            .expect("meetings");
+        lap!(1);
+        let rows_again = rows.clone();
+        mark = Instant::now();
+        let loaded: Vec<meetings::Loaded> = meetings::attach(state, rows)
+            .await
+            .expect("attach")
+            .into_iter()
+            .filter(|l| l.meeting.visibility == "public")
+            .collect();
+        lap!(2);
+        let ids: Vec<i64> = loaded.iter().map(|l| l.meeting.id).collect();
+        let agenda = agenda_item::Entity::find()
+            .filter(agenda_item::Column::MeetingId.is_in(ids.clone()))
+            .order_by_asc(agenda_item::Column::Position)
+            .all(&state.db)
+            .await
+            .expect("agenda");
+        let changes = occurrence_change::Entity::find()
+            .filter(occurrence_change::Column::MeetingId.is_in(ids))
+            .order_by_asc(occurrence_change::Column::OriginalStartLocal)
+            .all(&state.db)
+            .await
+            .expect("changes");
+        lap!(3);
+        let mut agenda_of: HashMap<i64, Vec<agenda_item::Model>> = HashMap::new();
+        for item in agenda {
+            agenda_of.entry(item.meeting_id).or_default().push(item);
+        }
+        let mut changes_of: HashMap<i64, Vec<occurrence_change::Model>> = HashMap::new();
+        for change in changes {
+            changes_of
+                .entry(change.meeting_id)
+                .or_default()
+                .push(change);
+        }
+        let events: Vec<ics::Event> = loaded
+            .iter()
+            .flat_map(|l| {
+                let id = l.meeting.id;
+                calendar::events(
+                    l,
+                    agenda_of.get(&id).map_or(&[][..], Vec::as_slice),
+                    changes_of.get(&id).map_or(&[][..], Vec::as_slice),
+                    &base,
+                    false,
+                )
+            })
+            .collect();
+        lap!(4);
+        let body = ics::write(&ics::Calendar {
+            name: "Sociojuridique — agenda".into(),
+            description: Some("Les réunions publiques de la plateforme Sociojuridique.".into()),
+            method: Some(ics::Method::Publish),
+            feed: true,
+            events,
+        });
+        lap!(5);
+        std::hint::black_box(body);
+        // What meetings::attach would cost with each platform and group id asked for once
+        // (it now sends one id per meeting: 2,000 times the same platform).
+        let platform_ids: BTreeSet<i64> = rows_again.iter().filter_map(|m| m.platform_id).collect();
+        let group_ids: BTreeSet<i64> = rows_again
+            .iter()
+            .filter_map(|m| m.working_group_id)
+            .collect();
+        mark = Instant::now();
+        let platforms = platform::Entity::find()
+            .filter(platform::Column::Id.is_in(platform_ids))
+            .all(&state.db)
+            .await
+            .expect("platforms");
+        let groups = working_group::Entity::find()
+            .filter(working_group::Column::Id.is_in(group_ids))
+            .all(&state.db)
+            .await
+            .expect("groups");
+        let loaded: Vec<meetings::Loaded> = rows_again
+            .into_iter()
+            .map(|m| meetings::Loaded {
+                platform: m
+                    .platform_id
+                    .and_then(|id| platforms.iter().find(|p| p.id == id).cloned()),
+                group: m
+                    .working_group_id
+                    .and_then(|id| groups.iter().find(|g| g.id == id).cloned()),
+                meeting: m,
+            })
+            .collect();
+        lap!(6);
+        std::hint::black_box(loaded);
+    }
+    Profile {
+        steps: names
+            .iter()
+            .zip(times)
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(name, t)| (*name, median(t)))
+            .collect(),
+    }
+}
+
+// --- output ------------------------------------------------------------------------------------
+
+/// (feed/static latency, static/feed req/s, 304/healthz latency, healthz/304 req/s); NaN for
+/// what was not measured.
+fn ratios(r: &Report) -> (f64, f64, f64, f64) {
+    let pair = |a: &str, b: &str, f: fn(&Measured, &Measured) -> f64| match (r.get(a), r.get(b)) {
+        (Some(a), Some(b)) => f(a, b),
+        _ => f64::NAN,
+    };
+    (
+        pair("feed", "static", |a, b| {
+            a.latency.median_ms / b.latency.median_ms
+        }),
+        pair("feed", "static", |a, b| b.load.rps() / a.load.rps()),
+        pair("feed_304", "healthz", |a, b| {
+            a.latency.median_ms / b.latency.median_ms
+        }),
+        pair("feed_304", "healthz", |a, b| b.load.rps() / a.load.rps()),
+    )
+}
+
+/// A feed cached by ETag would cost its validators (the 304 answer, less what /healthz costs
+/// anyway) plus sending bytes from memory: estimated latency, and its ratio to the static file.
+fn cached_estimate(r: &Report) -> (f64, f64) {
+    match (
+        r.get("feed_304"),
+        r.get("memory"),
+        r.get("healthz"),
+        r.get("static"),
+    ) {
+        (Some(nm), Some(mem), Some(health), Some(stat)) => {
+            let ms = nm.latency.median_ms + mem.latency.median_ms - health.latency.median_ms;
+            (ms, ms / stat.latency.median_ms)
+        }
+        _ => (f64::NAN, f64::NAN),
+    }
+}
+
+fn verdict(value: f64, target: f64) -> &'static str {
+    if value <= target {
+        "atteint"
+    } else {
+        "MANQUÉ"
+    }
+}
+
+fn print_report(r: &Report, p: &Profile) {
+    println!();
+    println!(
+        "Flux de la plateforme : {:.0} Ko ({} VEVENT, {} séries), {:.0} Ko en gzip",
+        r.feed_bytes as f64 / 1024.0,
+        r.feed_events,
+        r.feed_series,
+        r.gzip_bytes as f64 / 1024.0
+    );
+    println!(
+        "Serveur : {SERVER_THREADS} threads tokio ; machine : {} cœurs ; charge : {CONCURRENCY} clients, {LOAD_SECONDS} s",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!();
+    println!(
+        "{:<12} {:>9} {:>10} {:>9} {:>9} {:>10} {:>8} {:>10}",
+        "scénario", "octets", "médiane", "p95", "min", "req/s", "erreurs", "Mo/s"
+    );
+    for m in &r.results {
+        println!(
+            "{:<12} {:>9} {:>8.2}ms {:>7.2}ms {:>7.2}ms {:>10.1} {:>8} {:>10.1}",
+            m.scenario.name,
+            m.body_bytes,
+            m.latency.median_ms,
+            m.latency.p95_ms,
+            m.latency.min_ms,
+            m.load.rps(),
+            m.load.errors,
+            m.load.bytes as f64 / m.load.seconds / 1e6
+        );
+    }
+    let (feed_lat, feed_rps, nm_lat, nm_rps) = ratios(r);
+    println!();
+    println!(
+        "flux / fichier statique : {feed_lat:.1}× en latence, {feed_rps:.1}× en débit (cible ≤ {TARGET_FEED_VS_STATIC}× : {})",
+        verdict(feed_lat, TARGET_FEED_VS_STATIC)
+    );
+    println!(
+        "304 / healthz : {nm_lat:.2}× en latence, {nm_rps:.2}× en débit (cible ≤ {TARGET_304_VS_HEALTHZ}× : {})",
+        verdict(nm_lat, TARGET_304_VS_HEALTHZ)
+    );
+    let (cached_ms, cached_ratio) = cached_estimate(r);
+    println!(
+        "piste — flux mis en cache par ETag (304 + mémoire − healthz) : ≈ {cached_ms:.2} ms, {cached_ratio:.1}× le fichier statique"
+    );
+    println!();
+    println!(
+        "Où passe le temps (étapes de build()/validators() rejouées, médiane de 15, sans charge) :"
+    );
+    for (name, ms) in &p.steps {
+        println!("  {name:<48} {ms:>8.2} ms");
+    }
+}
+
+fn write_json(r: &Report, p: &Profile, seeded: &Seeded) {
+    let (feed_lat, feed_rps, nm_lat, nm_rps) = ratios(r);
+    let scenarios: serde_json::Map<String, serde_json::Value> = r
+        .results
+        .iter()
+        .map(|m| {
+            (
+                m.scenario.name.to_string(),
+                json!({
+                    "path": m.scenario.path,
+                    "status": m.scenario.expect,
+                    "body_bytes": m.body_bytes,
+                    "latency_ms": {
+                        "median": m.latency.median_ms,
+                        "p95": m.latency.p95_ms,
+                        "mean": m.latency.mean_ms,
+                        "min": m.latency.min_ms,
+                        "samples": SEQUENTIAL,
+                    },
+                    "load": {
+                        "concurrency": CONCURRENCY,
+                        "seconds": m.load.seconds,
+                        "requests": m.load.requests,
+                        "errors": m.load.errors,
+                        "requests_per_second": m.load.rps(),
+                        "bytes": m.load.bytes,
+                    },
+                }),
+            )
+        })
+        .collect();
+    let value = json!({
+        "date": Utc::now().to_rfc3339(),
+        "machine": {
+            "cores": std::thread::available_parallelism().map_or(0, |n| n.get()),
+            "server_worker_threads": SERVER_THREADS,
+        },
+        "data": {
+            "meetings": MEETINGS,
+            "series": SERIES,
+            "agenda_items": seeded.agenda_items,
+            "occurrence_changes": seeded.changes,
+        },
+        "feed": {
+            "path": FEED_PATH,
+            "bytes": r.feed_bytes,
+            "gzip_bytes": r.gzip_bytes,
+            "vevents": r.feed_events,
+            "series": r.feed_series,
+        },
+        "scenarios": scenarios,
+        "ratios": {
+            "feed_vs_static_latency": feed_lat,
+            "feed_vs_static_throughput": feed_rps,
+            "feed_vs_static_target": TARGET_FEED_VS_STATIC,
+            "feed_vs_static_met": feed_lat <= TARGET_FEED_VS_STATIC,
+            "not_modified_vs_healthz_latency": nm_lat,
+            "not_modified_vs_healthz_throughput": nm_rps,
+            "not_modified_vs_healthz_target": TARGET_304_VS_HEALTHZ,
+            "not_modified_vs_healthz_met": nm_lat <= TARGET_304_VS_HEALTHZ,
+            "cached_feed_estimate_ms": cached_estimate(r).0,
+            "cached_feed_estimate_vs_static": cached_estimate(r).1,
+        },
+        "profile_ms": p.steps.iter().map(|(n, ms)| json!({"step": n, "median_ms": ms})).collect::<Vec<_>>(),
+    });
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target")));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join("bench-feeds.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&value).expect("json")).expect("write json");
+    println!();
+    println!("Résultats écrits dans {}", path.display());
+}
