@@ -30,11 +30,7 @@ pub fn answer_links(state: &AppState, invitation_id: i64, meeting: &meeting::Mod
         .max(Utc::now() + Duration::days(30))
         + Duration::days(LINK_DAYS_AFTER))
     .timestamp();
-    let payload = format!("{invitation_id}.{expires}");
-    let token = format!(
-        "{payload}.{}",
-        state.keys.sign("invitation", payload.as_bytes())
-    );
+    let token = sign_token(&state.keys, invitation_id, expires);
     let base = format!("{}/invitation/{token}", state.config.base_url);
     AnswerLinks {
         accept: format!("{base}/accepte"),
@@ -45,17 +41,25 @@ pub fn answer_links(state: &AppState, invitation_id: i64, meeting: &meeting::Mod
 
 /// The invitation id behind a token, if the signature holds and the link has not expired.
 pub fn verify_token(state: &AppState, token: &str) -> Option<i64> {
+    verify_token_at(&state.keys, token, Utc::now().timestamp())
+}
+
+/// The signed token of an invitation's answer links: "<id>.<expiry>.<signature>".
+pub fn sign_token(keys: &crate::web::ctx::Keys, invitation_id: i64, expires: i64) -> String {
+    let payload = format!("{invitation_id}.{expires}");
+    format!("{payload}.{}", keys.sign("invitation", payload.as_bytes()))
+}
+
+/// `verify_token` at a given instant (seconds since the epoch).
+pub fn verify_token_at(keys: &crate::web::ctx::Keys, token: &str, now: i64) -> Option<i64> {
     let mut parts = token.splitn(3, '.');
     let (id, expires, signature) = (parts.next()?, parts.next()?, parts.next()?);
     let payload = format!("{id}.{expires}");
-    if !state
-        .keys
-        .verify("invitation", payload.as_bytes(), signature)
-    {
+    if !keys.verify("invitation", payload.as_bytes(), signature) {
         return None;
     }
     let expires: i64 = expires.parse().ok()?;
-    if Utc::now().timestamp() > expires {
+    if now > expires {
         return None;
     }
     id.parse().ok()
@@ -603,4 +607,37 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
         txn.commit().await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::ctx::Keys;
+
+    #[test]
+    fn answer_tokens_work_until_they_expire_and_only_as_signed() {
+        let keys = Keys::new(b"0123456789abcdef0123456789abcdef".to_vec());
+        let token = sign_token(&keys, 42, 1_000);
+        assert_eq!(verify_token_at(&keys, &token, 999), Some(42));
+        assert_eq!(verify_token_at(&keys, &token, 1_001), None, "expired");
+        let other = Keys::new(b"another secret, another server!!".to_vec());
+        assert_eq!(
+            verify_token_at(&other, &token, 999),
+            None,
+            "signed elsewhere"
+        );
+        let tampered = token.replacen("42.", "43.", 1);
+        assert_eq!(
+            verify_token_at(&keys, &tampered, 999),
+            None,
+            "another invitation"
+        );
+        let extended = token.replacen(".1000.", ".9999.", 1);
+        assert_eq!(
+            verify_token_at(&keys, &extended, 999),
+            None,
+            "a longer life"
+        );
+        assert_eq!(verify_token_at(&keys, "n'importe quoi", 0), None);
+    }
 }

@@ -63,6 +63,10 @@ impl SmtpServer {
 
     pub async fn restart(&mut self) {
         let child = Command::new("python3")
+            .env(
+                "PYTHONPATH",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools"),
+            )
             .args([
                 "-m",
                 "aiosmtpd",
@@ -70,7 +74,8 @@ impl SmtpServer {
                 "-l",
                 &format!("127.0.0.1:{}", self.port),
                 "-c",
-                "aiosmtpd.handlers.Mailbox",
+                // A Maildir that refuses "inconnu…" with a permanent 550 (tests/tools/smtp_reject.py).
+                "smtp_reject.RejectingMailbox",
             ])
             .arg(self.maildir.path())
             .stdout(Stdio::null())
@@ -988,4 +993,117 @@ async fn publishing_minutes_tells_the_platform_members_who_want_it() {
         .await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(subjects(&smtp).len(), got.len());
+}
+
+#[tokio::test]
+async fn an_unknown_mailbox_is_a_permanent_failure_shown_to_the_coordinator_and_not_retried() {
+    let Some(smtp) = SmtpServer::start().await else {
+        return;
+    };
+    let (app, coordinator, id, _) = plenary_world(&smtp).await;
+    let r = coordinator
+        .post_form(
+            &format!("/reunions/{id}/invitations"),
+            &[("emails", "inconnu@commune.example\nconnu@commune.example")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(smtp.wait_for(1).await, 1);
+    let mut failed = None;
+    for _ in 0..100 {
+        failed = outbox_message::Entity::find()
+            .filter(outbox_message::Column::Status.eq("failed"))
+            .one(&app.db)
+            .await
+            .unwrap();
+        if failed.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let rows: Vec<(String, String, i32, String)> = outbox_message::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.recipient, o.status, o.attempts, o.last_error))
+        .collect();
+    let failed = failed.unwrap_or_else(|| panic!("the refused message is marked failed: {rows:?}"));
+    assert_eq!(failed.recipient, "inconnu@commune.example");
+    assert!(failed.last_error.contains("550"), "{}", failed.last_error);
+    assert_eq!(failed.attempts, 1, "a permanent refusal is not retried");
+    let (_, page) = coordinator.get_html(&format!("/reunions/{id}")).await;
+    assert!(
+        page.contains("n&#39;ont pas pu être remis") || page.contains("n'ont pas pu être remis"),
+        "shown on the meeting page"
+    );
+    assert!(page.contains("inconnu@commune.example"));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        outbox_message::Entity::find_by_id(failed.id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .attempts,
+        1
+    );
+    assert_eq!(smtp.count(), 1, "the other invitee got theirs");
+}
+
+#[tokio::test]
+async fn a_message_left_mid_send_by_a_killed_server_is_sent_once_more_after_its_lease() {
+    let Some(smtp) = SmtpServer::start().await else {
+        return;
+    };
+    let (app, coordinator, id, _) = plenary_world(&smtp).await;
+    // Stop the SMTP server so the invitation stays queued, then make the outbox look exactly as a
+    // process killed between claiming and sending leaves it: "sending", claimed by a dead worker,
+    // lease expired.
+    let mut smtp = smtp;
+    smtp.stop();
+    coordinator
+        .post_form(
+            &format!("/reunions/{id}/invitations"),
+            &[("emails", "province@namur.example")],
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    outbox_message::Entity::update_many()
+        .col_expr(
+            outbox_message::Column::Status,
+            sea_orm::sea_query::Expr::value("sending"),
+        )
+        .col_expr(
+            outbox_message::Column::ClaimedBy,
+            sea_orm::sea_query::Expr::value("worker-tue"),
+        )
+        .col_expr(
+            outbox_message::Column::LeaseUntil,
+            sea_orm::sea_query::Expr::value(Some(
+                chrono::Utc::now() - chrono::Duration::seconds(1),
+            )),
+        )
+        .col_expr(
+            outbox_message::Column::NextAttemptAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() + chrono::Duration::hours(1)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    smtp.restart().await;
+    assert_eq!(
+        smtp.wait_for(1).await,
+        1,
+        "taken over once the lease expired"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(smtp.count(), 1, "and sent once, not twice");
+    let row = outbox_message::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, "sent");
+    assert_ne!(row.claimed_by.as_deref(), Some("worker-tue"));
 }
