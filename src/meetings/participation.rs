@@ -91,6 +91,9 @@ pub struct MeetingPage {
     /// Coordinators: who was invited and what they answered; messages that could not be sent.
     pub invitations: Vec<crate::entities::invitation::Model>,
     pub failures: Vec<crate::entities::outbox_message::Model>,
+    /// A refused registration form: what was typed, and the form (its action) it came from.
+    pub typed: Vec<(String, String)>,
+    pub typed_action: Option<String>,
 }
 
 pub fn meals_of(meeting: &meeting::Model) -> Vec<String> {
@@ -294,6 +297,8 @@ pub async fn meeting_page_data(
         (Vec::new(), Vec::new())
     };
     Ok(MeetingPage {
+        typed: Vec::new(),
+        typed_action: None,
         invitations,
         failures,
         closed_reason: booking::closed_reason(&loaded.meeting, Utc::now()),
@@ -370,7 +375,14 @@ async fn register_self(
         )),
         Err(message) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            refused_page(&state, &ctx, id, &message).await?,
+            refused_page(
+                &state,
+                &ctx,
+                id,
+                &message,
+                (&format!("/reunions/{id}/inscription"), &pairs),
+            )
+            .await?,
         )
             .into_response()),
     }
@@ -382,9 +394,12 @@ async fn refused_page(
     ctx: &Ctx,
     id: i64,
     message: &str,
+    typed: (&str, &[(String, String)]),
 ) -> AppResult<maud::Markup> {
     let loaded = load(state, id).await?;
-    let page = meeting_page_data(state, ctx, loaded).await?;
+    let mut page = meeting_page_data(state, ctx, loaded).await?;
+    page.typed_action = Some(typed.0.to_string());
+    page.typed = typed.1.to_vec();
     Ok(views::meeting_page_with_error(ctx, &page, message))
 }
 
@@ -437,7 +452,14 @@ async fn register_other(
         )),
         Err(message) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            refused_page(&state, &ctx, id, &message).await?,
+            refused_page(
+                &state,
+                &ctx,
+                id,
+                &message,
+                (&format!("/reunions/{id}/inscriptions"), &pairs),
+            )
+            .await?,
         )
             .into_response()),
     }

@@ -575,6 +575,17 @@ fn registration_fields(
     people: Option<&[(String, String)]>,
     button: &str,
 ) -> Markup {
+    // What was typed, when the form comes back refused (only into the form it came from).
+    let typed = |key: &str| -> &str {
+        if data.typed_action.as_deref() != Some(action) {
+            return "";
+        }
+        data.typed
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
     let prefix = if people.is_some() { "autre-" } else { "" };
     html! {
         form.stack method="post" action=(action) {
@@ -584,7 +595,7 @@ fn registration_fields(
                     label for="autre-person" { "Personne" }
                     select #autre-person name="person_id" required {
                         option value="" { "— Choisir —" }
-                        @for (value, label) in people { option value=(value) { (label) } }
+                        @for (value, label) in people { option value=(value) selected[typed("person_id") == value.as_str()] { (label) } }
                     }
                 }
             }
@@ -593,7 +604,7 @@ fn registration_fields(
                     label for=(format!("{prefix}meal")) { "Repas" }
                     select id=(format!("{prefix}meal")) name="meal" required {
                         option value="" { "— Choisir —" }
-                        @for meal in &data.meals { option value=(meal) { (meal) } }
+                        @for meal in &data.meals { option value=(meal) selected[typed("meal") == meal.as_str()] { (meal) } }
                     }
                 }
             }
@@ -605,7 +616,7 @@ fn registration_fields(
                             label for=(format!("{prefix}choice_{rank}")) { (if rank == 1 { "1er".to_string() } else { format!("{rank}e") }) " choix" }
                             select id=(format!("{prefix}choice_{rank}")) name=(format!("choice_{rank}")) {
                                 option value="" { "— Indifférent —" }
-                                @for topic in &data.topics { option value=(topic) { (topic) } }
+                                @for topic in &data.topics { option value=(topic) selected[typed(&format!("choice_{rank}")) == topic.as_str()] { (topic) } }
                             }
                         }
                     }
@@ -613,7 +624,7 @@ fn registration_fields(
             }
             div.field {
                 label for=(format!("{prefix}note")) { "Remarque (accessibilité, besoins particuliers…)" }
-                textarea id=(format!("{prefix}note")) name="note" rows="2" {}
+                textarea id=(format!("{prefix}note")) name="note" rows="2" { (typed("note")) }
             }
             button.primary type="submit" { (button) }
         }

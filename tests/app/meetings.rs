@@ -476,16 +476,15 @@ async fn registering_past_capacity_puts_people_on_the_waiting_list_and_a_cancell
         .1
         .post_form(
             &format!("/reunions/{id}/inscription"),
-            &[("meal", "Homard")],
+            &[("meal", "Homard"), ("note", "Fauteuil roulant")],
         )
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused_html = refused.text().await.unwrap();
+    assert!(refused_html.contains("Choisissez votre repas dans la liste."));
     assert!(
-        refused
-            .text()
-            .await
-            .unwrap()
-            .contains("Choisissez votre repas dans la liste.")
+        refused_html.contains(">Fauteuil roulant</textarea>"),
+        "what was typed comes back"
     );
     browsers[1]
         .1
