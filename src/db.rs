@@ -107,3 +107,18 @@ fn decode_key(value: &str) -> anyhow::Result<Vec<u8>> {
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.execute_unprepared("SELECT 1").await.is_ok()
 }
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once (a no-op
+/// UPDATE): a deferred transaction that reads first and writes later fails outright if another
+/// connection wrote in between ("database is locked"), whereas waiting for the lock up front
+/// lets the busy timeout do its work. On PostgreSQL it is a plain BEGIN.
+pub async fn begin_write(
+    db: &DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        txn.execute_unprepared("UPDATE settings SET value = value WHERE key = 'write-lock'")
+            .await?;
+    }
+    Ok(txn)
+}

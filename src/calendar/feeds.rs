@@ -536,7 +536,7 @@ async fn token_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respon
 async fn new_token(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let me = ctx.signed_in()?.clone();
     let token = random_token();
-    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     feed_token::Entity::delete_many()
         .filter(feed_token::Column::PersonId.eq(me.id))
         .exec(&txn)
@@ -577,7 +577,7 @@ async fn new_token(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respons
 
 async fn revoke_token(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let me = ctx.signed_in()?.clone();
-    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     feed_token::Entity::delete_many()
         .filter(feed_token::Column::PersonId.eq(me.id))
         .exec(&txn)

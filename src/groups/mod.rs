@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -173,7 +173,7 @@ async fn create(
         errors.add("name", DUPLICATE);
         return Ok(refuse(errors));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let now = Utc::now();
     let created = working_group::ActiveModel {
         platform_id: Set(platform.id),
@@ -258,7 +258,7 @@ async fn update(
         errors.add("name", DUPLICATE);
         return Ok(refuse(errors));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let mut model: working_group::ActiveModel = group.clone().into();
     model.name = Set(input.name.clone());
     model.mandate = Set(input.mandate);
@@ -285,7 +285,7 @@ async fn update(
 async fn set_status(state: &AppState, ctx: &Ctx, id: i64, status: &str) -> AppResult<Response> {
     let (group, platform) = find_with_platform(state, id).await?;
     ctx.require(Action::EditGroup(&group_ref(&group, &platform)))?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let name = group.name.clone();
     let mut model: working_group::ActiveModel = group.into();
     model.status = Set(status.to_string());

@@ -11,7 +11,6 @@ use chrono::Utc;
 use maud::{Markup, html};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 
 use super::notify;
@@ -171,7 +170,7 @@ async fn invite(
         ));
     }
     let me = ctx.viewer.as_deref().cloned();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let existing: Vec<String> = invitation::Entity::find()
         .filter(invitation::Column::MeetingId.eq(id))
         .all(&txn)
@@ -244,7 +243,7 @@ async fn remind(
             "Le rappel aux personnes sans réponse a déjà été envoyé.".into(),
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let sent = notify::answer_reminders(&txn, &state, &loaded).await?;
     txn.commit().await?;
     state.mailer.wake.notify_one();
@@ -454,7 +453,7 @@ async fn answer(
             .await?;
         }
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let mut model: invitation::ActiveModel = invitation.clone().into();
     model.answer = Set(answer.to_string());
     model.answered_at = Set(Some(Utc::now()));

@@ -5,7 +5,7 @@
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use super::compose::{self, AnswerLinks, Kind, MeetingMail, Recipient};
@@ -529,7 +529,7 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
             .map_err(|e| DbErr::Custom(e.to_string()))?
             .pop();
         let Some(loaded) = loaded else { continue };
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         // Claim each reminder with a conditional update, so that two instances never both send it.
         let claim = |column: meeting::Column| {
             meeting::Entity::update_many()

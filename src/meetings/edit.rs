@@ -5,9 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Deserialize;
 
 use super::rules::{
@@ -397,7 +395,7 @@ pub async fn create(
             .into_response());
         }
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let now = Utc::now();
     let mut model = meeting::ActiveModel {
         minutes: Set(String::new()),
@@ -587,7 +585,7 @@ pub async fn update(
             .into_response());
         }
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let Some(current) = booking::lock_meeting(&txn, id).await? else {
         return Err(AppError::NotFound);
     };
@@ -673,7 +671,7 @@ pub async fn set_status(
         "held" => "La réunion est marquée comme tenue.",
         _ => return Err(AppError::BadRequest("Ce statut n'existe pas.".into())),
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let mut model: meeting::ActiveModel = loaded.meeting.clone().into();
     model.status = Set(form.status.clone());
     model.sequence = Set(loaded.meeting.sequence + 1);
@@ -791,7 +789,7 @@ pub async fn change_occurrence(
         }
         _ => return Err(AppError::BadRequest("Cette action n'existe pas.".into())),
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     occurrence_change::Entity::delete_many()
         .filter(occurrence_change::Column::MeetingId.eq(id))
         .filter(occurrence_change::Column::OriginalStartLocal.eq(format_local(original)))
@@ -946,7 +944,7 @@ pub async fn add_workshop(
             "L'atelier « {title} » existe déjà dans le créneau de {start}."
         )));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     workshop::ActiveModel {
         meeting_id: Set(id),
         title: Set(title.clone()),
@@ -989,7 +987,7 @@ pub async fn remove_workshop(
         .await?
         .filter(|w| w.meeting_id == id)
         .ok_or(AppError::NotFound)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     workshop::Entity::delete_by_id(workshop_id)
         .exec(&txn)
         .await?;

@@ -9,9 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Deserialize;
 
 use super::booking::{self, CANCELLED, CONFIRMED, Outcome, Request, WAITING};
@@ -561,7 +559,7 @@ async fn run_assignment(
         .collect();
     let per_person = slots.len().min(topics_of(&workshops).len());
     let outcome = assignment::assign(&sessions, &registrants, per_person, id as u64);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     workshop_assignment::Entity::delete_many()
         .filter(workshop_assignment::Column::RegistrationId.is_in(regs.iter().map(|r| r.id)))
         .filter(workshop_assignment::Column::Manual.eq(false))
@@ -660,7 +658,7 @@ async fn adjust_assignment(
         }
         chosen.push(w);
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     booking::lock_meeting(&txn, id).await?;
     for w in &chosen {
         let taken = workshop_assignment::Entity::find()
@@ -823,7 +821,7 @@ async fn upsert_mark(
     name: &str,
     status: &str,
 ) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let existing = match person_id {
         Some(pid) => {
             attendance::Entity::find()
@@ -982,7 +980,7 @@ async fn save_minutes(
         )
             .into_response());
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let mut model: meeting::ActiveModel = loaded.meeting.clone().into();
     model.minutes = Set(form.minutes.trim().to_string());
     model.decisions = Set(form.decisions.trim().to_string());

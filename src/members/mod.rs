@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use maud::Markup;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -284,7 +284,7 @@ async fn add(state: &AppState, ctx: &Ctx, scope: Scope, form: AddForm) -> AppRes
         &form.role
     })?;
     let person = find_active_person(state, &form.person_id).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let now = Utc::now();
     let inserted = match &scope {
         Scope::Platform(p) => platform_membership::ActiveModel {
@@ -389,7 +389,7 @@ async fn change_role(
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let updated = match &scope {
         Scope::Platform(p) => {
             platform_membership::Entity::update_many()
@@ -466,7 +466,7 @@ async fn remove(state: &AppState, ctx: &Ctx, scope: Scope, person_id: i64) -> Ap
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let deleted = match &scope {
         Scope::Platform(p) => {
             platform_membership::Entity::delete_many()

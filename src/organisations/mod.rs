@@ -10,9 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::app::AppState;
 use crate::audit;
@@ -187,7 +185,7 @@ async fn create(
         Ok(input) => input,
         Err(errors) => return refuse(&state, &ctx, None, &form, &errors).await,
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let now = Utc::now();
     let created = organisation::ActiveModel {
         name: Set(input.name.clone()),
@@ -239,7 +237,7 @@ async fn update(
         Ok(input) => input,
         Err(errors) => return refuse(&state, &ctx, Some(&existing), &form, &errors).await,
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let mut model: organisation::ActiveModel = existing.clone().into();
     model.name = Set(input.name.clone());
     model.kind = Set(input.kind);
@@ -275,7 +273,7 @@ async fn update(
 async fn set_archived(state: &AppState, ctx: &Ctx, id: i64, archived: bool) -> AppResult<Response> {
     ctx.require(Action::ManageOrganisations)?;
     let existing = find(state, id).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let name = existing.name.clone();
     let mut model: organisation::ActiveModel = existing.into();
     model.archived = Set(archived);

@@ -12,7 +12,6 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde::Deserialize;
 
@@ -300,7 +299,7 @@ async fn create(
         Some(p) => Some(password::hash_async(p.clone()).await?),
         None => None,
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let now = Utc::now();
     let created = person::ActiveModel {
         name: Set(input.name.clone()),
@@ -359,7 +358,7 @@ async fn update(
         Some(p) => Some(password::hash_async(p.clone()).await?),
         None => None,
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let mut model: person::ActiveModel = existing.clone().into();
     model.name = Set(input.name.clone());
     model.email_normalized = Set(normalize_email(&input.email));
@@ -415,7 +414,7 @@ async fn set_active(state: &AppState, ctx: &Ctx, id: i64, active: bool) -> AppRe
             "Vous ne pouvez pas désactiver votre propre compte.",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let name = existing.name.clone();
     let mut model: person::ActiveModel = existing.into();
     model.active = Set(active);
@@ -503,7 +502,7 @@ async fn change_password(
             .into_response());
     }
     let hash = password::hash_async(form.new).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     person::Entity::update_many()
         .col_expr(
             person::Column::PasswordHash,
@@ -556,7 +555,7 @@ async fn save_notifications(
     Form(form): Form<NotificationsForm>,
 ) -> AppResult<Response> {
     let me = ctx.signed_in()?.clone();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let mut model: person::ActiveModel = me.clone().into();
     model.notify_confirmations = Set(form.confirmations.is_some());
     model.notify_reminders = Set(form.reminders.is_some());

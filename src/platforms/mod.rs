@@ -14,7 +14,6 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 
 use crate::app::AppState;
@@ -213,7 +212,7 @@ async fn create(
         Ok(input) => input,
         Err(errors) => return Ok(refuse(&ctx, None, &form, &errors)),
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let now = Utc::now();
     let created = platform::ActiveModel {
         name: Set(input.name),
@@ -266,7 +265,7 @@ async fn update(
         Ok(input) => input,
         Err(errors) => return Ok(refuse(&ctx, Some(&existing), &form, &errors)),
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let mut model: platform::ActiveModel = existing.clone().into();
     model.name = Set(input.name.clone());
     model.slug = Set(input.slug.clone());
@@ -307,7 +306,7 @@ async fn set_archived(
 ) -> AppResult<Response> {
     let existing = find_by_slug(state, slug).await?;
     ctx.require(Action::ArchivePlatform(&platform_ref(&existing)))?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let name = existing.name.clone();
     let id = existing.id;
     let mut model: platform::ActiveModel = existing.into();
