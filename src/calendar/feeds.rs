@@ -126,8 +126,14 @@ async fn validators(state: &AppState, spec: &Spec) -> AppResult<(String, Option<
         .select_only()
         .column_as(Expr::col(meeting::Column::Id).count(), "n")
         .column_as(Expr::col(meeting::Column::UpdatedAt).max(), "last")
-        .column_as(Expr::col(meeting::Column::Sequence).sum(), "seq")
-        .column_as(Expr::col(meeting::Column::Id).sum(), "ids")
+        .column_as(
+            Expr::col(meeting::Column::Sequence).sum().cast_as("BIGINT"),
+            "seq",
+        )
+        .column_as(
+            Expr::col(meeting::Column::Id).sum().cast_as("BIGINT"),
+            "ids",
+        )
         .column_as(
             latest_update(platform::Entity, platform::Column::UpdatedAt),
             "platforms_last",
@@ -267,7 +273,23 @@ async fn serve(
     spec: Spec,
     private: bool,
 ) -> AppResult<Response> {
-    let (etag, modified) = validators(state, &spec).await?;
+    // Public feeds: validators from the calendar version (one lookup); personal feeds depend on
+    // memberships and registrations too, so they keep the aggregate over their meetings.
+    let (etag, modified) = if private {
+        validators(state, &spec).await?
+    } else {
+        let (version, when) = super::version::current(&state.db).await?;
+        let mut hasher = Sha256::new();
+        hasher.update(format!(
+            "{}|{}|{version}|{}",
+            spec.key,
+            state.config.base_url,
+            Utc::now().date_naive()
+        ));
+        let digest = hasher.finalize();
+        let tag: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        (format!("\"{tag}\""), when)
+    };
     let cache = if private {
         "private, max-age=300"
     } else {
@@ -276,8 +298,22 @@ async fn serve(
     let mut response = if not_modified(headers, &etag, modified) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let body = build(state, &spec).await?;
-        let mut r = body.into_response();
+        let cached = if private {
+            None
+        } else {
+            state.feeds.get(&spec.key, &etag)
+        };
+        let body = match cached {
+            Some(body) => body,
+            None => {
+                let built = axum::body::Bytes::from(build(state, &spec).await?);
+                if !private {
+                    state.feeds.put(&spec.key, &etag, built.clone());
+                }
+                built
+            }
+        };
+        let mut r = axum::body::Body::from(body).into_response();
         r.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/calendar; charset=utf-8"),

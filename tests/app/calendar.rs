@@ -654,6 +654,27 @@ async fn feeds_answer_304_until_something_changes_and_head_works() {
         "gzip",
         "feeds are compressed"
     );
+    // Renaming the platform changes the feed too (its NAME and CATEGORIES), cache or not.
+    let r = admin
+        .post_form(
+            "/plateformes/citoyennete",
+            &[
+                ("name", "Citoyenneté (FIC)"),
+                ("slug", "citoyennete"),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let renamed = app
+        .anonymous
+        .get_html("/agenda/plateformes/citoyennete.ics")
+        .await
+        .1;
+    assert!(
+        renamed.contains("Citoyenneté (FIC)"),
+        "the cached feed was replaced"
+    );
 }
 
 #[tokio::test]
