@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .merge(statics::routes())
+        .merge(calendar::feeds::feed_routes())
         .route("/healthz", get(healthz))
         .layer(from_fn(logging::log_requests))
         .layer(CompressionLayer::new())

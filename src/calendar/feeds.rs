@@ -34,13 +34,20 @@ use crate::web::{AppError, AppResult, Ctx};
 pub const DAYS_BACK: i64 = 92;
 pub const DAYS_AHEAD: i64 = 548;
 
-pub fn routes() -> Router<AppState> {
+/// Feeds need no session, cookie or CSRF token: they are mounted outside the context middleware
+/// (like `/healthz`), so a 304 costs one lookup of the calendar version and little else.
+pub fn feed_routes() -> Router<AppState> {
     Router::new()
         .route("/agenda/reseau.ics", get(network_feed))
         .route("/agenda/plateformes/{file}", get(platform_feed))
         .route("/agenda/gt/{file}", get(group_feed))
         .route("/agenda/bureaux/{file}", get(office_feed))
         .route("/agenda/personnel/{file}", get(personal_feed))
+}
+
+/// The pages around feeds: a meeting's .ics (permissions need the session) and the token page.
+pub fn routes() -> Router<AppState> {
+    Router::new()
         .route("/reunions/{id}/evenement.ics", get(meeting_file))
         .route("/profil/agenda", get(token_page))
         .route("/profil/agenda/lien", post(new_token))
