@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, Visitor, location};
+use crate::helpers::{TestApp, schedule_meeting};
 
 /// What the independent parsers understood, or None when Python's libraries are missing here
 /// (then the test is skipped, except under CI where MAILLAGE_REQUIRE_PYTHON=1 makes it fail).
@@ -46,23 +46,6 @@ fn skip(why: &str) -> Option<Value> {
     }
     eprintln!("iCalendar check skipped (pip install icalendar recurring_ical_events): {why}");
     None
-}
-
-/// Schedules through the form, confirming past clash warnings (not what these tests are about).
-async fn schedule_meeting(visitor: &Visitor, fields: &[(&str, &str)]) -> i64 {
-    let mut fields = fields.to_vec();
-    fields.push(("confirm_clash", "1"));
-    let response = visitor.post_form("/reunions", &fields).await;
-    assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        response.text().await.unwrap_or_default()
-    );
-    location(&response)
-        .trim_start_matches("/reunions/")
-        .parse()
-        .unwrap()
 }
 
 const LONG_TEXT: &str = "Ordre du jour : constats de terrain; interpellations, suivi.\nDeuxième ligne — « accueil », café ☕ et échanges à Éghezée, Gembloux; Sombreffe, avec une barre oblique inverse \\ au milieu et un texte assez long pour être replié plusieurs fois sur des lignes de 75 octets.";

@@ -403,3 +403,20 @@ pub fn location(response: &Response) -> String {
         .unwrap_or("")
         .to_string()
 }
+
+/// Schedules a meeting through the form, confirming past clash warnings; returns its id.
+pub async fn schedule_meeting(visitor: &Visitor, fields: &[(&str, &str)]) -> i64 {
+    let mut fields = fields.to_vec();
+    fields.push(("confirm_clash", "1"));
+    let response = visitor.post_form("/reunions", &fields).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    location(&response)
+        .trim_start_matches("/reunions/")
+        .parse()
+        .expect("meeting id")
+}

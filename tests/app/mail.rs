@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, Visitor, extract_csrf, location};
+use crate::helpers::{TestApp, Visitor, extract_csrf, schedule_meeting};
 
 pub struct SmtpServer {
     child: Option<Child>,
@@ -140,22 +140,6 @@ impl Drop for SmtpServer {
     }
 }
 
-async fn schedule(visitor: &Visitor, fields: &[(&str, &str)]) -> i64 {
-    let mut fields = fields.to_vec();
-    fields.push(("confirm_clash", "1"));
-    let response = visitor.post_form("/reunions", &fields).await;
-    assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        response.text().await.unwrap_or_default()
-    );
-    location(&response)
-        .trim_start_matches("/reunions/")
-        .parse()
-        .unwrap()
-}
-
 const ORGANIZER: &str = "Coordination du CRI <coordination@cri-namur.example>";
 
 async fn plenary_world(smtp: &SmtpServer) -> (TestApp, Visitor, i64, i64) {
@@ -181,7 +165,7 @@ async fn plenary_world(smtp: &SmtpServer) -> (TestApp, Visitor, i64, i64) {
         app.add_to_platform(platform, id, "member").await;
     }
     let scope = format!("platform:{platform}");
-    let id = schedule(
+    let id = schedule_meeting(
         &coordinator,
         &[
             ("scope", &scope),
@@ -518,7 +502,7 @@ async fn cancelling_one_occurrence_of_a_series_cancels_just_that_occurrence() {
     };
     let (app, coordinator, _, platform) = plenary_world(&smtp).await;
     let scope = format!("platform:{platform}");
-    let series = schedule(
+    let series = schedule_meeting(
         &coordinator,
         &[
             ("scope", &scope),
@@ -673,7 +657,7 @@ async fn without_smtp_messages_are_written_as_eml_files_and_listed_for_the_admin
     let (_, admin) = app
         .signed_in("Admin", "admin@cri-namur.example", true)
         .await;
-    let id = schedule(
+    let id = schedule_meeting(
         &admin,
         &[
             ("scope", "network"),
@@ -752,7 +736,7 @@ async fn registration_world(
     let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(days_ahead))
         .format("%Y-%m-%d")
         .to_string();
-    let id = schedule(
+    let id = schedule_meeting(
         &coordinator,
         &[
             ("scope", &scope),
