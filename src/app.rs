@@ -27,8 +27,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub keys: Arc<Keys>,
     pub mailer: Arc<crate::mail::Mailer>,
-    /// Public feeds already built, under their ETag.
-    pub feeds: Arc<crate::calendar::version::FeedCache>,
+    /// Public feeds already built, under the calendar version they were built for.
+    pub feeds: Arc<crate::calendar::cache::FeedCache>,
+    /// Each meeting's VEVENTs as last written (feeds rewrite only what changed).
+    pub fragments: Arc<crate::calendar::cache::FragmentCache>,
 }
 
 impl AppState {
@@ -43,7 +45,8 @@ impl AppState {
             config: Arc::new(config),
             keys: Arc::new(Keys::new(secret)),
             mailer,
-            feeds: Arc::new(crate::calendar::version::FeedCache::default()),
+            feeds: Arc::new(crate::calendar::cache::FeedCache::default()),
+            fragments: Arc::new(crate::calendar::cache::FragmentCache::default()),
         })
     }
 }

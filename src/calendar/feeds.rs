@@ -6,15 +6,18 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use axum::body::Bytes;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 
+use super::cache::{CachedFeed, FragmentKey, Stamp, gzip_etag};
 use super::ics::{self, Calendar, Method};
 use crate::app::AppState;
 use crate::auth::permissions::{Action, Actor};
@@ -180,16 +183,17 @@ async fn validators(state: &AppState, spec: &Spec) -> AppResult<(String, Option<
     Ok((etag, modified))
 }
 
-fn not_modified(headers: &HeaderMap, etag: &str, modified: Option<DateTime<Utc>>) -> bool {
+/// Whether the client's copy is current: If-None-Match against any of `etags` (weak
+/// comparison, RFC 9110 §13.1.2), else If-Modified-Since.
+fn not_modified(headers: &HeaderMap, etags: &[&str], modified: Option<DateTime<Utc>>) -> bool {
     if let Some(value) = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
     {
-        // Weak comparison (RFC 9110 §13.1.2): "W/" prefixes do not matter.
         return value
             .split(',')
             .map(|t| t.trim().trim_start_matches("W/"))
-            .any(|t| t == etag || t == "*");
+            .any(|t| t == "*" || etags.contains(&t));
     }
     match (
         headers
@@ -204,41 +208,213 @@ fn not_modified(headers: &HeaderMap, etag: &str, modified: Option<DateTime<Utc>>
     }
 }
 
+/// Whether the client takes gzip (`Accept-Encoding`, with `q=0` meaning no).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or_default().trim();
+            let weight = parts
+                .filter_map(|p| {
+                    let (key, value) = p.split_once('=')?;
+                    key.trim()
+                        .eq_ignore_ascii_case("q")
+                        .then(|| value.trim().parse::<f32>().ok())
+                        .flatten()
+                })
+                .next()
+                .unwrap_or(1.0);
+            (coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip"))
+                && weight > 0.0
+        })
+}
+
 fn http_date(value: DateTime<Utc>) -> String {
     value.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
+/// The columns that tell which meetings a feed holds and whether their written VEVENTs are
+/// current: id, updated_at, sequence, visibility, platform, working group.
+type Head = (i64, DateTime<Utc>, i32, String, Option<i64>, Option<i64>);
+
+/// At most this many ids in one `IN (…)`.
+const CHUNK: usize = 500;
+
+fn stamp(
+    updated_at: DateTime<Utc>,
+    sequence: i32,
+    platform: Option<&platform::Model>,
+    group: Option<&working_group::Model>,
+) -> Stamp {
+    Stamp {
+        updated_at: updated_at.timestamp_micros(),
+        sequence,
+        platform: platform.map(|p| p.updated_at.timestamp_micros()),
+        group: group.map(|g| g.updated_at.timestamp_micros()),
+    }
+}
+
+/// The feed's text. Which meetings it holds comes from a narrow query (a few columns); each
+/// meeting's VEVENTs are taken from the fragment cache when written from the same state, and
+/// written (then kept) otherwise: after a change, only the changed meetings are read whole.
 async fn build(state: &AppState, spec: &Spec) -> AppResult<String> {
-    let rows = meeting::Entity::find()
+    let heads: Vec<Head> = meeting::Entity::find()
+        .select_only()
+        .columns([
+            meeting::Column::Id,
+            meeting::Column::UpdatedAt,
+            meeting::Column::Sequence,
+            meeting::Column::Visibility,
+            meeting::Column::PlatformId,
+            meeting::Column::WorkingGroupId,
+        ])
         .filter(spec.condition.clone())
         .filter(window())
         .order_by_asc(meeting::Column::StartsAt)
         .order_by_asc(meeting::Column::Id)
+        .into_tuple()
         .all(&state.db)
         .await?;
-    let loaded: Vec<Loaded> = meetings::attach(state, rows)
-        .await?
-        .into_iter()
-        .filter(|l| match &spec.actor {
-            Some(actor) => {
-                crate::auth::permissions::allows(actor, &Action::ViewMeeting(&l.reference()))
-            }
-            None => l.meeting.visibility == "public",
-        })
+    // Platforms and groups: their names are CATEGORIES, their visibility decides personal feeds.
+    let platform_ids: BTreeSet<i64> = heads.iter().filter_map(|h| h.4).collect();
+    let group_ids: BTreeSet<i64> = heads.iter().filter_map(|h| h.5).collect();
+    let platforms: HashMap<i64, platform::Model> = if platform_ids.is_empty() {
+        HashMap::new()
+    } else {
+        platform::Entity::find()
+            .filter(platform::Column::Id.is_in(platform_ids))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect()
+    };
+    let groups: HashMap<i64, working_group::Model> = if group_ids.is_empty() {
+        HashMap::new()
+    } else {
+        working_group::Entity::find()
+            .filter(working_group::Column::Id.is_in(group_ids))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|g| (g.id, g))
+            .collect()
+    };
+    let mut shown: Vec<(FragmentKey, Stamp)> = Vec::with_capacity(heads.len());
+    for (id, updated_at, sequence, visibility, platform_id, group_id) in heads {
+        let platform = platform_id.and_then(|p| platforms.get(&p));
+        let group = group_id.and_then(|g| groups.get(&g));
+        let public = visibility == "public";
+        let visible = match &spec.actor {
+            None => public,
+            Some(actor) => crate::auth::permissions::allows(
+                actor,
+                &Action::ViewMeeting(&meetings::meeting_ref(public, platform, group)),
+            ),
+        };
+        if visible {
+            // Members-only meetings are written CLASS:PRIVATE in personal feeds: another text.
+            let private = spec.actor.is_some() && !public;
+            shown.push(((id, private), stamp(updated_at, sequence, platform, group)));
+        }
+    }
+    let kept = state.fragments.get_many(&shown);
+    let missing: Vec<FragmentKey> = shown
+        .iter()
+        .zip(&kept)
+        .filter(|(_, f)| f.is_none())
+        .map(|((key, _), _)| *key)
         .collect();
-    let ids: Vec<i64> = loaded.iter().map(|l| l.meeting.id).collect();
-    let agenda = agenda_item::Entity::find()
-        .filter(agenda_item::Column::MeetingId.is_in(ids.clone()))
-        .order_by_asc(agenda_item::Column::Position)
-        .all(&state.db)
-        .await?;
-    let changes = occurrence_change::Entity::find()
-        .filter(occurrence_change::Column::MeetingId.is_in(ids))
-        .order_by_asc(occurrence_change::Column::OriginalStartLocal)
-        .all(&state.db)
-        .await?;
-    // Each meeting's programme and changes, found by id rather than by scanning all the rows
-    // for every meeting (their orders kept: by position, by original start).
+    let written = if missing.is_empty() {
+        HashMap::new()
+    } else {
+        let all = missing.len() * 2 >= shown.len();
+        write_fragments(state, spec, &missing, all, &platforms, &groups).await?
+    };
+    let pieces: Vec<&ics::Fragment> = shown
+        .iter()
+        .zip(&kept)
+        .filter_map(|((key, _), kept)| kept.as_deref().or_else(|| written.get(key).map(|f| &**f)))
+        .collect();
+    Ok(ics::assemble(
+        &Calendar {
+            name: spec.name.clone(),
+            description: Some(spec.description.clone()),
+            method: Some(Method::Publish),
+            feed: true,
+            events: Vec::new(),
+        },
+        &pieces,
+    ))
+}
+
+/// Reads the `missing` meetings whole with their programme and changed occurrences, writes
+/// their VEVENTs and keeps them. `all`: most of the feed is missing (a first build), so the
+/// feed's own condition is used rather than long lists of ids.
+async fn write_fragments(
+    state: &AppState,
+    spec: &Spec,
+    missing: &[FragmentKey],
+    all: bool,
+    platforms: &HashMap<i64, platform::Model>,
+    groups: &HashMap<i64, working_group::Model>,
+) -> AppResult<HashMap<FragmentKey, Arc<ics::Fragment>>> {
+    let private_of: HashMap<i64, bool> = missing.iter().copied().collect();
+    let mut rows = Vec::new();
+    let mut agenda = Vec::new();
+    let mut changes = Vec::new();
+    if all {
+        let in_feed = Query::select()
+            .column(meeting::Column::Id)
+            .from(meeting::Entity)
+            .cond_where(spec.condition.clone())
+            .and_where(window().into())
+            .to_owned();
+        rows = meeting::Entity::find()
+            .filter(spec.condition.clone())
+            .filter(window())
+            .all(&state.db)
+            .await?;
+        agenda = agenda_item::Entity::find()
+            .filter(agenda_item::Column::MeetingId.in_subquery(in_feed.clone()))
+            .order_by_asc(agenda_item::Column::Position)
+            .all(&state.db)
+            .await?;
+        changes = occurrence_change::Entity::find()
+            .filter(occurrence_change::Column::MeetingId.in_subquery(in_feed))
+            .order_by_asc(occurrence_change::Column::OriginalStartLocal)
+            .all(&state.db)
+            .await?;
+    } else {
+        let ids: Vec<i64> = missing.iter().map(|(id, _)| *id).collect();
+        for chunk in ids.chunks(CHUNK) {
+            rows.extend(
+                meeting::Entity::find()
+                    .filter(meeting::Column::Id.is_in(chunk.iter().copied()))
+                    .all(&state.db)
+                    .await?,
+            );
+            agenda.extend(
+                agenda_item::Entity::find()
+                    .filter(agenda_item::Column::MeetingId.is_in(chunk.iter().copied()))
+                    .order_by_asc(agenda_item::Column::Position)
+                    .all(&state.db)
+                    .await?,
+            );
+            changes.extend(
+                occurrence_change::Entity::find()
+                    .filter(occurrence_change::Column::MeetingId.is_in(chunk.iter().copied()))
+                    .order_by_asc(occurrence_change::Column::OriginalStartLocal)
+                    .all(&state.db)
+                    .await?,
+            );
+        }
+    }
+    // Each meeting's programme and changes, found by id (their orders kept).
     let mut agenda_of: HashMap<i64, Vec<agenda_item::Model>> = HashMap::new();
     for item in agenda {
         agenda_of.entry(item.meeting_id).or_default().push(item);
@@ -251,111 +427,173 @@ async fn build(state: &AppState, spec: &Spec) -> AppResult<String> {
             .push(change);
     }
     let base = &state.config.base_url;
-    let events = loaded
-        .iter()
-        .flat_map(|l| {
-            let id = l.meeting.id;
-            super::events(
-                l,
+    let written: Vec<(FragmentKey, Stamp, Arc<ics::Fragment>)> = rows
+        .into_iter()
+        .filter_map(|m| {
+            let private = *private_of.get(&m.id)?;
+            let platform = m.platform_id.and_then(|p| platforms.get(&p)).cloned();
+            let group = m.working_group_id.and_then(|g| groups.get(&g)).cloned();
+            // Stamped with what it is written from (a change committed since the narrow query
+            // only makes it written again next time).
+            let stamp = stamp(m.updated_at, m.sequence, platform.as_ref(), group.as_ref());
+            let id = m.id;
+            let loaded = Loaded {
+                meeting: m,
+                platform,
+                group,
+            };
+            let events = super::events(
+                &loaded,
                 agenda_of.get(&id).map_or(&[][..], Vec::as_slice),
                 changes_of.get(&id).map_or(&[][..], Vec::as_slice),
                 base,
-                spec.actor.is_some(),
-            )
+                private,
+            );
+            Some(((id, private), stamp, Arc::new(ics::fragment(&events))))
         })
         .collect();
-    Ok(ics::write(&Calendar {
-        name: spec.name.clone(),
-        description: Some(spec.description.clone()),
-        method: Some(Method::Publish),
-        feed: true,
-        events,
-    }))
+    let found = written
+        .iter()
+        .map(|(key, _, f)| (*key, Arc::clone(f)))
+        .collect();
+    state.fragments.put_many(written);
+    Ok(found)
 }
 
-/// Answers a feed request: 304 when the client's copy is current, else the calendar inline.
-async fn serve(
+/// ETag of a public feed: its identity, the server's address, the calendar version, the day.
+fn public_etag(state: &AppState, spec: &Spec, version: &str, day: NaiveDate) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(format!(
+        "{}|{}|{version}|{day}",
+        spec.key, state.config.base_url
+    ));
+    let digest = hasher.finalize();
+    let tag: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("\"{tag}\"")
+}
+
+/// Answers a public feed: from memory when it was built for the current calendar version (one
+/// lookup, then a 304 or the kept bytes), else `resolve`d, built and kept. `address` names the
+/// feed in the cache ("plateformes/emploi.ics"); only feeds that exist are kept, and every change
+/// that could alter one — or whether it exists — moves the version.
+async fn public_feed(
     state: &AppState,
     headers: &HeaderMap,
-    spec: Spec,
-    private: bool,
+    address: &str,
+    resolve: impl Future<Output = AppResult<Spec>>,
 ) -> AppResult<Response> {
-    // Public feeds: validators from the calendar version (one lookup); personal feeds depend on
-    // memberships and registrations too, so they keep the aggregate over their meetings.
-    let (etag, modified) = if private {
-        validators(state, &spec).await?
+    let (version, when) = super::version::current(&state.db).await?;
+    let day = Utc::now().date_naive();
+    if let Some(feed) = state.feeds.get(address, &version, day) {
+        return Ok(respond(headers, &feed, false).await);
+    }
+    let spec = resolve.await?;
+    let etag = public_etag(state, &spec, &version, day);
+    // A client holding this version (built by another instance) needs nothing built.
+    let current = not_modified(headers, &[&etag, &gzip_etag(&etag)], when);
+    let body = if current {
+        Bytes::new()
     } else {
-        let (version, when) = super::version::current(&state.db).await?;
-        let mut hasher = Sha256::new();
-        hasher.update(format!(
-            "{}|{}|{version}|{}",
-            spec.key,
-            state.config.base_url,
-            Utc::now().date_naive()
-        ));
-        let digest = hasher.finalize();
-        let tag: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-        (format!("\"{tag}\""), when)
+        Bytes::from(build(state, &spec).await?)
     };
-    let cache = if private {
-        "private, max-age=300"
-    } else {
-        "public, max-age=300"
-    };
-    let mut response = if not_modified(headers, &etag, modified) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let cached = if private {
-            None
+    let feed = Arc::new(CachedFeed::new(
+        version,
+        day,
+        etag,
+        when,
+        spec.filename,
+        body,
+    ));
+    if !current {
+        state.feeds.put(address, Arc::clone(&feed));
+    }
+    Ok(respond(headers, &feed, false).await)
+}
+
+/// 304 when the client's copy is current, else the calendar inline, gzip-compressed when the
+/// client takes it (kept compressed for public feeds). The ETag names the representation sent.
+async fn respond(headers: &HeaderMap, feed: &Arc<CachedFeed>, private: bool) -> Response {
+    let gzip_tag = feed.gzip_etag();
+    let wants_gzip = accepts_gzip(headers);
+    let (mut response, tag) = if not_modified(headers, &[&feed.etag, &gzip_tag], feed.modified) {
+        let tag = if wants_gzip {
+            gzip_tag
         } else {
-            state.feeds.get(&spec.key, &etag)
+            feed.etag.clone()
         };
-        let body = match cached {
-            Some(body) => body,
-            None => {
-                let built = axum::body::Bytes::from(build(state, &spec).await?);
-                if !private {
-                    state.feeds.put(&spec.key, &etag, built.clone());
-                }
-                built
-            }
-        };
+        (StatusCode::NOT_MODIFIED.into_response(), tag)
+    } else {
+        let compressed = if wants_gzip { feed.gzip().await } else { None };
+        let encoded = compressed.is_some();
+        let body = compressed.unwrap_or_else(|| feed.body.clone());
         let mut r = axum::body::Body::from(body).into_response();
-        r.headers_mut().insert(
+        let h = r.headers_mut();
+        h.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/calendar; charset=utf-8"),
         );
-        if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{}\"", spec.filename)) {
-            r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        if encoded {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         }
-        r
+        if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{}\"", feed.filename)) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        let tag = if encoded { gzip_tag } else { feed.etag.clone() };
+        (r, tag)
     };
     let h = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&etag) {
+    if let Ok(v) = HeaderValue::from_str(&tag) {
         h.insert(header::ETAG, v);
     }
-    if let Some(modified) = modified
+    if let Some(modified) = feed.modified
         && let Ok(v) = HeaderValue::from_str(&http_date(modified))
     {
         h.insert(header::LAST_MODIFIED, v);
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if private {
+            "private, max-age=300"
+        } else {
+            "public, max-age=300"
+        }),
+    );
     if private {
         h.insert("x-robots-tag", HeaderValue::from_static("noindex"));
     }
-    Ok(response)
+    response
 }
 
-async fn network_feed(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
-    let spec = Spec {
+fn network_spec() -> Spec {
+    Spec {
         key: "reseau".into(),
         name: "Réseau d'intégration de Namur — agenda public".into(),
         description: "Les réunions publiques du réseau provincial d'intégration de Namur.".into(),
         filename: "reseau.ics".into(),
         condition: public_only(),
         actor: None,
-    };
-    serve(&state, &headers, spec, false).await
+    }
+}
+
+fn platform_spec(p: &platform::Model) -> Spec {
+    Spec {
+        key: format!("plateforme:{}", p.id),
+        name: format!("{} — agenda", p.name),
+        description: format!("Les réunions publiques de la plateforme {}.", p.name),
+        filename: format!("{}.ics", p.slug),
+        condition: public_only().add(meeting::Column::PlatformId.eq(p.id)),
+        actor: None,
+    }
+}
+
+/// The text of a platform's public feed, as its address serves it (for benchmarks and tools).
+pub async fn platform_feed_text(state: &AppState, p: &platform::Model) -> AppResult<String> {
+    build(state, &platform_spec(p)).await
+}
+
+async fn network_feed(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+    public_feed(&state, &headers, "reseau", async { Ok(network_spec()) }).await
 }
 
 async fn platform_feed(
@@ -363,23 +601,19 @@ async fn platform_feed(
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
-    let slug = strip_ics(&file)?;
-    let p = crate::platforms::find_by_slug(&state, slug).await?;
-    if !crate::auth::permissions::allows(
-        &Actor::anonymous(),
-        &Action::ViewPlatform(&platform_ref(&p)),
-    ) {
-        return Err(AppError::NotFound);
-    }
-    let spec = Spec {
-        key: format!("plateforme:{}", p.id),
-        name: format!("{} — agenda", p.name),
-        description: format!("Les réunions publiques de la plateforme {}.", p.name),
-        filename: format!("{}.ics", p.slug),
-        condition: public_only().add(meeting::Column::PlatformId.eq(p.id)),
-        actor: None,
-    };
-    serve(&state, &headers, spec, false).await
+    let address = format!("plateformes/{file}");
+    public_feed(&state, &headers, &address, async {
+        let slug = strip_ics(&file)?;
+        let p = crate::platforms::find_by_slug(&state, slug).await?;
+        if !crate::auth::permissions::allows(
+            &Actor::anonymous(),
+            &Action::ViewPlatform(&platform_ref(&p)),
+        ) {
+            return Err(AppError::NotFound);
+        }
+        Ok(platform_spec(&p))
+    })
+    .await
 }
 
 async fn group_feed(
@@ -387,26 +621,29 @@ async fn group_feed(
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
-    let id: i64 = strip_ics(&file)?.parse().map_err(|_| AppError::NotFound)?;
-    let (g, p) = crate::groups::find_with_platform(&state, id).await?;
-    if !crate::auth::permissions::allows(
-        &Actor::anonymous(),
-        &Action::ViewPlatform(&platform_ref(&p)),
-    ) {
-        return Err(AppError::NotFound);
-    }
-    let spec = Spec {
-        key: format!("gt:{}", g.id),
-        name: format!("{} — agenda", g.name),
-        description: format!(
-            "Les réunions publiques du groupe de travail {} ({}).",
-            g.name, p.name
-        ),
-        filename: format!("gt-{}.ics", g.id),
-        condition: public_only().add(meeting::Column::WorkingGroupId.eq(g.id)),
-        actor: None,
-    };
-    serve(&state, &headers, spec, false).await
+    let address = format!("gt/{file}");
+    public_feed(&state, &headers, &address, async {
+        let id: i64 = strip_ics(&file)?.parse().map_err(|_| AppError::NotFound)?;
+        let (g, p) = crate::groups::find_with_platform(&state, id).await?;
+        if !crate::auth::permissions::allows(
+            &Actor::anonymous(),
+            &Action::ViewPlatform(&platform_ref(&p)),
+        ) {
+            return Err(AppError::NotFound);
+        }
+        Ok(Spec {
+            key: format!("gt:{}", g.id),
+            name: format!("{} — agenda", g.name),
+            description: format!(
+                "Les réunions publiques du groupe de travail {} ({}).",
+                g.name, p.name
+            ),
+            filename: format!("gt-{}.ics", g.id),
+            condition: public_only().add(meeting::Column::WorkingGroupId.eq(g.id)),
+            actor: None,
+        })
+    })
+    .await
 }
 
 async fn office_feed(
@@ -414,24 +651,28 @@ async fn office_feed(
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
-    let slug = strip_ics(&file)?;
-    let office = reception_office::Entity::find()
-        .filter(reception_office::Column::Slug.eq(slug))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let spec = Spec {
-        key: format!("bureau:{}", office.id),
-        name: format!("Bureau d'accueil de {} — agenda", office.name),
-        description: format!(
-            "Permanences et réunions publiques sur le territoire du bureau d'accueil de {}.",
-            office.name
-        ),
-        filename: format!("bureau-{}.ics", office.slug),
-        condition: public_only().add(meeting::Column::OfficeId.eq(office.id)),
-        actor: None,
-    };
-    serve(&state, &headers, spec, false).await
+    let address = format!("bureaux/{file}");
+    public_feed(&state, &headers, &address, async {
+        let slug = strip_ics(&file)?;
+        // Offices are reference data (no route changes them).
+        let office = reception_office::Entity::find()
+            .filter(reception_office::Column::Slug.eq(slug))
+            .one(&state.db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(Spec {
+            key: format!("bureau:{}", office.id),
+            name: format!("Bureau d'accueil de {} — agenda", office.name),
+            description: format!(
+                "Permanences et réunions publiques sur le territoire du bureau d'accueil de {}.",
+                office.name
+            ),
+            filename: format!("bureau-{}.ics", office.slug),
+            condition: public_only().add(meeting::Column::OfficeId.eq(office.id)),
+            actor: None,
+        })
+    })
+    .await
 }
 
 /// The meetings a person's feed holds: their platforms' and groups' meetings, and those they
@@ -497,7 +738,24 @@ async fn personal_feed(
         .filter(|p| p.active)
         .ok_or(AppError::NotFound)?;
     let spec = personal_spec(&state, &person).await?;
-    serve(&state, &headers, spec, true).await
+    // Not kept in memory: memberships and registrations change it too. Validators come from
+    // an aggregate over its meetings; its VEVENTs come from the fragment cache all the same.
+    let (etag, modified) = validators(&state, &spec).await?;
+    let day = Utc::now().date_naive();
+    let body = if not_modified(&headers, &[&etag, &gzip_etag(&etag)], modified) {
+        Bytes::new()
+    } else {
+        Bytes::from(build(&state, &spec).await?)
+    };
+    let feed = Arc::new(CachedFeed::new(
+        String::new(),
+        day,
+        etag,
+        modified,
+        spec.filename,
+        body,
+    ));
+    Ok(respond(&headers, &feed, true).await)
 }
 
 /// One meeting as a file to download (the same UID as in the feeds and emails).
@@ -516,7 +774,7 @@ async fn meeting_file(
         m.sequence,
         m.updated_at.timestamp_micros()
     );
-    if not_modified(&headers, &etag, Some(m.updated_at)) {
+    if not_modified(&headers, &[&etag], Some(m.updated_at)) {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
         if let Ok(v) = HeaderValue::from_str(&etag) {
             r.headers_mut().insert(header::ETAG, v);

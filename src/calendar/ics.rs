@@ -186,6 +186,47 @@ pub fn write(calendar: &Calendar) -> String {
     emit(&build(calendar))
 }
 
+/// The VEVENTs of one meeting, written once and reused by every feed that holds it (feeds are
+/// assembled from these with [`assemble`]): the text, and whether it uses Brussels wall-clock
+/// time (which calls for the VTIMEZONE).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fragment {
+    pub text: String,
+    pub local_time: bool,
+}
+
+/// Writes `events` as [`write`] would write them inside a calendar.
+#[must_use]
+pub fn fragment(events: &[Event]) -> Fragment {
+    let mut text = String::new();
+    let mut line = String::new();
+    for event in events {
+        emit_event(&mut text, &mut line, &build_event(event));
+    }
+    Fragment {
+        text,
+        local_time: events.iter().any(uses_local_time),
+    }
+}
+
+/// The calendar `write` gives for `calendar`'s properties and the events of `fragments`, in
+/// that order, byte for byte (`calendar.events` is not read): the VTIMEZONE is written when a
+/// fragment needs it.
+#[must_use]
+pub fn assemble(calendar: &Calendar, fragments: &[&Fragment]) -> String {
+    let local_time = fragments.iter().any(|f| f.local_time);
+    let head = build_with(calendar, local_time, false);
+    let size: usize = fragments.iter().map(|f| f.text.len()).sum();
+    let mut out = String::with_capacity(size + estimated_size(&head));
+    let mut line = String::new();
+    emit_head(&mut out, &mut line, &head);
+    for f in fragments {
+        out.push_str(&f.text);
+    }
+    out.push_str("END:VCALENDAR\r\n");
+    out
+}
+
 /// RFC 5545 §3.3.11: escapes backslash, semicolon and comma, and writes every line break
 /// (CRLF, LF, CR, NEL, U+2028, U+2029) as `\n`. Other control characters, which TEXT may not
 /// hold, are dropped; TAB is kept.
@@ -360,6 +401,11 @@ fn text(name: &str, value: &str) -> Property {
 /// Assembles the calendar with ical's builder; property values hold their wire form (TEXT
 /// already escaped), parameter values their plain form (quoted on emitting).
 fn build(calendar: &Calendar) -> IcalCalendar {
+    build_with(calendar, calendar.events.iter().any(uses_local_time), true)
+}
+
+/// [`build`], with the VTIMEZONE when `local_time`, and the events only when `with_events`.
+fn build_with(calendar: &Calendar, local_time: bool, with_events: bool) -> IcalCalendar {
     let mut builder = IcalCalendarBuilder::version("2.0")
         .gregorian()
         .prodid(PRODID);
@@ -386,11 +432,13 @@ fn build(calendar: &Calendar) -> IcalCalendar {
             .set(text("DESCRIPTION", description))
             .set(text("X-WR-CALDESC", description));
     }
-    if calendar.events.iter().any(uses_local_time) {
+    if local_time {
         builder = builder.add_tz(brussels());
     }
-    for event in &calendar.events {
-        builder = builder.add_event(build_event(event));
+    if with_events {
+        for event in &calendar.events {
+            builder = builder.add_event(build_event(event));
+        }
     }
     builder.build()
 }
@@ -534,11 +582,22 @@ fn address(name: &str, params: &[(&str, String)], email: &str) -> Property {
 fn emit(calendar: &IcalCalendar) -> String {
     let mut out = String::with_capacity(estimated_size(calendar));
     let mut line = String::new();
+    emit_head(&mut out, &mut line, calendar);
+    for event in &calendar.events {
+        emit_event(&mut out, &mut line, event);
+    }
+    out.push_str("END:VCALENDAR\r\n");
+    out
+}
+
+/// BEGIN:VCALENDAR, the calendar properties and the time zones: all that comes before the
+/// first VEVENT.
+fn emit_head(out: &mut String, line: &mut String, calendar: &IcalCalendar) {
     out.push_str("BEGIN:VCALENDAR\r\n");
-    content_lines(&mut out, &mut line, &calendar.properties);
+    content_lines(out, line, &calendar.properties);
     for zone in &calendar.timezones {
         out.push_str("BEGIN:VTIMEZONE\r\n");
-        content_lines(&mut out, &mut line, &zone.properties);
+        content_lines(out, line, &zone.properties);
         for onset in &zone.transitions {
             let kind = match onset.transition {
                 IcalTimeZoneTransitionType::STANDARD => "STANDARD",
@@ -547,25 +606,24 @@ fn emit(calendar: &IcalCalendar) -> String {
             out.push_str("BEGIN:");
             out.push_str(kind);
             out.push_str("\r\n");
-            content_lines(&mut out, &mut line, &onset.properties);
+            content_lines(out, line, &onset.properties);
             out.push_str("END:");
             out.push_str(kind);
             out.push_str("\r\n");
         }
         out.push_str("END:VTIMEZONE\r\n");
     }
-    for event in &calendar.events {
-        out.push_str("BEGIN:VEVENT\r\n");
-        content_lines(&mut out, &mut line, &event.properties);
-        for alarm in &event.alarms {
-            out.push_str("BEGIN:VALARM\r\n");
-            content_lines(&mut out, &mut line, &alarm.properties);
-            out.push_str("END:VALARM\r\n");
-        }
-        out.push_str("END:VEVENT\r\n");
+}
+
+fn emit_event(out: &mut String, line: &mut String, event: &IcalEvent) {
+    out.push_str("BEGIN:VEVENT\r\n");
+    content_lines(out, line, &event.properties);
+    for alarm in &event.alarms {
+        out.push_str("BEGIN:VALARM\r\n");
+        content_lines(out, line, &alarm.properties);
+        out.push_str("END:VALARM\r\n");
     }
-    out.push_str("END:VCALENDAR\r\n");
-    out
+    out.push_str("END:VEVENT\r\n");
 }
 
 /// Roughly the size of the emitted text, so that the output grows once or not at all.
@@ -787,6 +845,54 @@ mod tests {
             }
         }
         lines
+    }
+
+    #[test]
+    fn a_calendar_assembled_from_fragments_is_the_one_written_whole() {
+        let all_day = Event {
+            uid: "meeting-7@maillage.example".into(),
+            start: When::Date(NaiveDate::from_ymd_opt(2027, 6, 15).expect("date")),
+            end: When::Date(NaiveDate::from_ymd_opt(2027, 6, 16).expect("date")),
+            summary: "Journée d'étude, à Namur ; ouverte à tous".into(),
+            ..Event::default()
+        };
+        let mut series = meeting();
+        series.uid = "meeting-8@maillage.example".into();
+        series.rrule = Some("FREQ=WEEKLY;BYDAY=TU".into());
+        series.exdates = vec![When::Local(local(2027, 6, 15, 9, 0))];
+        let moved = Event {
+            recurrence_id: Some(When::Local(local(2027, 6, 22, 9, 0))),
+            start: When::Local(local(2027, 6, 23, 14, 0)),
+            end: When::Local(local(2027, 6, 23, 16, 0)),
+            rrule: None,
+            exdates: Vec::new(),
+            ..series.clone()
+        };
+        let feed = |events: Vec<Event>| Calendar {
+            name: "Plateforme Emploi — agenda".into(),
+            description: Some("Les réunions publiques, à suivre ; ici.".into()),
+            method: Some(Method::Publish),
+            feed: true,
+            events,
+        };
+        // Fragments per meeting, as feeds keep them: the series with its override together.
+        let pieces = [
+            fragment(std::slice::from_ref(&all_day)),
+            fragment(&[series.clone(), moved.clone()]),
+        ];
+        assert!(!pieces[0].local_time, "an all-day event needs no VTIMEZONE");
+        assert!(pieces[1].local_time);
+        assert_eq!(
+            assemble(&feed(Vec::new()), &[&pieces[0], &pieces[1]]),
+            write(&feed(vec![all_day.clone(), series, moved]))
+        );
+        // Without local times, no VTIMEZONE either way; without events, a valid empty calendar.
+        let only_dates = assemble(&feed(Vec::new()), &[&pieces[0]]);
+        assert_eq!(only_dates, write(&feed(vec![all_day])));
+        assert!(!only_dates.contains("VTIMEZONE"));
+        let empty = assemble(&feed(Vec::new()), &[]);
+        assert_eq!(empty, write(&feed(Vec::new())));
+        parse(&empty);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (the network's public meetings, each platform, working group and office territory, and a
 //! personal feed behind a secret token).
 
+pub mod cache;
 pub mod feeds;
 pub mod ics;
 pub mod version;

@@ -1,16 +1,12 @@
 //! The calendar version: one row in `settings`, rewritten by every change that can alter a public
 //! feed (a meeting, its occurrences, a platform's or group's name). Public feeds derive their
 //! ETag from it with one primary-key lookup, so a 304 costs about what `/healthz` costs, and every
-//! instance sharing the database agrees. Built feeds are kept in memory under that ETag.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
-
-use axum::body::Bytes;
+//! instance sharing the database agrees. Built feeds are kept in memory under that version
+//! (`super::cache`).
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QuerySelect, Set};
 
 use crate::entities::setting;
 
@@ -39,38 +35,18 @@ pub async fn bump(db: &impl ConnectionTrait) -> Result<(), DbErr> {
 
 /// The current version and when it was set (None before the first change).
 pub async fn current(db: &impl ConnectionTrait) -> Result<(String, Option<DateTime<Utc>>), DbErr> {
-    let row = setting::Entity::find_by_id(KEY.to_string()).one(db).await?;
-    let value = row.map(|r| r.value).unwrap_or_default();
+    // One column of one row by primary key: this is all a 304 costs.
+    let value: String = setting::Entity::find_by_id(KEY.to_string())
+        .select_only()
+        .column(setting::Column::Value)
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or_default();
     let when = value
         .split('|')
         .next()
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&Utc));
     Ok((value, when))
-}
-
-/// Built feeds by key: (ETag, body). Small: one entry per feed address.
-#[derive(Default)]
-pub struct FeedCache {
-    entries: Mutex<HashMap<String, (String, Bytes)>>,
-}
-
-impl FeedCache {
-    pub fn get(&self, key: &str, etag: &str) -> Option<Bytes> {
-        let entries = self.entries.lock().ok()?;
-        entries
-            .get(key)
-            .filter(|(tag, _)| tag == etag)
-            .map(|(_, body)| body.clone())
-    }
-
-    pub fn put(&self, key: &str, etag: &str, body: Bytes) {
-        if let Ok(mut entries) = self.entries.lock() {
-            // Bounded: personal feeds are not cached, so this holds a few hundred entries at most.
-            if entries.len() > 1000 {
-                entries.clear();
-            }
-            entries.insert(key.to_string(), (etag.to_string(), body));
-        }
-    }
 }

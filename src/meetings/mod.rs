@@ -53,14 +53,11 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn reference(&self) -> MeetingRef {
-        MeetingRef {
-            public: self.meeting.visibility == "public",
-            platform: self.platform.as_ref().map(platform_ref),
-            group: match (&self.group, &self.platform) {
-                (Some(g), Some(p)) => Some(group_ref(g, p)),
-                _ => None,
-            },
-        }
+        meeting_ref(
+            self.meeting.visibility == "public",
+            self.platform.as_ref(),
+            self.group.as_ref(),
+        )
     }
 
     /// "Plateforme Sociojuridique", "GT … (Sociojuridique)" or "Tout le réseau".
@@ -70,6 +67,22 @@ impl Loaded {
             (None, Some(p)) => p.name.clone(),
             _ => "Tout le réseau".to_string(),
         }
+    }
+}
+
+/// What the permission rules look at of a meeting (also for meetings not loaded whole).
+pub fn meeting_ref(
+    public: bool,
+    platform: Option<&platform::Model>,
+    group: Option<&working_group::Model>,
+) -> MeetingRef {
+    MeetingRef {
+        public,
+        platform: platform.map(platform_ref),
+        group: match (group, platform) {
+            (Some(g), Some(p)) => Some(group_ref(g, p)),
+            _ => None,
+        },
     }
 }
 

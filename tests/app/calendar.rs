@@ -859,3 +859,255 @@ async fn a_personal_feed_is_private_revocable_and_lists_members_only_meetings_as
     let (_, network) = app.anonymous.get_html("/agenda/reseau.ics").await;
     assert!(!network.contains("Constats internes"));
 }
+
+/// The VEVENT blocks of one meeting (its master and overrides), as sent.
+fn vevents_of(feed: &str, meeting: i64) -> Vec<String> {
+    let uid = format!("UID:meeting-{meeting}@");
+    feed.split("BEGIN:VEVENT")
+        .skip(1)
+        .filter(|block| block.contains(&uid))
+        .map(|block| {
+            block
+                .split("END:VEVENT")
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn feeds_kept_in_memory_follow_every_change_and_rewrite_only_what_changed() {
+    let app = TestApp::spawn().await;
+    let platform = app
+        .create_platform("Emploi et formation", "emploi", true)
+        .await;
+    let (_, admin) = app
+        .signed_in("Admin", "admin@cri-namur.example", true)
+        .await;
+    let scope = format!("platform:{platform}");
+    let series = schedule_meeting(
+        &admin,
+        &[
+            ("scope", &scope),
+            ("kind", "findings"),
+            ("title", "Constats du mois"),
+            ("date", "2027-01-12"),
+            ("start_time", "09:30"),
+            ("end_time", "12:00"),
+            ("visibility", "public"),
+            ("repeat", "monthly_nth"),
+            ("ord_2", "on"),
+            ("weekday", "TU"),
+            (
+                "agenda",
+                "09:30 | Accueil\n10:00 | Tour des constats | Équipe des permanences",
+            ),
+        ],
+    )
+    .await;
+    let plenary = |date: &'static str, visibility: &'static str, agenda: &'static str| {
+        vec![
+            ("scope", scope.clone()),
+            ("kind", "plenary".to_string()),
+            ("title", "Plénière de l'emploi".to_string()),
+            ("date", date.to_string()),
+            ("start_time", "14:00".to_string()),
+            ("end_time", "16:00".to_string()),
+            ("visibility", visibility.to_string()),
+            ("status", "scheduled".to_string()),
+            ("agenda", agenda.to_string()),
+        ]
+    };
+    let fields = plenary("2027-02-03", "public", "");
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let other = schedule_meeting(&admin, &borrowed).await;
+    let feed = "/agenda/plateformes/emploi.ics";
+    let first = app.anonymous.get_html(feed).await.1;
+    assert_eq!(first.matches("BEGIN:VEVENT").count(), 2);
+    assert!(first.contains("Tour des constats"));
+    let network = app.anonymous.get_html("/agenda/reseau.ics").await.1;
+    assert_eq!(
+        vevents_of(&network, series),
+        vevents_of(&first, series),
+        "the same meeting is written the same in every public feed"
+    );
+
+    // A new programme for one meeting: the feed shows it; the other meeting is sent as before.
+    let fields = plenary(
+        "2027-02-03",
+        "public",
+        "14:00 | Bilan de l'année | Marie Dupont, FOREM",
+    );
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin
+        .post_form(&format!("/reunions/{other}"), &borrowed)
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let second = app.anonymous.get_html(feed).await.1;
+    let rewritten = vevents_of(&second, other).concat().replace("\r\n ", "");
+    assert!(rewritten.contains("14:00 Bilan de l'année (Marie Dupont\\, FOREM)"));
+    assert_eq!(vevents_of(&second, series), vevents_of(&first, series));
+
+    // One occurrence cancelled: the series is written again, with its override.
+    let r = admin
+        .post_form(
+            &format!("/reunions/{series}/occurrences"),
+            &[("original", "2027-03-09T09:30:00"), ("action", "cancel")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let third = app.anonymous.get_html(feed).await.1;
+    let blocks = vevents_of(&third, series);
+    assert_eq!(blocks.len(), 2, "the master and the cancelled occurrence");
+    assert!(blocks[1].contains("RECURRENCE-ID;TZID=Europe/Brussels:20270309T093000"));
+    assert!(blocks[1].contains("STATUS:CANCELLED"));
+    assert!(blocks[0].contains("SEQUENCE:1"));
+
+    // The plenary becomes members-only: gone from every public feed at the next request.
+    let fields = plenary("2027-02-03", "members", "");
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin
+        .post_form(&format!("/reunions/{other}"), &borrowed)
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for address in [feed, "/agenda/reseau.ics"] {
+        let body = app.anonymous.get_html(address).await.1;
+        assert!(
+            vevents_of(&body, other).is_empty(),
+            "{address} still lists it"
+        );
+        assert_eq!(vevents_of(&body, series).len(), 2);
+    }
+
+    // The platform becomes members-only: its feed, kept in memory, is no longer served.
+    let r = admin
+        .post_form(
+            "/plateformes/emploi",
+            &[
+                ("name", "Emploi et formation"),
+                ("slug", "emploi"),
+                ("visibility", "members"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.anonymous.get(feed).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn feeds_are_sent_gzip_under_their_own_etag_and_every_instance_agrees() {
+    use std::io::Read as _;
+
+    let mut app = TestApp::spawn().await;
+    let platform = app.create_platform("Logement", "logement", true).await;
+    let (_, admin) = app
+        .signed_in("Admin", "admin@cri-namur.example", true)
+        .await;
+    let scope = format!("platform:{platform}");
+    let fields = |title: &'static str| {
+        vec![
+            ("scope", scope.clone()),
+            ("kind", "plenary".to_string()),
+            ("title", title.to_string()),
+            ("date", "2027-05-11".to_string()),
+            ("start_time", "09:00".to_string()),
+            ("end_time", "12:00".to_string()),
+            ("visibility", "public".to_string()),
+            ("status", "scheduled".to_string()),
+            (
+                "description",
+                "Table ronde « Logement et primo-arrivants » ; ouverte aux CPAS, aux communes, aux associations. ".repeat(10),
+            ),
+        ]
+    };
+    let created = fields("Table ronde logement");
+    let pairs: Vec<(&str, &str)> = created.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let id = schedule_meeting(&admin, &pairs).await;
+    let path = "/agenda/plateformes/logement.ics";
+    let url = app.anonymous.url(path);
+    let client = &app.anonymous.client;
+
+    let plain = client.get(&url).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let etag = plain.headers()["etag"].to_str().unwrap().to_string();
+    let text = plain.text().await.unwrap();
+    assert!(text.contains("Table ronde logement"));
+
+    let gz = client
+        .get(&url)
+        .header("Accept-Encoding", "br;q=1.0, gzip;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.status(), StatusCode::OK);
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert_eq!(gz.headers()["content-type"], "text/calendar; charset=utf-8");
+    assert!(
+        gz.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase()
+            .contains("accept-encoding")
+    );
+    let gz_etag = gz.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(gz_etag, format!("{}-gz\"", etag.trim_end_matches('"')));
+    let compressed = gz.bytes().await.unwrap();
+    assert!(compressed.len() < text.len(), "compressed");
+    let mut unzipped = String::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_string(&mut unzipped)
+        .expect("one gzip layer, no more");
+    assert_eq!(unzipped, text, "the same calendar, compressed once");
+
+    let again = client
+        .get(&url)
+        .header("Accept-Encoding", "gzip")
+        .header("If-None-Match", &gz_etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), gz_etag);
+    let refused = client
+        .get(&url)
+        .header("Accept-Encoding", "gzip;q=0, identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.headers().get("content-encoding").is_none());
+    assert_eq!(refused.headers()["etag"].to_str().unwrap(), etag);
+
+    // A second instance on the same database: the client's copy is current there too, and a
+    // change made through the first is served by the second at once.
+    let (second, server) = app.second_instance(|_| {}).await;
+    let other_url = format!("{second}{path}");
+    let there = client
+        .get(&other_url)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(there.status(), StatusCode::NOT_MODIFIED);
+    let kept = client.get(&other_url).send().await.unwrap();
+    assert_eq!(kept.headers()["etag"].to_str().unwrap(), etag);
+    assert_eq!(kept.text().await.unwrap(), text);
+    let changed = fields("Table ronde logement — salle changée");
+    let pairs: Vec<(&str, &str)> = changed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin.post_form(&format!("/reunions/{id}"), &pairs).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let fresh = client
+        .get(&other_url)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fresh.status(), StatusCode::OK);
+    assert_ne!(fresh.headers()["etag"].to_str().unwrap(), etag);
+    assert!(fresh.text().await.unwrap().contains("salle changée"));
+    server.abort();
+    app.stop().await;
+}
