@@ -8,6 +8,7 @@ mod m20261129_000002_reception_offices;
 mod m20261129_000003_meetings;
 mod m20261129_000004_calendar_feeds;
 mod m20261129_000005_mail;
+mod m20261129_000006_calendar_changes;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_meetings::Migration),
             Box::new(m20261129_000004_calendar_feeds::Migration),
             Box::new(m20261129_000005_mail::Migration),
+            Box::new(m20261129_000006_calendar_changes::Migration),
         ]
     }
 }

@@ -14,10 +14,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use axum::body::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::feeds::Basis;
 use super::ics::Fragment;
 
 /// A built feed and what answers conditional requests for it.
-#[derive(Debug)]
 pub struct CachedFeed {
     /// The calendar version it was built for (public feeds; empty for personal ones).
     pub version: String,
@@ -29,6 +29,8 @@ pub struct CachedFeed {
     pub filename: String,
     pub body: Bytes,
     gzip: OnceLock<Bytes>,
+    /// What it was built from, to catch up with later changes (public feeds).
+    pub basis: Option<Arc<Basis>>,
 }
 
 impl CachedFeed {
@@ -39,6 +41,7 @@ impl CachedFeed {
         modified: Option<DateTime<Utc>>,
         filename: String,
         body: Bytes,
+        basis: Option<Arc<Basis>>,
     ) -> Self {
         Self {
             version,
@@ -48,6 +51,7 @@ impl CachedFeed {
             filename,
             body,
             gzip: OnceLock::new(),
+            basis,
         }
     }
 
@@ -96,13 +100,9 @@ pub struct FeedCache {
 }
 
 impl FeedCache {
-    /// The feed at `key` if it was built for this version, today.
-    pub fn get(&self, key: &str, version: &str, day: NaiveDate) -> Option<Arc<CachedFeed>> {
-        let entries = self.entries.lock().ok()?;
-        entries
-            .get(key)
-            .filter(|f| f.version == version && f.day == day)
-            .cloned()
+    /// The feed last built at `key` (the caller checks its version and day).
+    pub fn get(&self, key: &str) -> Option<Arc<CachedFeed>> {
+        self.entries.lock().ok()?.get(key).cloned()
     }
 
     pub fn put(&self, key: &str, feed: Arc<CachedFeed>) {
@@ -232,26 +232,25 @@ mod tests {
     }
 
     #[test]
-    fn a_feed_is_served_from_memory_only_for_its_version_and_day() {
+    fn feeds_are_kept_by_address() {
         let cache = FeedCache::default();
         let day = NaiveDate::from_ymd_opt(2027, 3, 28).expect("date");
-        let feed = CachedFeed::new(
-            "v1".into(),
-            day,
-            "\"abc\"".into(),
-            None,
-            "f.ics".into(),
-            Bytes::from_static(b"BEGIN:VCALENDAR"),
-        );
-        cache.put("plateformes/emploi", Arc::new(feed));
-        assert!(cache.get("plateformes/emploi", "v1", day).is_some());
-        assert!(cache.get("plateformes/emploi", "v2", day).is_none());
-        assert!(
-            cache
-                .get("plateformes/emploi", "v1", day.succ_opt().expect("day"))
-                .is_none()
-        );
-        assert!(cache.get("plateformes/autre", "v1", day).is_none());
+        let feed = |version: &str| {
+            Arc::new(CachedFeed::new(
+                version.into(),
+                day,
+                "\"abc\"".into(),
+                None,
+                "f.ics".into(),
+                Bytes::from_static(b"BEGIN:VCALENDAR"),
+                None,
+            ))
+        };
+        cache.put("plateformes/emploi", feed("v1"));
+        cache.put("plateformes/emploi", feed("v2"));
+        let kept = cache.get("plateformes/emploi").expect("kept");
+        assert_eq!(kept.version, "v2", "the last built replaces the one before");
+        assert!(cache.get("plateformes/autre").is_none());
     }
 
     #[tokio::test]
@@ -264,6 +263,7 @@ mod tests {
             None,
             "f.ics".into(),
             Bytes::from(body.clone()),
+            None,
         ));
         let compressed = feed.gzip().await.expect("compressed");
         assert!(compressed.len() < body.len() / 10);

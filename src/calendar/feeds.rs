@@ -237,12 +237,28 @@ fn http_date(value: DateTime<Utc>) -> String {
     value.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
-/// The columns that tell which meetings a feed holds and whether their written VEVENTs are
-/// current: id, updated_at, sequence, visibility, platform, working group.
-type Head = (i64, DateTime<Utc>, i32, String, Option<i64>, Option<i64>);
+/// The columns that tell which meetings a feed holds, in which order, and whether their written
+/// VEVENTs are current: id, starts_at, updated_at, sequence, visibility, platform, group.
+type Head = (
+    i64,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    i32,
+    String,
+    Option<i64>,
+    Option<i64>,
+);
 
 /// At most this many ids in one `IN (…)`.
 const CHUNK: usize = 500;
+
+/// One meeting of a feed: where it sorts, which text, written from what.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shown {
+    starts_at: DateTime<Utc>,
+    key: FragmentKey,
+    stamp: Stamp,
+}
 
 fn stamp(
     updated_at: DateTime<Utc>,
@@ -258,54 +274,89 @@ fn stamp(
     }
 }
 
-/// The feed's text. Which meetings it holds comes from a narrow query (a few columns); each
-/// meeting's VEVENTs are taken from the fragment cache when written from the same state, and
-/// written (then kept) otherwise: after a change, only the changed meetings are read whole.
-async fn build(state: &AppState, spec: &Spec) -> AppResult<String> {
-    let heads: Vec<Head> = meeting::Entity::find()
-        .select_only()
-        .columns([
-            meeting::Column::Id,
-            meeting::Column::UpdatedAt,
-            meeting::Column::Sequence,
-            meeting::Column::Visibility,
-            meeting::Column::PlatformId,
-            meeting::Column::WorkingGroupId,
-        ])
-        .filter(spec.condition.clone())
-        .filter(window())
-        .order_by_asc(meeting::Column::StartsAt)
-        .order_by_asc(meeting::Column::Id)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    // Platforms and groups: their names are CATEGORIES, their visibility decides personal feeds.
-    let platform_ids: BTreeSet<i64> = heads.iter().filter_map(|h| h.4).collect();
-    let group_ids: BTreeSet<i64> = heads.iter().filter_map(|h| h.5).collect();
-    let platforms: HashMap<i64, platform::Model> = if platform_ids.is_empty() {
-        HashMap::new()
-    } else {
-        platform::Entity::find()
+type Platforms = HashMap<i64, platform::Model>;
+type Groups = HashMap<i64, working_group::Model>;
+
+/// Loads into `platforms` and `groups` those of `wanted` not there yet.
+async fn load_scopes(
+    state: &AppState,
+    wanted: impl Iterator<Item = (Option<i64>, Option<i64>)>,
+    platforms: &mut Platforms,
+    groups: &mut Groups,
+) -> AppResult<()> {
+    let (mut platform_ids, mut group_ids) = (BTreeSet::new(), BTreeSet::new());
+    for (p, g) in wanted {
+        platform_ids.extend(p.filter(|id| !platforms.contains_key(id)));
+        group_ids.extend(g.filter(|id| !groups.contains_key(id)));
+    }
+    if !platform_ids.is_empty() {
+        for p in platform::Entity::find()
             .filter(platform::Column::Id.is_in(platform_ids))
             .all(&state.db)
             .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect()
-    };
-    let groups: HashMap<i64, working_group::Model> = if group_ids.is_empty() {
-        HashMap::new()
-    } else {
-        working_group::Entity::find()
+        {
+            platforms.insert(p.id, p);
+        }
+    }
+    if !group_ids.is_empty() {
+        for g in working_group::Entity::find()
             .filter(working_group::Column::Id.is_in(group_ids))
             .all(&state.db)
             .await?
-            .into_iter()
-            .map(|g| (g.id, g))
-            .collect()
+        {
+            groups.insert(g.id, g);
+        }
+    }
+    Ok(())
+}
+
+/// The feed's meetings (narrow rows), all of them or only those among `only`, in feed order.
+async fn heads(state: &AppState, spec: &Spec, only: Option<&[i64]>) -> AppResult<Vec<Head>> {
+    let query = || {
+        meeting::Entity::find()
+            .select_only()
+            .columns([
+                meeting::Column::Id,
+                meeting::Column::StartsAt,
+                meeting::Column::UpdatedAt,
+                meeting::Column::Sequence,
+                meeting::Column::Visibility,
+                meeting::Column::PlatformId,
+                meeting::Column::WorkingGroupId,
+            ])
+            .filter(spec.condition.clone())
+            .filter(window())
+            .order_by_asc(meeting::Column::StartsAt)
+            .order_by_asc(meeting::Column::Id)
     };
-    let mut shown: Vec<(FragmentKey, Stamp)> = Vec::with_capacity(heads.len());
-    for (id, updated_at, sequence, visibility, platform_id, group_id) in heads {
+    let Some(only) = only else {
+        return Ok(query().into_tuple().all(&state.db).await?);
+    };
+    let mut rows: Vec<Head> = Vec::new();
+    for chunk in only.chunks(CHUNK) {
+        rows.extend(
+            query()
+                .filter(meeting::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple::<Head>()
+                .all(&state.db)
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
+/// The meetings of `heads` the feed shows (personal feeds: those its owner may see), stamped.
+async fn show(
+    state: &AppState,
+    spec: &Spec,
+    heads: Vec<Head>,
+    platforms: &mut Platforms,
+    groups: &mut Groups,
+) -> AppResult<Vec<Shown>> {
+    // Platforms and groups: their names are CATEGORIES, their visibility decides personal feeds.
+    load_scopes(state, heads.iter().map(|h| (h.5, h.6)), platforms, groups).await?;
+    let mut shown = Vec::with_capacity(heads.len());
+    for (id, starts_at, updated_at, sequence, visibility, platform_id, group_id) in heads {
         let platform = platform_id.and_then(|p| platforms.get(&p));
         let group = group_id.and_then(|g| groups.get(&g));
         let public = visibility == "public";
@@ -319,26 +370,59 @@ async fn build(state: &AppState, spec: &Spec) -> AppResult<String> {
         if visible {
             // Members-only meetings are written CLASS:PRIVATE in personal feeds: another text.
             let private = spec.actor.is_some() && !public;
-            shown.push(((id, private), stamp(updated_at, sequence, platform, group)));
+            shown.push(Shown {
+                starts_at,
+                key: (id, private),
+                stamp: stamp(updated_at, sequence, platform, group),
+            });
         }
     }
-    let kept = state.fragments.get_many(&shown);
+    Ok(shown)
+}
+
+/// `previous` with the meetings of `changed` replaced by `fresh` (those still in the feed), in
+/// feed order (start, then id).
+fn splice(previous: &[Shown], changed: &BTreeSet<i64>, fresh: Vec<Shown>) -> Vec<Shown> {
+    let mut out: Vec<Shown> = previous
+        .iter()
+        .filter(|s| !changed.contains(&s.key.0))
+        .copied()
+        .collect();
+    out.extend(fresh);
+    out.sort_by_key(|s| (s.starts_at, s.key.0));
+    out
+}
+
+/// The calendar text of `shown`: each meeting's VEVENTs from the fragment cache when written from
+/// the same state, written (and kept) otherwise.
+async fn assemble(
+    state: &AppState,
+    spec: &Spec,
+    shown: &[Shown],
+    platforms: &mut Platforms,
+    groups: &mut Groups,
+) -> AppResult<String> {
+    let wanted: Vec<(FragmentKey, Stamp)> = shown.iter().map(|s| (s.key, s.stamp)).collect();
+    let kept = state.fragments.get_many(&wanted);
     let missing: Vec<FragmentKey> = shown
         .iter()
         .zip(&kept)
         .filter(|(_, f)| f.is_none())
-        .map(|((key, _), _)| *key)
+        .map(|(s, _)| s.key)
         .collect();
     let written = if missing.is_empty() {
         HashMap::new()
     } else {
         let all = missing.len() * 2 >= shown.len();
-        write_fragments(state, spec, &missing, all, &platforms, &groups).await?
+        write_fragments(state, spec, &missing, all, platforms, groups).await?
     };
     let pieces: Vec<&ics::Fragment> = shown
         .iter()
         .zip(&kept)
-        .filter_map(|((key, _), kept)| kept.as_deref().or_else(|| written.get(key).map(|f| &**f)))
+        .filter_map(|(s, kept)| {
+            kept.as_deref()
+                .or_else(|| written.get(&s.key).map(|f| &**f))
+        })
         .collect();
     Ok(ics::assemble(
         &Calendar {
@@ -352,6 +436,14 @@ async fn build(state: &AppState, spec: &Spec) -> AppResult<String> {
     ))
 }
 
+/// The feed's text, built from its meetings as they are now.
+async fn build(state: &AppState, spec: &Spec) -> AppResult<String> {
+    let (mut platforms, mut groups) = (HashMap::new(), HashMap::new());
+    let heads = heads(state, spec, None).await?;
+    let shown = show(state, spec, heads, &mut platforms, &mut groups).await?;
+    assemble(state, spec, &shown, &mut platforms, &mut groups).await
+}
+
 /// Reads the `missing` meetings whole with their programme and changed occurrences, writes
 /// their VEVENTs and keeps them. `all`: most of the feed is missing (a first build), so the
 /// feed's own condition is used rather than long lists of ids.
@@ -360,8 +452,8 @@ async fn write_fragments(
     spec: &Spec,
     missing: &[FragmentKey],
     all: bool,
-    platforms: &HashMap<i64, platform::Model>,
-    groups: &HashMap<i64, working_group::Model>,
+    platforms: &mut Platforms,
+    groups: &mut Groups,
 ) -> AppResult<HashMap<FragmentKey, Arc<ics::Fragment>>> {
     let private_of: HashMap<i64, bool> = missing.iter().copied().collect();
     let mut rows = Vec::new();
@@ -414,6 +506,17 @@ async fn write_fragments(
             );
         }
     }
+    let rows: Vec<meeting::Model> = rows
+        .into_iter()
+        .filter(|m| private_of.contains_key(&m.id))
+        .collect();
+    load_scopes(
+        state,
+        rows.iter().map(|m| (m.platform_id, m.working_group_id)),
+        platforms,
+        groups,
+    )
+    .await?;
     // Each meeting's programme and changes, found by id (their orders kept).
     let mut agenda_of: HashMap<i64, Vec<agenda_item::Model>> = HashMap::new();
     for item in agenda {
@@ -472,10 +575,21 @@ fn public_etag(state: &AppState, spec: &Spec, version: &str, day: NaiveDate) -> 
     format!("\"{tag}\"")
 }
 
+/// What a public feed kept in memory was built from, so that the next build after a change
+/// rewrites only the meetings that changed.
+pub struct Basis {
+    spec: Arc<Spec>,
+    /// The last change of the calendar's log it has seen.
+    high_water: i64,
+    shown: Vec<Shown>,
+}
+
 /// Answers a public feed: from memory when it was built for the current calendar version (one
-/// lookup, then a 304 or the kept bytes), else `resolve`d, built and kept. `address` names the
-/// feed in the cache ("plateformes/emploi.ics"); only feeds that exist are kept, and every change
-/// that could alter one — or whether it exists — moves the version.
+/// lookup, then a 304 or the kept bytes). Otherwise, if only meetings changed since it was built
+/// today, it catches up from the change log, reading and rewriting those meetings alone; else
+/// it is `resolve`d and built again (each meeting's VEVENTs still reused when unchanged). Only
+/// feeds that exist are kept under `address` ("plateformes/emploi.ics"); a change that could
+/// alter one otherwise than through its meetings is logged as "anything may have changed".
 async fn public_feed(
     state: &AppState,
     headers: &HeaderMap,
@@ -484,29 +598,73 @@ async fn public_feed(
 ) -> AppResult<Response> {
     let (version, when) = super::version::current(&state.db).await?;
     let day = Utc::now().date_naive();
-    if let Some(feed) = state.feeds.get(address, &version, day) {
-        return Ok(respond(headers, &feed, false).await);
+    let previous = state.feeds.get(address);
+    if let Some(feed) = &previous
+        && feed.version == version
+        && feed.day == day
+    {
+        return Ok(respond(headers, feed, false).await);
     }
-    let spec = resolve.await?;
-    let etag = public_etag(state, &spec, &version, day);
-    // A client holding this version (built by another instance) needs nothing built.
-    let current = not_modified(headers, &[&etag, &gzip_etag(&etag)], when);
-    let body = if current {
-        Bytes::new()
-    } else {
-        Bytes::from(build(state, &spec).await?)
+    let mut earlier = None;
+    if let Some(basis) = previous
+        .filter(|f| f.day == day)
+        .and_then(|f| f.basis.clone())
+    {
+        let (last, changed) = super::version::changed_since(&state.db, basis.high_water).await?;
+        if let Some(changed) = changed {
+            earlier = Some((basis, last, changed));
+        }
+    }
+    // What the feed is built from is read after the log position it records.
+    let (spec, high_water) = match &earlier {
+        Some((basis, last, _)) => (Arc::clone(&basis.spec), *last),
+        None => {
+            let spec = Arc::new(resolve.await?);
+            (spec, super::version::last_change(&state.db).await?)
+        }
     };
+    let etag = public_etag(state, &spec, &version, day);
+    if not_modified(headers, &[&etag, &gzip_etag(&etag)], when) {
+        // The client holds this version (built by another instance): nothing to build.
+        let feed = CachedFeed::new(
+            version,
+            day,
+            etag,
+            when,
+            spec.filename.clone(),
+            Bytes::new(),
+            None,
+        );
+        return Ok(respond(headers, &Arc::new(feed), false).await);
+    }
+    let (mut platforms, mut groups) = (HashMap::new(), HashMap::new());
+    let shown = match earlier {
+        Some((basis, _, changed)) => {
+            let ids: Vec<i64> = changed.iter().copied().collect();
+            let fresh = heads(state, &spec, Some(&ids)).await?;
+            let fresh = show(state, &spec, fresh, &mut platforms, &mut groups).await?;
+            splice(&basis.shown, &changed, fresh)
+        }
+        None => {
+            let all = heads(state, &spec, None).await?;
+            show(state, &spec, all, &mut platforms, &mut groups).await?
+        }
+    };
+    let body = assemble(state, &spec, &shown, &mut platforms, &mut groups).await?;
     let feed = Arc::new(CachedFeed::new(
         version,
         day,
         etag,
         when,
-        spec.filename,
-        body,
+        spec.filename.clone(),
+        Bytes::from(body),
+        Some(Arc::new(Basis {
+            spec,
+            high_water,
+            shown,
+        })),
     ));
-    if !current {
-        state.feeds.put(address, Arc::clone(&feed));
-    }
+    state.feeds.put(address, Arc::clone(&feed));
     Ok(respond(headers, &feed, false).await)
 }
 
@@ -754,6 +912,7 @@ async fn personal_feed(
         modified,
         spec.filename,
         body,
+        None,
     ));
     Ok(respond(&headers, &feed, true).await)
 }
@@ -898,4 +1057,50 @@ async fn revoke_token(State(state): State<AppState>, ctx: Ctx) -> AppResult<Resp
         crate::web::ctx::FlashKind::Success,
         "Votre lien d'agenda est révoqué : les calendriers qui l'utilisaient ne recevront plus rien.",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn shown(id: i64, day: u32, updated: i64) -> Shown {
+        Shown {
+            starts_at: Utc
+                .with_ymd_and_hms(2027, 3, day, 8, 0, 0)
+                .single()
+                .expect("date"),
+            key: (id, false),
+            stamp: Stamp {
+                updated_at: updated,
+                sequence: 0,
+                platform: Some(1),
+                group: None,
+            },
+        }
+    }
+
+    #[test]
+    fn catching_up_replaces_moves_adds_and_drops_only_the_changed_meetings() {
+        let previous = vec![
+            shown(1, 2, 0),
+            shown(2, 5, 0),
+            shown(3, 5, 0),
+            shown(4, 9, 0),
+        ];
+        // 2 moved to the 10th, 3 left the feed, 5 is new on the 5th, 1 untouched.
+        let changed: BTreeSet<i64> = [2, 3, 5].into_iter().collect();
+        let fresh = vec![shown(2, 10, 7), shown(5, 5, 7)];
+        let next = splice(&previous, &changed, fresh);
+        let order: Vec<(i64, u32)> = next
+            .iter()
+            .map(|s| (s.key.0, chrono::Datelike::day(&s.starts_at)))
+            .collect();
+        assert_eq!(order, vec![(1, 2), (5, 5), (4, 9), (2, 10)]);
+        assert_eq!(next[3].stamp.updated_at, 7);
+        // Same start: by id, as the database orders them.
+        let tied = splice(&previous, &[1].into_iter().collect(), vec![shown(1, 5, 1)]);
+        let ids: Vec<i64> = tied.iter().map(|s| s.key.0).collect();
+        assert_eq!(ids, vec![1, 2, 3, 4]);
+    }
 }

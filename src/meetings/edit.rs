@@ -420,7 +420,7 @@ pub async fn create(
         format!("Réunion « {} » programmée", created.title),
     )
     .await?;
-    crate::calendar::version::bump(&txn).await?;
+    crate::calendar::version::meeting_changed(&txn, created.id).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/reunions/{}", created.id),
@@ -642,7 +642,7 @@ pub async fn update(
         format!("Réunion « {} » modifiée", saved.title),
     )
     .await?;
-    crate::calendar::version::bump(&txn).await?;
+    crate::calendar::version::meeting_changed(&txn, saved.id).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/reunions/{id}"),
@@ -714,7 +714,7 @@ pub async fn set_status(
         format!("« {} » : {}", loaded.meeting.title, form.status),
     )
     .await?;
-    crate::calendar::version::bump(&txn).await?;
+    crate::calendar::version::meeting_changed(&txn, id).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/reunions/{id}"),
@@ -852,7 +852,7 @@ pub async fn change_occurrence(
         ),
     )
     .await?;
-    crate::calendar::version::bump(&txn).await?;
+    crate::calendar::version::meeting_changed(&txn, id).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(&back, FlashKind::Success, message))
 }
@@ -966,7 +966,7 @@ pub async fn add_workshop(
         format!("Atelier « {title} » ({start})"),
     )
     .await?;
-    crate::calendar::version::bump(&txn).await?;
+    crate::calendar::version::meeting_changed(&txn, id).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &back,
@@ -1000,7 +1000,7 @@ pub async fn remove_workshop(
         format!("Atelier « {} » retiré", found.title),
     )
     .await?;
-    crate::calendar::version::bump(&txn).await?;
+    crate::calendar::version::meeting_changed(&txn, id).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/reunions/{id}#ateliers"),

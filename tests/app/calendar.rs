@@ -964,17 +964,79 @@ async fn feeds_kept_in_memory_follow_every_change_and_rewrite_only_what_changed(
     assert!(blocks[1].contains("STATUS:CANCELLED"));
     assert!(blocks[0].contains("SEQUENCE:1"));
 
-    // The plenary becomes members-only: gone from every public feed at the next request.
-    let fields = plenary("2027-02-03", "members", "");
+    // A meeting scheduled earlier than the others comes first; the plenary moved to another
+    // platform leaves this feed and joins that one's (both feeds were kept in memory).
+    let health = app.create_platform("Santé", "sante", true).await;
+    let health_feed = "/agenda/plateformes/sante.ics";
+    assert_eq!(
+        app.anonymous
+            .get_html(health_feed)
+            .await
+            .1
+            .matches("BEGIN:VEVENT")
+            .count(),
+        0
+    );
+    let newcomer = schedule_meeting(
+        &admin,
+        &[
+            ("scope", &scope),
+            ("kind", "information"),
+            ("title", "Séance d'information sur les titres-services"),
+            ("date", "2027-01-05"),
+            ("start_time", "10:00"),
+            ("end_time", "11:30"),
+            ("visibility", "public"),
+        ],
+    )
+    .await;
+    let mut fields = plenary("2027-02-03", "public", "");
+    fields[0].1 = format!("platform:{health}");
     let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = admin
         .post_form(&format!("/reunions/{other}"), &borrowed)
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let fourth = app.anonymous.get_html(feed).await.1;
+    let uids: Vec<&str> = fourth
+        .lines()
+        .filter_map(|l| l.strip_prefix("UID:"))
+        .collect();
+    let host = uids[0].split('@').nth(1).unwrap_or_default().to_string();
+    assert_eq!(
+        uids,
+        vec![
+            format!("meeting-{newcomer}@{host}"),
+            format!("meeting-{series}@{host}"),
+            format!("meeting-{series}@{host}"),
+        ],
+        "in order of start, the plenary gone"
+    );
+    let moved = app.anonymous.get_html(health_feed).await.1;
+    assert_eq!(vevents_of(&moved, other).len(), 1);
+    assert!(moved.contains("CATEGORIES:Santé,"));
+
+    // The newcomer becomes members-only: gone from every public feed at the next request.
+    let r = admin
+        .post_form(
+            &format!("/reunions/{newcomer}"),
+            &[
+                ("scope", &scope),
+                ("kind", "information"),
+                ("title", "Séance d'information sur les titres-services"),
+                ("date", "2027-01-05"),
+                ("start_time", "10:00"),
+                ("end_time", "11:30"),
+                ("visibility", "members"),
+                ("status", "scheduled"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     for address in [feed, "/agenda/reseau.ics"] {
         let body = app.anonymous.get_html(address).await.1;
         assert!(
-            vevents_of(&body, other).is_empty(),
+            vevents_of(&body, newcomer).is_empty(),
             "{address} still lists it"
         );
         assert_eq!(vevents_of(&body, series).len(), 2);
