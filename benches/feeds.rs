@@ -8,18 +8,22 @@
 //!
 //! 1. latency of 50 sequential requests (median, p95) for the full feed as served (kept in memory
 //!    for the current calendar version), the feed built again after a coordinator's edit of one
-//!    meeting (written before each request, outside the timing: only that meeting's VEVENTs are
-//!    rewritten), the same with the server's memory of written VEVENTs emptied first (a build from
-//!    scratch, as after a restart), a static file holding the feed's own bytes served by the same
-//!    process and stack (`ServeFile`), the feed with `If-None-Match` (304) and `/healthz`;
+//!    meeting (written before each request, outside the timing: only that meeting is read and
+//!    rewritten), the feed's first request after a restart (built feeds forgotten, the meetings'
+//!    VEVENTs written ahead as `feeds::warm` does at start), the feed written from scratch
+//!    (nothing kept), a static file holding the feed's own bytes served by the same process and
+//!    stack (`ServeFile`), the feed with `If-None-Match` (304) and `/healthz`;
 //! 2. requests per second with 8 concurrent clients for 5 s on each of those (edits included),
 //!    and, for information, the same bytes sent by a bare in-memory handler, and the feed and the
-//!    static file with `Accept-Encoding: gzip`.
+//!    static file with `Accept-Encoding: gzip`;
+//! 3. the pairs the targets compare, timed alternately (304 and `/healthz` 1,000 times each,
+//!    builds and the static file 30 to 200 times each), so that the machine's other work weighs
+//!    on both alike: the ratios come from these.
 //!
-//! It then times the pieces in-process (version lookup, builds warm, after an edit and from
-//! scratch), prints a table and the ratios against the targets (feed/static ≤ 3×, 304/healthz
-//! ≤ 1.5×), and writes everything as JSON to `target/bench-feeds.json`. Nothing is asserted:
-//! performance is measured, not tested.
+//! It then times the pieces in-process (version lookup, a build reading all the feed's meetings
+//! with their VEVENTs kept, a build from scratch), prints a table and the ratios against the
+//! targets (feed/static ≤ 3×, 304/healthz ≤ 1.5×), and writes everything as JSON to
+//! `target/bench-feeds.json`. Nothing is asserted: performance is measured, not tested.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
@@ -535,8 +539,11 @@ enum Before {
     /// change log, in one transaction, as `meetings::edit` writes them): the feed is built
     /// again, reading and rewriting that meeting alone and reusing the others' VEVENTs.
     Edit,
-    /// The same edit, and the server's written VEVENTs forgotten (as after a restart): the whole
-    /// feed is written from scratch.
+    /// The server's built feeds forgotten, its meetings' VEVENTs kept: the first request for
+    /// the feed after a restart, once the VEVENTs were written ahead (`feeds::warm` at start).
+    Restart,
+    /// Everything the server keeps forgotten (built feeds and VEVENTs): the feed written from
+    /// scratch, as after a restart before the writing ahead is done.
     Cold,
 }
 
@@ -545,7 +552,8 @@ impl Before {
         match self {
             Before::Nothing => "rien",
             Before::Edit => "modification d'une réunion",
-            Before::Cold => "modification d'une réunion, mémoire des VEVENT vidée",
+            Before::Restart => "flux construits oubliés (VEVENT gardés)",
+            Before::Cold => "tout oublié (flux construits et VEVENT)",
         }
     }
 }
@@ -595,6 +603,7 @@ struct Report {
     feed_series: usize,
     gzip_bytes: usize,
     results: Vec<Measured>,
+    pairs: Vec<Paired>,
 }
 
 impl Report {
@@ -620,8 +629,9 @@ impl Target {
         match s.before {
             Before::Nothing => {}
             Before::Edit => self.edit().await,
+            Before::Restart => self.server.feeds.clear(),
             Before::Cold => {
-                self.edit().await;
+                self.server.feeds.clear();
                 self.server.fragments.clear();
             }
         }
@@ -673,6 +683,28 @@ fn client() -> reqwest::Client {
         .expect("client")
 }
 
+/// One timed request (its preparation, if any, not timed), in milliseconds.
+async fn sample(target: &Target, s: &Scenario) -> f64 {
+    target.prepare(s).await;
+    let started = Instant::now();
+    let (status, _) = target.once(s).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(status, s.expect, "{}: unexpected status", s.name);
+    ms
+}
+
+fn summarize(mut samples: Vec<f64>) -> Latency {
+    samples.sort_by(f64::total_cmp);
+    let pick =
+        |q: f64| samples[((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len()) - 1];
+    Latency {
+        median_ms: pick(0.5),
+        p95_ms: pick(0.95),
+        mean_ms: samples.iter().sum::<f64>() / samples.len() as f64,
+        min_ms: samples[0],
+    }
+}
+
 /// Median, p95… of `SEQUENTIAL` requests one after the other (the edit, if any, not timed).
 async fn latency(target: &Target, s: &Scenario) -> (Latency, usize) {
     let mut body_bytes = 0;
@@ -684,24 +716,39 @@ async fn latency(target: &Target, s: &Scenario) -> (Latency, usize) {
     }
     let mut samples = Vec::with_capacity(SEQUENTIAL);
     for _ in 0..SEQUENTIAL {
-        target.prepare(s).await;
-        let started = Instant::now();
-        let (status, _) = target.once(s).await;
-        samples.push(started.elapsed().as_secs_f64() * 1000.0);
-        assert_eq!(status, s.expect, "{}: unexpected status", s.name);
+        samples.push(sample(target, s).await);
     }
-    samples.sort_by(f64::total_cmp);
-    let pick =
-        |q: f64| samples[((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len()) - 1];
-    (
-        Latency {
-            median_ms: pick(0.5),
-            p95_ms: pick(0.95),
-            mean_ms: samples.iter().sum::<f64>() / samples.len() as f64,
-            min_ms: samples[0],
-        },
-        body_bytes,
-    )
+    (summarize(samples), body_bytes)
+}
+
+/// Two scenarios timed alternately, `n` requests each: both see the same moments of the
+/// machine, so their ratio is not skewed by whatever else ran during one series only. The
+/// ratios against the targets come from these.
+struct Paired {
+    slow: &'static str,
+    fast: &'static str,
+    slow_latency: Latency,
+    fast_latency: Latency,
+    pairs: usize,
+}
+
+async fn paired(target: &Target, slow: &Scenario, fast: &Scenario, pairs: usize) -> Paired {
+    let (mut a, mut b) = (Vec::with_capacity(pairs), Vec::with_capacity(pairs));
+    for _ in 0..5 {
+        sample(target, slow).await;
+        sample(target, fast).await;
+    }
+    for _ in 0..pairs {
+        a.push(sample(target, slow).await);
+        b.push(sample(target, fast).await);
+    }
+    Paired {
+        slow: slow.name,
+        fast: fast.name,
+        slow_latency: summarize(a),
+        fast_latency: summarize(b),
+        pairs,
+    }
 }
 
 /// `CONCURRENCY` clients in a loop for `duration` (edits included in the time).
@@ -794,6 +841,10 @@ async fn measure(target: &Target, static_file: &std::path::Path) -> Report {
             ..Scenario::get("feed_build", FEED_PATH)
         },
         Scenario {
+            before: Before::Restart,
+            ..Scenario::get("feed_restart", FEED_PATH)
+        },
+        Scenario {
             before: Before::Cold,
             ..Scenario::get("feed_cold", FEED_PATH)
         },
@@ -801,8 +852,18 @@ async fn measure(target: &Target, static_file: &std::path::Path) -> Report {
     // FEEDS_BENCH_ONLY=feed,feed_304 measures only those (for profiling with perf).
     let only = std::env::var("FEEDS_BENCH_ONLY").unwrap_or_default();
     let wanted = |name: &str| only.is_empty() || only.split(',').any(|o| o.trim() == name);
+    let find = |name: &str| scenarios.iter().find(|s| s.name == name).cloned();
+    let mut pairs = Vec::new();
+    // 304 against /healthz first: the edits of the later scenarios change the ETag.
+    if let (Some(a), Some(b)) = (find("feed_304"), find("healthz"))
+        && wanted(a.name)
+        && wanted(b.name)
+    {
+        eprintln!("Mesure alternée : feed_304 / healthz…");
+        pairs.push(paired(target, &a, &b, 1000).await);
+    }
     let mut results = Vec::new();
-    for s in scenarios.into_iter().filter(|s| wanted(s.name)) {
+    for s in scenarios.iter().filter(|s| wanted(s.name)).cloned() {
         eprintln!("Mesure : {}…", s.name);
         let (latency, body_bytes) = latency(target, &s).await;
         // A second of warm-up at full concurrency, then the measured run.
@@ -815,12 +876,26 @@ async fn measure(target: &Target, static_file: &std::path::Path) -> Report {
             body_bytes,
         });
     }
+    for (slow, count) in [
+        ("feed_build", 200),
+        ("feed_restart", 100),
+        ("feed_cold", 30),
+    ] {
+        if let (Some(a), Some(b)) = (find(slow), find("static"))
+            && wanted(a.name)
+            && wanted(b.name)
+        {
+            eprintln!("Mesure alternée : {slow} / static…");
+            pairs.push(paired(target, &a, &b, count).await);
+        }
+    }
     Report {
         feed_bytes: feed.len(),
         feed_events,
         feed_series,
         gzip_bytes,
         results,
+        pairs,
     }
 }
 
@@ -889,17 +964,23 @@ struct Ratio {
     throughput: f64,
 }
 
-/// `slow` against `fast`: how many times longer it takes, how many times fewer it serves.
+/// `slow` against `fast`: how many times longer it takes (medians of the alternated series
+/// when there is one, else of the sequential runs), how many times fewer it serves.
 fn ratio(r: &Report, slow: &str, fast: &str) -> Ratio {
-    match (r.get(slow), r.get(fast)) {
-        (Some(slow), Some(fast)) => Ratio {
-            latency: slow.latency.median_ms / fast.latency.median_ms,
-            throughput: fast.load.rps() / slow.load.rps(),
+    let throughput = match (r.get(slow), r.get(fast)) {
+        (Some(slow), Some(fast)) => fast.load.rps() / slow.load.rps(),
+        _ => f64::NAN,
+    };
+    let latency = match r.pairs.iter().find(|p| p.slow == slow && p.fast == fast) {
+        Some(p) => p.slow_latency.median_ms / p.fast_latency.median_ms,
+        None => match (r.get(slow), r.get(fast)) {
+            (Some(slow), Some(fast)) => slow.latency.median_ms / fast.latency.median_ms,
+            _ => f64::NAN,
         },
-        _ => Ratio {
-            latency: f64::NAN,
-            throughput: f64::NAN,
-        },
+    };
+    Ratio {
+        latency,
+        throughput,
     }
 }
 
@@ -942,8 +1023,25 @@ fn print_report(r: &Report, p: &Profile) {
             m.load.bytes as f64 / m.load.seconds / 1e6
         );
     }
+    if !r.pairs.is_empty() {
+        println!();
+        println!("Mesures alternées (une requête de chaque, tour à tour) :");
+        for p in &r.pairs {
+            println!(
+                "  {} / {} ({} paires) : médianes {:.2} ms / {:.2} ms, p95 {:.2} ms / {:.2} ms",
+                p.slow,
+                p.fast,
+                p.pairs,
+                p.slow_latency.median_ms,
+                p.fast_latency.median_ms,
+                p.slow_latency.p95_ms,
+                p.fast_latency.p95_ms
+            );
+        }
+    }
     let served = ratio(r, "feed", "static");
     let built = ratio(r, "feed_build", "static");
+    let restart = ratio(r, "feed_restart", "static");
     let cold = ratio(r, "feed_cold", "static");
     let not_modified = ratio(r, "feed_304", "healthz");
     println!();
@@ -960,7 +1058,13 @@ fn print_report(r: &Report, p: &Profile) {
         verdict(built.latency, TARGET_FEED_VS_STATIC)
     );
     println!(
-        "flux écrit de zéro (après un redémarrage) / fichier statique : {:.1}× en latence, {:.1}× en débit (cible ≤ {TARGET_FEED_VS_STATIC}× : {})",
+        "premier flux après un redémarrage, VEVENT écrits d'avance / fichier statique : {:.1}× en latence, {:.1}× en débit (cible ≤ {TARGET_FEED_VS_STATIC}× : {})",
+        restart.latency,
+        restart.throughput,
+        verdict(restart.latency, TARGET_FEED_VS_STATIC)
+    );
+    println!(
+        "flux écrit de zéro, rien en mémoire / fichier statique : {:.1}× en latence, {:.1}× en débit (cible ≤ {TARGET_FEED_VS_STATIC}× : {})",
         cold.latency,
         cold.throughput,
         verdict(cold.latency, TARGET_FEED_VS_STATIC)
@@ -981,6 +1085,7 @@ fn print_report(r: &Report, p: &Profile) {
 fn write_json(r: &Report, p: &Profile, seeded: &Seeded) {
     let served = ratio(r, "feed", "static");
     let built = ratio(r, "feed_build", "static");
+    let restart = ratio(r, "feed_restart", "static");
     let cold = ratio(r, "feed_cold", "static");
     let not_modified = ratio(r, "feed_304", "healthz");
     let scenarios: serde_json::Map<String, serde_json::Value> = r
@@ -1033,6 +1138,15 @@ fn write_json(r: &Report, p: &Profile, seeded: &Seeded) {
             "series": r.feed_series,
         },
         "scenarios": scenarios,
+        "alternated": r.pairs.iter().map(|p| json!({
+            "slow": p.slow,
+            "fast": p.fast,
+            "pairs": p.pairs,
+            "slow_median_ms": p.slow_latency.median_ms,
+            "fast_median_ms": p.fast_latency.median_ms,
+            "slow_p95_ms": p.slow_latency.p95_ms,
+            "fast_p95_ms": p.fast_latency.p95_ms,
+        })).collect::<Vec<_>>(),
         "ratios": {
             "feed_vs_static_latency": served.latency,
             "feed_vs_static_throughput": served.throughput,
@@ -1041,6 +1155,9 @@ fn write_json(r: &Report, p: &Profile, seeded: &Seeded) {
             "feed_build_vs_static_latency": built.latency,
             "feed_build_vs_static_throughput": built.throughput,
             "feed_build_vs_static_met": built.latency <= TARGET_FEED_VS_STATIC,
+            "feed_restart_vs_static_latency": restart.latency,
+            "feed_restart_vs_static_throughput": restart.throughput,
+            "feed_restart_vs_static_met": restart.latency <= TARGET_FEED_VS_STATIC,
             "feed_cold_vs_static_latency": cold.latency,
             "feed_cold_vs_static_throughput": cold.throughput,
             "feed_cold_vs_static_met": cold.latency <= TARGET_FEED_VS_STATIC,

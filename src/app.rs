@@ -124,6 +124,20 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // The mail worker lives as long as the server.
     let worker = crate::mail::outbox::spawn(state.clone());
+    // Meetings' VEVENTs written ahead, so that no subscriber waits for a feed written from
+    // scratch after a restart.
+    let warming = state.clone();
+    let warm = tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        match calendar::feeds::warm(&warming).await {
+            Ok(meetings) => tracing::info!(
+                meetings,
+                ms = started.elapsed().as_millis() as u64,
+                "agendas : réunions écrites d'avance"
+            ),
+            Err(e) => tracing::warn!(error = %e, "agendas : écriture d'avance impossible"),
+        }
+    });
     let result = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -131,6 +145,7 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     worker.abort();
+    warm.abort();
     result
 }
 

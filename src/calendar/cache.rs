@@ -105,6 +105,13 @@ impl FeedCache {
         self.entries.lock().ok()?.get(key).cloned()
     }
 
+    /// Forgets every built feed (they are built again as asked for).
+    pub fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+
     pub fn put(&self, key: &str, feed: Arc<CachedFeed>) {
         if let Ok(mut entries) = self.entries.lock() {
             // Only feeds that exist are kept (a few hundred addresses); bounded all the same.
@@ -251,6 +258,8 @@ mod tests {
         let kept = cache.get("plateformes/emploi").expect("kept");
         assert_eq!(kept.version, "v2", "the last built replaces the one before");
         assert!(cache.get("plateformes/autre").is_none());
+        cache.clear();
+        assert!(cache.get("plateformes/emploi").is_none());
     }
 
     #[tokio::test]

@@ -575,6 +575,30 @@ fn public_etag(state: &AppState, spec: &Spec, version: &str, day: NaiveDate) -> 
     format!("\"{tag}\"")
 }
 
+/// Writes the VEVENTs of every meeting in the feed window ahead of the first requests (at
+/// start): the first build of each feed then only reads which meetings it holds. Returns how
+/// many meetings were written.
+pub async fn warm(state: &AppState) -> AppResult<usize> {
+    let everything = Spec {
+        key: String::new(),
+        name: String::new(),
+        description: String::new(),
+        filename: String::new(),
+        condition: Condition::all(),
+        actor: None,
+    };
+    let heads = heads(state, &everything, None).await?;
+    // Public meetings as every feed writes them; members-only ones as personal feeds do.
+    let keys: Vec<FragmentKey> = heads.iter().map(|h| (h.0, h.4 != "public")).collect();
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    let (mut platforms, mut groups) = (HashMap::new(), HashMap::new());
+    let written =
+        write_fragments(state, &everything, &keys, true, &mut platforms, &mut groups).await?;
+    Ok(written.len())
+}
+
 /// What a public feed kept in memory was built from, so that the next build after a change
 /// rewrites only the meetings that changed.
 pub struct Basis {

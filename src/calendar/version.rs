@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, Statement,
 };
 
 use crate::entities::{calendar_change, setting};
@@ -97,14 +97,20 @@ pub async fn changed_since(
 
 /// The current version and when it was set (None before the first change).
 pub async fn current(db: &impl ConnectionTrait) -> Result<(String, Option<DateTime<Utc>>), DbErr> {
-    // One column of one row by primary key: this is all a 304 costs.
-    let value: String = setting::Entity::find_by_id(KEY.to_string())
-        .select_only()
-        .column(setting::Column::Value)
-        .into_tuple()
-        .one(db)
+    // One column of one row by primary key: this is all a 304 costs (the SQL is written once,
+    // not built for each request).
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "SELECT value FROM settings WHERE key = $1",
+        _ => "SELECT value FROM settings WHERE key = ?",
+    };
+    let value: String = match db
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, [KEY.into()]))
         .await?
-        .unwrap_or_default();
+    {
+        Some(row) => row.try_get_by_index(0)?,
+        None => String::new(),
+    };
     let when = value
         .split('|')
         .next()

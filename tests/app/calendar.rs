@@ -1173,3 +1173,87 @@ async fn feeds_are_sent_gzip_under_their_own_etag_and_every_instance_agrees() {
     server.abort();
     app.stop().await;
 }
+
+#[tokio::test]
+async fn meetings_written_ahead_at_start_give_the_very_same_feeds() {
+    use maillage::app::AppState;
+    use maillage::calendar::feeds;
+    use maillage::config::Config;
+    use maillage::entities::platform;
+
+    let app = TestApp::spawn().await;
+    let platform_id = app
+        .create_platform("Interculturalité", "interculturalite", true)
+        .await;
+    let (_, admin) = app
+        .signed_in("Admin", "admin@cri-namur.example", true)
+        .await;
+    let scope = format!("platform:{platform_id}");
+    let series = schedule_meeting(
+        &admin,
+        &[
+            ("scope", &scope),
+            ("kind", "peer_session"),
+            ("title", "Intervision, « regards croisés »"),
+            ("date", "2027-03-02"),
+            ("start_time", "13:30"),
+            ("end_time", "16:00"),
+            ("visibility", "public"),
+            ("repeat", "weekly"),
+            ("day_tu", "on"),
+            (
+                "agenda",
+                "13:30 | Tour de table\n14:00 | Situation ; échanges | Ahmed, médiateur",
+            ),
+        ],
+    )
+    .await;
+    admin
+        .post_form(
+            &format!("/reunions/{series}/occurrences"),
+            &[("original", "2027-03-30T13:30:00"), ("action", "cancel")],
+        )
+        .await;
+    for (title, visibility) in [("Bilan interne", "members"), ("Fête des voisins", "public")] {
+        schedule_meeting(
+            &admin,
+            &[
+                ("scope", &scope),
+                ("kind", "plenary"),
+                ("title", title),
+                ("date", "2027-06-12"),
+                ("start_time", "10:00"),
+                ("end_time", "12:00"),
+                ("visibility", visibility),
+            ],
+        )
+        .await;
+    }
+
+    // A server starting on this database writes them ahead…
+    let mut config = Config::for_database(&app.database_url);
+    config.base_url = app.address.clone();
+    let state = AppState::start(config).await.unwrap();
+    assert!(state.fragments.is_empty());
+    assert_eq!(feeds::warm(&state).await.unwrap(), 3);
+    assert_eq!(state.fragments.len(), 3);
+    // …and its first feed reuses them: nothing written again, the same text as from scratch,
+    // the same as the running server sends.
+    let p = platform::Entity::find_by_id(platform_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let ahead = feeds::platform_feed_text(&state, &p).await.unwrap();
+    assert_eq!(state.fragments.len(), 3, "nothing written again");
+    assert_eq!(ahead.matches("BEGIN:VEVENT").count(), 3);
+    state.fragments.clear();
+    let scratch = feeds::platform_feed_text(&state, &p).await.unwrap();
+    assert_eq!(ahead, scratch);
+    let served = app
+        .anonymous
+        .get_html("/agenda/plateformes/interculturalite.ics")
+        .await
+        .1;
+    assert_eq!(served, scratch);
+}
