@@ -128,7 +128,8 @@ impl FeedCache {
 /// moved or cancelled occurrences) or its platform's or group's (their names are CATEGORIES).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Stamp {
-    pub updated_at: i64,
+    /// A hash of `updated_at` as the database writes it.
+    pub updated_at: u64,
     pub sequence: i32,
     pub platform: Option<i64>,
     pub group: Option<i64>,
@@ -196,7 +197,7 @@ mod tests {
     use super::*;
     use std::io::Read as _;
 
-    fn stamp(updated_at: i64) -> Stamp {
+    fn stamp(updated_at: u64) -> Stamp {
         Stamp {
             updated_at,
             sequence: 0,

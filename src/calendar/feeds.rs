@@ -238,36 +238,34 @@ fn http_date(value: DateTime<Utc>) -> String {
 }
 
 /// The columns that tell which meetings a feed holds, in which order, and whether their written
-/// VEVENTs are current: id, starts_at, updated_at, sequence, visibility, platform, group.
-type Head = (
-    i64,
-    DateTime<Utc>,
-    DateTime<Utc>,
-    i32,
-    String,
-    Option<i64>,
-    Option<i64>,
-);
+/// VEVENTs are current: id, starts_at, updated_at, sequence, visibility, platform, group. The
+/// two instants are read as the database writes them (text): parsing thousands of them would
+/// cost more than the rest of the query, and they are only compared.
+type Head = (i64, String, String, i32, String, Option<i64>, Option<i64>);
 
 /// At most this many ids in one `IN (…)`.
 const CHUNK: usize = 500;
 
 /// One meeting of a feed: where it sorts, which text, written from what.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shown {
-    starts_at: DateTime<Utc>,
+    /// The start as the database writes it: instants are kept in UTC, so these sort as the
+    /// instants do (and the order of VEVENTs in a calendar means nothing to its readers).
+    starts_at: String,
     key: FragmentKey,
     stamp: Stamp,
 }
 
 fn stamp(
-    updated_at: DateTime<Utc>,
+    updated_at: &str,
     sequence: i32,
     platform: Option<&platform::Model>,
     group: Option<&working_group::Model>,
 ) -> Stamp {
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(updated_at, &mut hasher);
     Stamp {
-        updated_at: updated_at.timestamp_micros(),
+        updated_at: std::hash::Hasher::finish(&hasher),
         sequence,
         platform: platform.map(|p| p.updated_at.timestamp_micros()),
         group: group.map(|g| g.updated_at.timestamp_micros()),
@@ -315,10 +313,16 @@ async fn heads(state: &AppState, spec: &Spec, only: Option<&[i64]>) -> AppResult
     let query = || {
         meeting::Entity::find()
             .select_only()
+            .column(meeting::Column::Id)
+            .column_as(
+                Expr::col(meeting::Column::StartsAt).cast_as("TEXT"),
+                "starts_at",
+            )
+            .column_as(
+                Expr::col(meeting::Column::UpdatedAt).cast_as("TEXT"),
+                "updated_at",
+            )
             .columns([
-                meeting::Column::Id,
-                meeting::Column::StartsAt,
-                meeting::Column::UpdatedAt,
                 meeting::Column::Sequence,
                 meeting::Column::Visibility,
                 meeting::Column::PlatformId,
@@ -326,11 +330,12 @@ async fn heads(state: &AppState, spec: &Spec, only: Option<&[i64]>) -> AppResult
             ])
             .filter(spec.condition.clone())
             .filter(window())
-            .order_by_asc(meeting::Column::StartsAt)
-            .order_by_asc(meeting::Column::Id)
     };
+    // Sorted here rather than by the database (which would sort whole rows).
     let Some(only) = only else {
-        return Ok(query().into_tuple().all(&state.db).await?);
+        let mut rows: Vec<Head> = query().into_tuple().all(&state.db).await?;
+        rows.sort_unstable_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
+        return Ok(rows);
     };
     let mut rows: Vec<Head> = Vec::new();
     for chunk in only.chunks(CHUNK) {
@@ -373,7 +378,7 @@ async fn show(
             shown.push(Shown {
                 starts_at,
                 key: (id, private),
-                stamp: stamp(updated_at, sequence, platform, group),
+                stamp: stamp(&updated_at, sequence, platform, group),
             });
         }
     }
@@ -386,10 +391,10 @@ fn splice(previous: &[Shown], changed: &BTreeSet<i64>, fresh: Vec<Shown>) -> Vec
     let mut out: Vec<Shown> = previous
         .iter()
         .filter(|s| !changed.contains(&s.key.0))
-        .copied()
+        .cloned()
         .collect();
     out.extend(fresh);
-    out.sort_by_key(|s| (s.starts_at, s.key.0));
+    out.sort_unstable_by(|a, b| (&a.starts_at, a.key.0).cmp(&(&b.starts_at, b.key.0)));
     out
 }
 
@@ -404,11 +409,11 @@ async fn assemble(
 ) -> AppResult<String> {
     let wanted: Vec<(FragmentKey, Stamp)> = shown.iter().map(|s| (s.key, s.stamp)).collect();
     let kept = state.fragments.get_many(&wanted);
-    let missing: Vec<FragmentKey> = shown
+    let missing: Vec<(FragmentKey, Stamp)> = shown
         .iter()
         .zip(&kept)
         .filter(|(_, f)| f.is_none())
-        .map(|(s, _)| s.key)
+        .map(|(s, _)| (s.key, s.stamp))
         .collect();
     let written = if missing.is_empty() {
         HashMap::new()
@@ -450,12 +455,17 @@ async fn build(state: &AppState, spec: &Spec) -> AppResult<String> {
 async fn write_fragments(
     state: &AppState,
     spec: &Spec,
-    missing: &[FragmentKey],
+    missing: &[(FragmentKey, Stamp)],
     all: bool,
     platforms: &mut Platforms,
     groups: &mut Groups,
 ) -> AppResult<HashMap<FragmentKey, Arc<ics::Fragment>>> {
-    let private_of: HashMap<i64, bool> = missing.iter().copied().collect();
+    // Kept under the stamp the feed read: a row changed since is newer than its stamp, so it
+    // is only written again next time, never served stale.
+    let wanted: HashMap<i64, (bool, Stamp)> = missing
+        .iter()
+        .map(|((id, private), stamp)| (*id, (*private, *stamp)))
+        .collect();
     let mut rows = Vec::new();
     let mut agenda = Vec::new();
     let mut changes = Vec::new();
@@ -482,7 +492,7 @@ async fn write_fragments(
             .all(&state.db)
             .await?;
     } else {
-        let ids: Vec<i64> = missing.iter().map(|(id, _)| *id).collect();
+        let ids: Vec<i64> = missing.iter().map(|((id, _), _)| *id).collect();
         for chunk in ids.chunks(CHUNK) {
             rows.extend(
                 meeting::Entity::find()
@@ -508,7 +518,7 @@ async fn write_fragments(
     }
     let rows: Vec<meeting::Model> = rows
         .into_iter()
-        .filter(|m| private_of.contains_key(&m.id))
+        .filter(|m| wanted.contains_key(&m.id))
         .collect();
     load_scopes(
         state,
@@ -533,12 +543,9 @@ async fn write_fragments(
     let written: Vec<(FragmentKey, Stamp, Arc<ics::Fragment>)> = rows
         .into_iter()
         .filter_map(|m| {
-            let private = *private_of.get(&m.id)?;
+            let (private, stamp) = *wanted.get(&m.id)?;
             let platform = m.platform_id.and_then(|p| platforms.get(&p)).cloned();
             let group = m.working_group_id.and_then(|g| groups.get(&g)).cloned();
-            // Stamped with what it is written from (a change committed since the narrow query
-            // only makes it written again next time).
-            let stamp = stamp(m.updated_at, m.sequence, platform.as_ref(), group.as_ref());
             let id = m.id;
             let loaded = Loaded {
                 meeting: m,
@@ -588,14 +595,43 @@ pub async fn warm(state: &AppState) -> AppResult<usize> {
         actor: None,
     };
     let heads = heads(state, &everything, None).await?;
-    // Public meetings as every feed writes them; members-only ones as personal feeds do.
-    let keys: Vec<FragmentKey> = heads.iter().map(|h| (h.0, h.4 != "public")).collect();
-    if keys.is_empty() {
+    if heads.is_empty() {
         return Ok(0);
     }
     let (mut platforms, mut groups) = (HashMap::new(), HashMap::new());
-    let written =
-        write_fragments(state, &everything, &keys, true, &mut platforms, &mut groups).await?;
+    load_scopes(
+        state,
+        heads.iter().map(|h| (h.5, h.6)),
+        &mut platforms,
+        &mut groups,
+    )
+    .await?;
+    // Public meetings as every feed writes them; members-only ones as personal feeds do.
+    let wanted: Vec<(FragmentKey, Stamp)> = heads
+        .iter()
+        .map(
+            |(id, _, updated_at, sequence, visibility, platform, group)| {
+                (
+                    (*id, visibility != "public"),
+                    stamp(
+                        updated_at,
+                        *sequence,
+                        platform.and_then(|p| platforms.get(&p)),
+                        group.and_then(|g| groups.get(&g)),
+                    ),
+                )
+            },
+        )
+        .collect();
+    let written = write_fragments(
+        state,
+        &everything,
+        &wanted,
+        true,
+        &mut platforms,
+        &mut groups,
+    )
+    .await?;
     Ok(written.len())
 }
 
@@ -1086,14 +1122,10 @@ async fn revoke_token(State(state): State<AppState>, ctx: Ctx) -> AppResult<Resp
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
-    fn shown(id: i64, day: u32, updated: i64) -> Shown {
+    fn shown(id: i64, day: u32, updated: u64) -> Shown {
         Shown {
-            starts_at: Utc
-                .with_ymd_and_hms(2027, 3, day, 8, 0, 0)
-                .single()
-                .expect("date"),
+            starts_at: format!("2027-03-{day:02}T08:00:00+00:00"),
             key: (id, false),
             stamp: Stamp {
                 updated_at: updated,
@@ -1116,15 +1148,23 @@ mod tests {
         let changed: BTreeSet<i64> = [2, 3, 5].into_iter().collect();
         let fresh = vec![shown(2, 10, 7), shown(5, 5, 7)];
         let next = splice(&previous, &changed, fresh);
-        let order: Vec<(i64, u32)> = next
+        let order: Vec<(i64, &str)> = next
             .iter()
-            .map(|s| (s.key.0, chrono::Datelike::day(&s.starts_at)))
+            .map(|s| (s.key.0, &s.starts_at[8..10]))
             .collect();
-        assert_eq!(order, vec![(1, 2), (5, 5), (4, 9), (2, 10)]);
+        assert_eq!(order, vec![(1, "02"), (5, "05"), (4, "09"), (2, "10")]);
         assert_eq!(next[3].stamp.updated_at, 7);
         // Same start: by id, as the database orders them.
         let tied = splice(&previous, &[1].into_iter().collect(), vec![shown(1, 5, 1)]);
         let ids: Vec<i64> = tied.iter().map(|s| s.key.0).collect();
         assert_eq!(ids, vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_stamp_follows_the_written_instant_and_the_names_it_shows() {
+        let a = stamp("2027-03-02T08:00:00.123456+00:00", 1, None, None);
+        assert_eq!(a, stamp("2027-03-02T08:00:00.123456+00:00", 1, None, None));
+        assert_ne!(a, stamp("2027-03-02T08:00:00.123457+00:00", 1, None, None));
+        assert_ne!(a, stamp("2027-03-02T08:00:00.123456+00:00", 2, None, None));
     }
 }
