@@ -841,6 +841,11 @@ async fn measure(target: &Target, static_file: &std::path::Path) -> Report {
             ..Scenario::get("feed_build", FEED_PATH)
         },
         Scenario {
+            before: Before::Edit,
+            headers: gzip(),
+            ..Scenario::get("feed_build_gzip", FEED_PATH)
+        },
+        Scenario {
             before: Before::Restart,
             ..Scenario::get("feed_restart", FEED_PATH)
         },
