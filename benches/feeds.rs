@@ -17,8 +17,8 @@
 //!    and, for information, the same bytes sent by a bare in-memory handler, and the feed and the
 //!    static file with `Accept-Encoding: gzip`;
 //! 3. the pairs the targets compare, timed alternately (304 and `/healthz` 1,000 times each,
-//!    builds and the static file 30 to 200 times each), so that the machine's other work weighs
-//!    on both alike: the ratios come from these.
+//!    builds and the static file 30 to 200 times each, also both with gzip), so that the
+//!    machine's other work weighs on both alike: the ratios come from these.
 //!
 //! It then times the pieces in-process (version lookup, a build reading all the feed's meetings
 //! with their VEVENTs kept, a build from scratch), prints a table and the ratios against the
@@ -881,16 +881,17 @@ async fn measure(target: &Target, static_file: &std::path::Path) -> Report {
             body_bytes,
         });
     }
-    for (slow, count) in [
-        ("feed_build", 200),
-        ("feed_restart", 100),
-        ("feed_cold", 30),
+    for (slow, fast, count) in [
+        ("feed_build", "static", 200),
+        ("feed_build_gzip", "static_gzip", 50),
+        ("feed_restart", "static", 100),
+        ("feed_cold", "static", 30),
     ] {
-        if let (Some(a), Some(b)) = (find(slow), find("static"))
+        if let (Some(a), Some(b)) = (find(slow), find(fast))
             && wanted(a.name)
             && wanted(b.name)
         {
-            eprintln!("Mesure alternée : {slow} / static…");
+            eprintln!("Mesure alternée : {slow} / {fast}…");
             pairs.push(paired(target, &a, &b, count).await);
         }
     }
@@ -1046,6 +1047,7 @@ fn print_report(r: &Report, p: &Profile) {
     }
     let served = ratio(r, "feed", "static");
     let built = ratio(r, "feed_build", "static");
+    let built_gzip = ratio(r, "feed_build_gzip", "static_gzip");
     let restart = ratio(r, "feed_restart", "static");
     let cold = ratio(r, "feed_cold", "static");
     let not_modified = ratio(r, "feed_304", "healthz");
@@ -1061,6 +1063,12 @@ fn print_report(r: &Report, p: &Profile) {
         built.latency,
         built.throughput,
         verdict(built.latency, TARGET_FEED_VS_STATIC)
+    );
+    println!(
+        "flux reconstruit puis compressé (gzip) / fichier statique en gzip : {:.1}× en latence, {:.1}× en débit (cible ≤ {TARGET_FEED_VS_STATIC}× : {})",
+        built_gzip.latency,
+        built_gzip.throughput,
+        verdict(built_gzip.latency, TARGET_FEED_VS_STATIC)
     );
     println!(
         "premier flux après un redémarrage, VEVENT écrits d'avance / fichier statique : {:.1}× en latence, {:.1}× en débit (cible ≤ {TARGET_FEED_VS_STATIC}× : {})",
@@ -1090,6 +1098,7 @@ fn print_report(r: &Report, p: &Profile) {
 fn write_json(r: &Report, p: &Profile, seeded: &Seeded) {
     let served = ratio(r, "feed", "static");
     let built = ratio(r, "feed_build", "static");
+    let built_gzip = ratio(r, "feed_build_gzip", "static_gzip");
     let restart = ratio(r, "feed_restart", "static");
     let cold = ratio(r, "feed_cold", "static");
     let not_modified = ratio(r, "feed_304", "healthz");
@@ -1160,6 +1169,9 @@ fn write_json(r: &Report, p: &Profile, seeded: &Seeded) {
             "feed_build_vs_static_latency": built.latency,
             "feed_build_vs_static_throughput": built.throughput,
             "feed_build_vs_static_met": built.latency <= TARGET_FEED_VS_STATIC,
+            "feed_build_gzip_vs_static_gzip_latency": built_gzip.latency,
+            "feed_build_gzip_vs_static_gzip_throughput": built_gzip.throughput,
+            "feed_build_gzip_vs_static_gzip_met": built_gzip.latency <= TARGET_FEED_VS_STATIC,
             "feed_restart_vs_static_latency": restart.latency,
             "feed_restart_vs_static_throughput": restart.throughput,
             "feed_restart_vs_static_met": restart.latency <= TARGET_FEED_VS_STATIC,
