@@ -2,8 +2,9 @@
 //! version before using any of it, so none serves a stale feed):
 //!
 //! - [`FeedCache`]: each public feed as last built, under the calendar version it was built for,
-//!   with its validators and, once asked for, its gzip form. A request whose version matches is
-//!   answered from here: a 304 costs the version lookup and nothing else.
+//!   with its validators, what it was built from (to catch up with the change log) and, once
+//!   asked for, its gzip form. A request whose version matches is answered from here: a 304
+//!   costs the version lookup and nothing else.
 //! - [`FragmentCache`]: each meeting's VEVENTs as written, under a [`Stamp`] of what they were
 //!   written from. A feed built after a change rewrites only the meetings that changed.
 

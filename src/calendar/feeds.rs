@@ -1,5 +1,7 @@
-//! The feeds over HTTP: which meetings each feed holds, conditional requests (strong ETag from a
-//! cheap aggregate, so a 304 never builds the calendar), and the personal tokens.
+//! The feeds over HTTP: which meetings each feed holds, how a feed is built from its meetings'
+//! VEVENTs (written once, rewritten when they change), conditional requests (a public feed's ETag
+//! comes from the calendar version, a personal feed's from an aggregate over its meetings: a 304
+//! never builds anything), gzip, and the personal tokens.
 
 use axum::Router;
 use axum::extract::State;
