@@ -1181,6 +1181,7 @@ async fn revoke_token(State(state): State<AppState>, ctx: Ctx) -> AppResult<Resp
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn shown(id: i64, day: u32, updated: u64) -> Shown {
         Shown {
@@ -1217,6 +1218,69 @@ mod tests {
         let tied = splice(&previous, &[1].into_iter().collect(), vec![shown(1, 5, 1)]);
         let ids: Vec<i64> = tied.iter().map(|s| s.key.0).collect();
         assert_eq!(ids, vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn gzip_is_sent_only_to_clients_that_take_it() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(value).expect("header"),
+            );
+            accepts_gzip(&headers)
+        };
+        assert!(with("gzip"));
+        assert!(with("br;q=1.0, GZIP;q=0.8"));
+        assert!(with("deflate, x-gzip"));
+        assert!(!with("gzip;q=0"));
+        assert!(!with("gzip; q=0.000, identity"));
+        assert!(!with("identity"));
+        assert!(!with("br"));
+        assert!(!accepts_gzip(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn a_copy_is_current_under_either_representations_tag() {
+        let with = |name: header::HeaderName, value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(name, HeaderValue::from_str(value).expect("header"));
+            headers
+        };
+        let tags = ["\"abc\"", "\"abc-gz\""];
+        assert!(not_modified(
+            &with(header::IF_NONE_MATCH, "\"abc\""),
+            &tags,
+            None
+        ));
+        assert!(not_modified(
+            &with(header::IF_NONE_MATCH, "\"x\", W/\"abc-gz\""),
+            &tags,
+            None
+        ));
+        assert!(!not_modified(
+            &with(header::IF_NONE_MATCH, "\"abd\""),
+            &tags,
+            None
+        ));
+        let modified = Utc.with_ymd_and_hms(2027, 3, 28, 1, 30, 0).single();
+        assert!(not_modified(
+            &with(header::IF_MODIFIED_SINCE, "Sun, 28 Mar 2027 01:30:00 GMT"),
+            &tags,
+            modified
+        ));
+        assert!(!not_modified(
+            &with(header::IF_MODIFIED_SINCE, "Sun, 28 Mar 2027 01:29:59 GMT"),
+            &tags,
+            modified
+        ));
+        // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
+        let mut both = with(header::IF_NONE_MATCH, "\"old\"");
+        both.insert(
+            header::IF_MODIFIED_SINCE,
+            HeaderValue::from_static("Sun, 28 Mar 2027 01:30:00 GMT"),
+        );
+        assert!(!not_modified(&both, &tags, modified));
     }
 
     #[test]
