@@ -525,33 +525,15 @@ async fn write_fragments(
         .iter()
         .map(|((id, private), stamp)| (*id, (*private, *stamp)))
         .collect();
-    let mut rows = Vec::new();
-    let mut agenda = Vec::new();
-    let mut changes = Vec::new();
-    if all {
-        let in_feed = Query::select()
-            .column(meeting::Column::Id)
-            .from(meeting::Entity)
-            .cond_where(spec.condition.clone())
-            .and_where(window().into())
-            .to_owned();
-        rows = meeting::Entity::find()
+    let rows: Vec<meeting::Model> = if all {
+        meeting::Entity::find()
             .filter(spec.condition.clone())
             .filter(window())
             .all(&state.db)
-            .await?;
-        agenda = agenda_item::Entity::find()
-            .filter(agenda_item::Column::MeetingId.in_subquery(in_feed.clone()))
-            .order_by_asc(agenda_item::Column::Position)
-            .all(&state.db)
-            .await?;
-        changes = occurrence_change::Entity::find()
-            .filter(occurrence_change::Column::MeetingId.in_subquery(in_feed))
-            .order_by_asc(occurrence_change::Column::OriginalStartLocal)
-            .all(&state.db)
-            .await?;
+            .await?
     } else {
         let ids: Vec<i64> = missing.iter().map(|((id, _), _)| *id).collect();
+        let mut rows = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(CHUNK) {
             rows.extend(
                 meeting::Entity::find()
@@ -559,22 +541,9 @@ async fn write_fragments(
                     .all(&state.db)
                     .await?,
             );
-            agenda.extend(
-                agenda_item::Entity::find()
-                    .filter(agenda_item::Column::MeetingId.is_in(chunk.iter().copied()))
-                    .order_by_asc(agenda_item::Column::Position)
-                    .all(&state.db)
-                    .await?,
-            );
-            changes.extend(
-                occurrence_change::Entity::find()
-                    .filter(occurrence_change::Column::MeetingId.is_in(chunk.iter().copied()))
-                    .order_by_asc(occurrence_change::Column::OriginalStartLocal)
-                    .all(&state.db)
-                    .await?,
-            );
         }
-    }
+        rows
+    };
     let rows: Vec<meeting::Model> = rows
         .into_iter()
         .filter(|m| wanted.contains_key(&m.id))
@@ -586,7 +555,47 @@ async fn write_fragments(
         groups,
     )
     .await?;
-    // Each meeting's programme and changes, found by id (their orders kept).
+    // Each meeting's programme and changes (their orders kept: by position, by original start):
+    // for a whole feed, through the feed's own condition (one query each, not lists of ids).
+    let agenda_query = || agenda_item::Entity::find().order_by_asc(agenda_item::Column::Position);
+    let changes_query = || {
+        occurrence_change::Entity::find()
+            .order_by_asc(occurrence_change::Column::OriginalStartLocal)
+    };
+    let mut agenda = Vec::new();
+    let mut changes = Vec::new();
+    if all {
+        let in_feed = Query::select()
+            .column(meeting::Column::Id)
+            .from(meeting::Entity)
+            .cond_where(spec.condition.clone())
+            .and_where(window().into())
+            .to_owned();
+        agenda = agenda_query()
+            .filter(agenda_item::Column::MeetingId.in_subquery(in_feed.clone()))
+            .all(&state.db)
+            .await?;
+        changes = changes_query()
+            .filter(occurrence_change::Column::MeetingId.in_subquery(in_feed))
+            .all(&state.db)
+            .await?;
+    } else {
+        let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+        for chunk in ids.chunks(CHUNK) {
+            agenda.extend(
+                agenda_query()
+                    .filter(agenda_item::Column::MeetingId.is_in(chunk.iter().copied()))
+                    .all(&state.db)
+                    .await?,
+            );
+            changes.extend(
+                changes_query()
+                    .filter(occurrence_change::Column::MeetingId.is_in(chunk.iter().copied()))
+                    .all(&state.db)
+                    .await?,
+            );
+        }
+    }
     let mut agenda_of: HashMap<i64, Vec<agenda_item::Model>> = HashMap::new();
     for item in agenda {
         agenda_of.entry(item.meeting_id).or_default().push(item);
@@ -598,35 +607,85 @@ async fn write_fragments(
             .or_default()
             .push(change);
     }
-    let base = &state.config.base_url;
-    let written: Vec<(FragmentKey, Stamp, Arc<ics::Fragment>)> = rows
-        .into_iter()
-        .filter_map(|m| {
-            let (private, stamp) = *wanted.get(&m.id)?;
-            let platform = m.platform_id.and_then(|p| platforms.get(&p)).cloned();
-            let group = m.working_group_id.and_then(|g| groups.get(&g)).cloned();
-            let id = m.id;
-            let loaded = Loaded {
-                meeting: m,
-                platform,
-                group,
-            };
-            let events = super::events(
-                &loaded,
-                agenda_of.get(&id).map_or(&[][..], Vec::as_slice),
-                changes_of.get(&id).map_or(&[][..], Vec::as_slice),
-                base,
-                private,
+    let sources = Arc::new(Sources {
+        wanted,
+        agenda_of,
+        changes_of,
+        platforms: platforms.clone(),
+        groups: groups.clone(),
+        base: state.config.base_url.clone(),
+    });
+    // Writing is plain computing: many meetings are split over the cores, off the async threads.
+    let parts = if rows.len() >= 256 {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    } else {
+        1
+    };
+    let written = if parts > 1 {
+        let size = rows.len().div_ceil(parts);
+        let mut rest = rows;
+        let mut tasks = Vec::with_capacity(parts);
+        while !rest.is_empty() {
+            let part = rest.split_off(rest.len().saturating_sub(size));
+            let sources = Arc::clone(&sources);
+            tasks.push(tokio::task::spawn_blocking(move || sources.write(part)));
+        }
+        let mut written = Vec::new();
+        for task in tasks {
+            written.extend(
+                task.await
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("écriture d'agenda : {e}")))?,
             );
-            Some(((id, private), stamp, Arc::new(ics::fragment(&events))))
-        })
-        .collect();
+        }
+        written
+    } else {
+        sources.write(rows)
+    };
     let found = written
         .iter()
         .map(|(key, _, f)| (*key, Arc::clone(f)))
         .collect();
     state.fragments.put_many(written);
     Ok(found)
+}
+
+/// What meetings' VEVENTs are written from, besides their rows.
+struct Sources {
+    wanted: HashMap<i64, (bool, Stamp)>,
+    agenda_of: HashMap<i64, Vec<agenda_item::Model>>,
+    changes_of: HashMap<i64, Vec<occurrence_change::Model>>,
+    platforms: Platforms,
+    groups: Groups,
+    base: String,
+}
+
+impl Sources {
+    fn write(&self, rows: Vec<meeting::Model>) -> Vec<(FragmentKey, Stamp, Arc<ics::Fragment>)> {
+        rows.into_iter()
+            .filter_map(|m| {
+                let (private, stamp) = *self.wanted.get(&m.id)?;
+                let platform = m.platform_id.and_then(|p| self.platforms.get(&p)).cloned();
+                let group = m
+                    .working_group_id
+                    .and_then(|g| self.groups.get(&g))
+                    .cloned();
+                let id = m.id;
+                let loaded = Loaded {
+                    meeting: m,
+                    platform,
+                    group,
+                };
+                let events = super::events(
+                    &loaded,
+                    self.agenda_of.get(&id).map_or(&[][..], Vec::as_slice),
+                    self.changes_of.get(&id).map_or(&[][..], Vec::as_slice),
+                    &self.base,
+                    private,
+                );
+                Some(((id, private), stamp, Arc::new(ics::fragment(&events))))
+            })
+            .collect()
+    }
 }
 
 /// ETag of a public feed: its identity, the server's address, the calendar version, the day.

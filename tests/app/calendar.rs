@@ -1257,3 +1257,85 @@ async fn meetings_written_ahead_at_start_give_the_very_same_feeds() {
         .1;
     assert_eq!(served, scratch);
 }
+
+#[tokio::test]
+async fn hundreds_of_meetings_written_over_several_cores_are_each_written_as_alone() {
+    use chrono::{Duration, NaiveDate, Utc};
+    use maillage::meetings::recurrence;
+    use maillage::meetings::rules::format_local;
+    use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+
+    let app = TestApp::spawn().await;
+    let platform_id = app.create_platform("Emploi", "emploi", true).await;
+    let now = Utc::now();
+    let first = NaiveDate::from_ymd_opt(2027, 1, 4)
+        .and_then(|d| d.and_hms_opt(9, 0, 0))
+        .unwrap();
+    let txn = app.db.begin().await.unwrap();
+    let mut ids = Vec::new();
+    for i in 0..300 {
+        let start = first + Duration::days(i);
+        let end = start + Duration::hours(2);
+        let saved = meeting::ActiveModel {
+            platform_id: Set(Some(platform_id)),
+            kind: Set("information".into()),
+            title: Set(format!("Séance n° {i}, « emploi ; formation »")),
+            description: Set(
+                "Présentation des dispositifs d'insertion socioprofessionnelle. ".repeat(3),
+            ),
+            all_day: Set(false),
+            start_local: Set(format_local(start)),
+            end_local: Set(format_local(end)),
+            starts_at: Set(recurrence::to_utc(start)),
+            ends_at: Set(recurrence::to_utc(end)),
+            tzid: Set(recurrence::TZID.to_string()),
+            place_name: Set("Maison de l'emploi".into()),
+            place_address: Set("Rue de Bruxelles 5, 5000 Namur".into()),
+            video_url: Set(String::new()),
+            status: Set("scheduled".into()),
+            visibility: Set("public".into()),
+            registration_open: Set(false),
+            meal_options: Set(String::new()),
+            minutes: Set(String::new()),
+            decisions: Set(String::new()),
+            actions: Set(String::new()),
+            minutes_published: Set(false),
+            sequence: Set(0),
+            registration_counter: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .unwrap();
+        ids.push(saved.id);
+    }
+    maillage::calendar::version::bump(&txn).await.unwrap();
+    txn.commit().await.unwrap();
+
+    let feed = app
+        .anonymous
+        .get_html("/agenda/plateformes/emploi.ics")
+        .await
+        .1;
+    let uids: Vec<&str> = feed
+        .lines()
+        .filter_map(|l| l.strip_prefix("UID:"))
+        .collect();
+    let expected: Vec<String> = ids
+        .iter()
+        .map(|id| format!("meeting-{id}@127.0.0.1"))
+        .collect();
+    assert_eq!(uids, expected, "every meeting once, in order of start");
+    // Each one as its own .ics writes it, whichever core wrote it in the feed.
+    for id in ids.iter().step_by(23) {
+        let alone = app
+            .anonymous
+            .get_html(&format!("/reunions/{id}/evenement.ics"))
+            .await
+            .1;
+        assert_eq!(vevents_of(&feed, *id), vevents_of(&alone, *id));
+        assert_eq!(vevents_of(&feed, *id).len(), 1);
+    }
+}
