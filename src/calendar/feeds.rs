@@ -704,43 +704,26 @@ fn public_etag(state: &AppState, spec: &Spec, version: &str, day: NaiveDate) -> 
 /// start): the first build of each feed then only reads which meetings it holds. Returns how
 /// many meetings were written.
 pub async fn warm(state: &AppState) -> AppResult<usize> {
+    // As the widest personal feed would hold them: public meetings as every feed writes them,
+    // members-only ones as personal feeds do (CLASS:PRIVATE).
     let everything = Spec {
         key: String::new(),
         name: String::new(),
         description: String::new(),
         filename: String::new(),
         condition: Condition::all(),
-        actor: None,
+        actor: Some(Actor {
+            is_admin: true,
+            ..Actor::default()
+        }),
     };
-    let heads = heads(state, &everything, None).await?;
-    if heads.is_empty() {
+    let (mut platforms, mut groups) = (HashMap::new(), HashMap::new());
+    let all = heads(state, &everything, None).await?;
+    let shown = show(state, &everything, all, &mut platforms, &mut groups).await?;
+    if shown.is_empty() {
         return Ok(0);
     }
-    let (mut platforms, mut groups) = (HashMap::new(), HashMap::new());
-    load_scopes(
-        state,
-        heads.iter().map(|h| (h.5, h.6)),
-        &mut platforms,
-        &mut groups,
-    )
-    .await?;
-    // Public meetings as every feed writes them; members-only ones as personal feeds do.
-    let wanted: Vec<(FragmentKey, Stamp)> = heads
-        .iter()
-        .map(
-            |(id, _, updated_at, sequence, visibility, platform, group)| {
-                (
-                    (*id, visibility != "public"),
-                    stamp(
-                        updated_at,
-                        *sequence,
-                        platform.and_then(|p| platforms.get(&p)),
-                        group.and_then(|g| groups.get(&g)),
-                    ),
-                )
-            },
-        )
-        .collect();
+    let wanted: Vec<(FragmentKey, Stamp)> = shown.iter().map(|s| (s.key, s.stamp)).collect();
     let written = write_fragments(
         state,
         &everything,

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, schedule_meeting};
+use crate::helpers::{TestApp, as_pairs, schedule_meeting};
 
 /// What the independent parsers understood, or None when Python's libraries are missing here
 /// (then the test is skipped, except under CI where MAILLAGE_REQUIRE_PYTHON=1 makes it fail).
@@ -920,7 +920,7 @@ async fn feeds_kept_in_memory_follow_every_change_and_rewrite_only_what_changed(
         ]
     };
     let fields = plenary("2027-02-03", "public", "");
-    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let borrowed = as_pairs(&fields);
     let other = schedule_meeting(&admin, &borrowed).await;
     let feed = "/agenda/plateformes/emploi.ics";
     let first = app.anonymous.get_html(feed).await.1;
@@ -939,7 +939,7 @@ async fn feeds_kept_in_memory_follow_every_change_and_rewrite_only_what_changed(
         "public",
         "14:00 | Bilan de l'année | Marie Dupont, FOREM",
     );
-    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let borrowed = as_pairs(&fields);
     let r = admin
         .post_form(&format!("/reunions/{other}"), &borrowed)
         .await;
@@ -992,7 +992,7 @@ async fn feeds_kept_in_memory_follow_every_change_and_rewrite_only_what_changed(
     .await;
     let mut fields = plenary("2027-02-03", "public", "");
     fields[0].1 = format!("platform:{health}");
-    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let borrowed = as_pairs(&fields);
     let r = admin
         .post_form(&format!("/reunions/{other}"), &borrowed)
         .await;
@@ -1087,7 +1087,7 @@ async fn feeds_are_sent_gzip_under_their_own_etag_and_every_instance_agrees() {
         ]
     };
     let created = fields("Table ronde logement");
-    let pairs: Vec<(&str, &str)> = created.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let pairs = as_pairs(&created);
     let id = schedule_meeting(&admin, &pairs).await;
     let path = "/agenda/plateformes/logement.ics";
     let url = app.anonymous.url(path);
@@ -1158,7 +1158,7 @@ async fn feeds_are_sent_gzip_under_their_own_etag_and_every_instance_agrees() {
     assert_eq!(kept.headers()["etag"].to_str().unwrap(), etag);
     assert_eq!(kept.text().await.unwrap(), text);
     let changed = fields("Table ronde logement — salle changée");
-    let pairs: Vec<(&str, &str)> = changed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let pairs = as_pairs(&changed);
     let r = admin.post_form(&format!("/reunions/{id}"), &pairs).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let fresh = client

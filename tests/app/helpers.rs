@@ -290,6 +290,11 @@ pub struct Visitor {
     csrf: Mutex<Option<String>>,
 }
 
+/// Form fields built with owned values, as `post_form` takes them.
+pub fn as_pairs<'a>(fields: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
 pub fn extract_csrf(html: &str) -> Option<String> {
     let marker = r#"<meta name="csrf-token" content=""#;
     let start = html.find(marker)? + marker.len();

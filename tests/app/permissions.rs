@@ -5,7 +5,7 @@ use maillage::entities::{organisation, platform, working_group};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
-use crate::helpers::{TestApp, Visitor, location};
+use crate::helpers::{TestApp, Visitor, as_pairs, location};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Expect {
@@ -410,7 +410,7 @@ async fn a_working_group_coordinator_runs_their_group_only() {
         ("person_id", target.to_string()),
         ("role", "member".to_string()),
     ];
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let pairs = as_pairs(&fields);
     assert_eq!(
         coordinator
             .get(&format!("/gt/{own}/modifier"))
