@@ -575,8 +575,14 @@ pub async fn update(
     let moved =
         format_local(input.start) != old.start_local || format_local(input.end) != old.end_local;
     if form.confirm_clash != "1" && (moved || input.place_name != old.place_name) {
-        let warnings =
-            clash_warnings(&state, &ctx, &input, platform.as_ref().map(|p| p.id), Some(id)).await?;
+        let warnings = clash_warnings(
+            &state,
+            &ctx,
+            &input,
+            platform.as_ref().map(|p| p.id),
+            Some(id),
+        )
+        .await?;
         if !warnings.is_empty() {
             return Ok(views::meeting_form(
                 &ctx,

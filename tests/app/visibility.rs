@@ -246,8 +246,12 @@ async fn group_attendance_is_shown_to_the_group_and_its_coordinators_only() {
 async fn the_clash_warning_names_only_meetings_the_coordinator_may_open() {
     let app = TestApp::spawn().await;
     let (_, admin) = app.signed_in("Admin", "admin@x.example", true).await;
-    let public = app.create_platform("Citoyenneté", "citoyennete", true).await;
-    let secret = app.create_platform("Sans-papiers", "sans-papiers", false).await;
+    let public = app
+        .create_platform("Citoyenneté", "citoyennete", true)
+        .await;
+    let secret = app
+        .create_platform("Sans-papiers", "sans-papiers", false)
+        .await;
     let group = app.create_group(secret, "GT Accueil").await;
     let (coord_id, coordinator) = app.signed_in("Coord", "coord@x.example", false).await;
     app.add_to_platform(public, coord_id, "coordinator").await;
@@ -338,7 +342,9 @@ async fn the_clash_warning_names_only_meetings_the_coordinator_may_open() {
     )
     .await;
     assert!(
-        page.contains("Une plénière de la même plateforme a lieu en même temps (09/03/2027 à 10:00)"),
+        page.contains(
+            "Une plénière de la même plateforme a lieu en même temps (09/03/2027 à 10:00)"
+        ),
         "{page}"
     );
     assert!(!page.contains(hidden));
@@ -348,7 +354,10 @@ async fn the_clash_warning_names_only_meetings_the_coordinator_may_open() {
         attempt(format!("group:{group}"), "2027-03-09", "Ailleurs"),
     )
     .await;
-    assert!(page.contains(&format!("La plénière « {hidden} »")), "{page}");
+    assert!(
+        page.contains(&format!("La plénière « {hidden} »")),
+        "{page}"
+    );
     assert_eq!(
         meeting::Entity::find().count(&app.db).await.unwrap(),
         2,
@@ -422,14 +431,27 @@ async fn a_refused_invitation_answer_writes_nothing_and_a_correct_one_then_works
             .contains("Choisissez votre repas dans la liste.")
     );
     assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), people);
-    assert_eq!(registration::Entity::find().count(&app.db).await.unwrap(), 0);
-    let row = invitation::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(
+        registration::Entity::find().count(&app.db).await.unwrap(),
+        0
+    );
+    let row = invitation::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((row.answer.as_str(), row.person_id), ("pending", None));
 
     // With a meal: the person, the registration and the answer.
     let response = partner.post_form(&accept, &[("meal", "Végétarien")]).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.text().await.unwrap().contains("Vous êtes inscrit·e."));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Vous êtes inscrit·e.")
+    );
     let created = person::Entity::find()
         .filter(person::Column::EmailNormalized.eq("paula@partenaire.example"))
         .one(&app.db)
@@ -438,12 +460,20 @@ async fn a_refused_invitation_answer_writes_nothing_and_a_correct_one_then_works
         .expect("the partner is in the directory");
     assert_eq!(created.name, "Paula Partenaire");
     assert!(created.password_hash.is_none(), "an entry, not an account");
-    let reg = registration::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let reg = registration::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (reg.person_id, reg.status.as_str(), reg.meal.as_str()),
         (created.id, "confirmed", "Végétarien")
     );
-    let row = invitation::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let row = invitation::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (row.answer.as_str(), row.person_id),
         ("accepted", Some(created.id))
