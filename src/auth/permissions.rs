@@ -121,6 +121,9 @@ pub enum Action<'a> {
     CreateGroup(&'a PlatformRef),
     EditGroup(&'a GroupRef),
     ManageGroupMembers(&'a GroupRef),
+    /// Who came to the group's meetings: for the group's members and its coordinators only
+    /// (a public group page is not a public register of absences).
+    ViewGroupAttendance(&'a GroupRef),
     /// The directory of organisations and people.
     ViewDirectory,
     ManageOrganisations,
@@ -151,6 +154,9 @@ pub fn allows(actor: &Actor, action: &Action<'_>) -> bool {
         }
         Action::EditGroup(group) | Action::ManageGroupMembers(group) => {
             !group.platform.archived && actor.coordinates_group(group)
+        }
+        Action::ViewGroupAttendance(group) => {
+            actor.groups.contains_key(&group.id) || actor.coordinates_group(group)
         }
         Action::ViewDirectory => actor.signed_in(),
         Action::ManageOrganisations | Action::ManagePeople | Action::ViewAudit => false,
@@ -353,6 +359,35 @@ mod tests {
                 public: true,
                 ..network
             })
+        ));
+    }
+
+    #[test]
+    fn group_attendance_is_for_the_group_and_its_coordinators_only() {
+        let group = GroupRef {
+            id: 10,
+            platform: PUBLIC,
+        };
+        let group_member = person(&[], &[(10, Role::Member)]);
+        let platform_coordinator = person(&[(1, Role::Coordinator)], &[]);
+        let platform_member = person(&[(1, Role::Member)], &[]);
+        let other_platform = person(&[(2, Role::Coordinator)], &[]);
+        assert!(allows(&group_member, &Action::ViewGroupAttendance(&group)));
+        assert!(allows(
+            &platform_coordinator,
+            &Action::ViewGroupAttendance(&group)
+        ));
+        assert!(!allows(
+            &platform_member,
+            &Action::ViewGroupAttendance(&group)
+        ));
+        assert!(!allows(
+            &other_platform,
+            &Action::ViewGroupAttendance(&group)
+        ));
+        assert!(!allows(
+            &Actor::anonymous(),
+            &Action::ViewGroupAttendance(&group)
         ));
     }
 

@@ -113,9 +113,9 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> A
     let can_schedule = ctx.can(Action::CreateMeeting(
         crate::auth::permissions::MeetingScope::Group(&gref),
     ));
-    let attendance = if ctx.viewer.is_some() {
+    let attendance = if ctx.can(Action::ViewGroupAttendance(&gref)) {
         let (held, table) =
-            crate::meetings::participation::group_attendance(&state, group.id).await?;
+            crate::meetings::participation::group_attendance(&state, &ctx, group.id).await?;
         crate::meetings::views::group_attendance(&held, &table)
     } else {
         maud::html! {}

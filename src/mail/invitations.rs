@@ -341,6 +341,21 @@ async fn answer_page(
     .into_response())
 }
 
+/// The directory name of a partner who accepts: the name the invitation gave, when it is a
+/// valid name, else the address's local part (already checked as part of a valid address).
+fn newcomer_name(invited_as: &str, email: &str) -> String {
+    crate::web::components::name_field(invited_as, 200, "")
+        .ok()
+        .or_else(|| {
+            email
+                .split('@')
+                .next()
+                .filter(|local| !local.trim().is_empty())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "Invité·e".to_string())
+}
+
 pub fn answer_label(answer: &str) -> &'static str {
     match answer {
         "accepted" => "j'y serai",
@@ -368,29 +383,22 @@ async fn answer(
         .map(|(_, v)| v.trim().to_string())
         .unwrap_or_default();
     let loaded = meetings::load(&state, invitation.meeting_id).await?;
+    // One transaction for the new directory entry, the registration and the answer: a refused
+    // registration (no meal chosen, meeting full…) leaves nothing behind, not even the person.
+    let txn = crate::db::begin_write(&state.db).await?;
     // The person behind the address: their account, or a new directory entry for a partner.
     let person_id = match invitation.person_id {
         Some(id) => id,
         None => match person::Entity::find()
             .filter(person::Column::EmailNormalized.eq(invitation.email_normalized.clone()))
-            .one(&state.db)
+            .one(&txn)
             .await?
         {
             Some(p) => p.id,
             None if answer == "accepted" => {
                 let now = Utc::now();
-                let name = if invitation.name.trim().is_empty() {
-                    invitation
-                        .email
-                        .split('@')
-                        .next()
-                        .unwrap_or("Invité·e")
-                        .to_string()
-                } else {
-                    invitation.name.clone()
-                };
                 person::ActiveModel {
-                    name: Set(name),
+                    name: Set(newcomer_name(&invitation.name, &invitation.email)),
                     email: Set(invitation.email.clone()),
                     email_normalized: Set(invitation.email_normalized.clone()),
                     organisation_id: Set(None),
@@ -402,7 +410,7 @@ async fn answer(
                     updated_at: Set(now),
                     ..Default::default()
                 }
-                .insert(&state.db)
+                .insert(&txn)
                 .await?
                 .id
             }
@@ -421,14 +429,8 @@ async fn answer(
                 registered_by: None,
                 ..Default::default()
             };
-            match booking::register(
-                &state.db,
-                loaded.meeting.id,
-                request,
-                Utc::now(),
-                Some(&state),
-            )
-            .await?
+            match booking::register_in(&txn, loaded.meeting.id, request, Utc::now(), Some(&state))
+                .await?
             {
                 Ok(booking::Outcome::Confirmed) => message.push_str(" Vous êtes inscrit·e."),
                 Ok(booking::Outcome::Waiting(place)) => message.push_str(&format!(
@@ -436,14 +438,16 @@ async fn answer(
                 )),
                 Err(refusal) if refusal.contains("déjà inscrite") => {}
                 Err(refusal) => {
+                    // Nothing of this answer is kept: the person, the lock and the answer.
+                    txn.rollback().await?;
                     return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&ctx, "Votre réponse", html! {
                         section.narrow { h1 { "Votre réponse n'a pas été enregistrée" } div.flash.flash-error { (refusal) } p { a href=(format!("/invitation/{token}/{slug}")) { "Revenir au formulaire" } } }
                     })).into_response());
                 }
             }
         } else if answer == "declined" {
-            booking::cancel(
-                &state.db,
+            booking::cancel_in(
+                &txn,
                 loaded.meeting.id,
                 person_id,
                 None,
@@ -453,7 +457,6 @@ async fn answer(
             .await?;
         }
     }
-    let txn = crate::db::begin_write(&state.db).await?;
     let mut model: invitation::ActiveModel = invitation.clone().into();
     model.answer = Set(answer.to_string());
     model.answered_at = Set(Some(Utc::now()));

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
 use crate::audit;
@@ -100,7 +100,24 @@ pub async fn register(
     notify: Option<&crate::app::AppState>,
 ) -> Result<Result<Outcome, String>, DbErr> {
     let txn = db.begin().await?;
-    let Some(meeting) = lock(&txn, meeting_id).await? else {
+    let outcome = register_in(&txn, meeting_id, request, now, notify).await?;
+    if outcome.is_ok() {
+        txn.commit().await?;
+    }
+    Ok(outcome)
+}
+
+/// `register` inside the caller's transaction, for a caller that writes more in the same one
+/// (an invitation answer creates the person there). On a refusal the caller must not commit:
+/// the meeting lock already bumped the counter in `txn`.
+pub async fn register_in(
+    txn: &DatabaseTransaction,
+    meeting_id: i64,
+    request: Request,
+    now: DateTime<Utc>,
+    notify: Option<&crate::app::AppState>,
+) -> Result<Result<Outcome, String>, DbErr> {
+    let Some(meeting) = lock(txn, meeting_id).await? else {
         return Ok(Err("Cette réunion n'existe pas.".into()));
     };
     if let Some(reason) = closed_reason(&meeting, now) {
@@ -117,7 +134,7 @@ pub async fn register(
     }
     let workshops = workshop::Entity::find()
         .filter(workshop::Column::MeetingId.eq(meeting_id))
-        .all(&txn)
+        .all(txn)
         .await?;
     for (i, title) in request.preferences.iter().enumerate() {
         if !workshops.iter().any(|w| &w.title == title) {
@@ -134,14 +151,14 @@ pub async fn register(
     let existing = registration::Entity::find()
         .filter(registration::Column::MeetingId.eq(meeting_id))
         .filter(registration::Column::PersonId.eq(request.person_id))
-        .one(&txn)
+        .one(txn)
         .await?;
     if existing.as_ref().is_some_and(|r| r.status != CANCELLED) {
         return Ok(Err(
             "Cette personne est déjà inscrite à cette réunion.".into()
         ));
     }
-    let confirmed = confirmed_count(&txn, meeting_id).await?;
+    let confirmed = confirmed_count(txn, meeting_id).await?;
     let has_seat = meeting
         .capacity
         .is_none_or(|c| confirmed < u64::try_from(c).unwrap_or(0));
@@ -156,7 +173,7 @@ pub async fn register(
             model.note = Set(request.note.clone());
             model.registered_by = Set(request.registered_by);
             model.updated_at = Set(now);
-            model.update(&txn).await?
+            model.update(txn).await?
         }
         None => {
             registration::ActiveModel {
@@ -171,13 +188,13 @@ pub async fn register(
                 updated_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(txn)
             .await?
         }
     };
     workshop_preference::Entity::delete_many()
         .filter(workshop_preference::Column::RegistrationId.eq(saved.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     for (rank, title) in request.preferences.iter().enumerate() {
         workshop_preference::ActiveModel {
@@ -186,13 +203,13 @@ pub async fn register(
             rank: Set(rank as i32 + 1),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     let outcome = if status == CONFIRMED {
         Outcome::Confirmed
     } else {
-        Outcome::Waiting(waiting_place(&txn, meeting_id, position).await?)
+        Outcome::Waiting(waiting_place(txn, meeting_id, position).await?)
     };
     let what = match &outcome {
         Outcome::Confirmed => "inscription confirmée".to_string(),
@@ -203,11 +220,11 @@ pub async fn register(
             Outcome::Confirmed => crate::mail::compose::Kind::RegistrationConfirmed,
             Outcome::Waiting(place) => crate::mail::compose::Kind::Waiting { place: *place },
         };
-        crate::mail::notify::registration_notice(&txn, state, meeting_id, request.person_id, kind)
+        crate::mail::notify::registration_notice(txn, state, meeting_id, request.person_id, kind)
             .await?;
     }
     audit::record(
-        &txn,
+        txn,
         request.registered_by,
         "inscrire",
         "réunion",
@@ -215,7 +232,6 @@ pub async fn register(
         format!("Personne #{} : {what}", request.person_id),
     )
     .await?;
-    txn.commit().await?;
     Ok(Ok(outcome))
 }
 
@@ -230,14 +246,30 @@ pub async fn cancel(
     notify: Option<&crate::app::AppState>,
 ) -> Result<Option<Vec<i64>>, DbErr> {
     let txn = db.begin().await?;
-    let Some(meeting) = lock(&txn, meeting_id).await? else {
+    let cancelled = cancel_in(&txn, meeting_id, person_id, by, now, notify).await?;
+    if cancelled.is_some() {
+        txn.commit().await?;
+    }
+    Ok(cancelled)
+}
+
+/// `cancel` inside the caller's transaction (the caller commits).
+pub async fn cancel_in(
+    txn: &DatabaseTransaction,
+    meeting_id: i64,
+    person_id: i64,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+    notify: Option<&crate::app::AppState>,
+) -> Result<Option<Vec<i64>>, DbErr> {
+    let Some(meeting) = lock(txn, meeting_id).await? else {
         return Ok(None);
     };
     let Some(existing) = registration::Entity::find()
         .filter(registration::Column::MeetingId.eq(meeting_id))
         .filter(registration::Column::PersonId.eq(person_id))
         .filter(registration::Column::Status.ne(CANCELLED))
-        .one(&txn)
+        .one(txn)
         .await?
     else {
         return Ok(None);
@@ -246,16 +278,16 @@ pub async fn cancel(
     let mut model: registration::ActiveModel = existing.into();
     model.status = Set(CANCELLED.into());
     model.updated_at = Set(now);
-    model.update(&txn).await?;
+    model.update(txn).await?;
     workshop_assignment::Entity::delete_many()
         .filter(workshop_assignment::Column::RegistrationId.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    let promoted = promote(&txn, &meeting, now).await?;
+    let promoted = promote(txn, &meeting, now).await?;
     if let Some(state) = notify {
         for promoted_id in &promoted {
             crate::mail::notify::registration_notice(
-                &txn,
+                txn,
                 state,
                 meeting_id,
                 *promoted_id,
@@ -265,7 +297,7 @@ pub async fn cancel(
         }
     }
     audit::record(
-        &txn,
+        txn,
         by,
         "désinscrire",
         "réunion",
@@ -273,7 +305,6 @@ pub async fn cancel(
         format!("Personne #{person_id} désinscrite ; promu·es : {promoted:?}"),
     )
     .await?;
-    txn.commit().await?;
     Ok(Some(promoted))
 }
 

@@ -237,6 +237,7 @@ fn planned(input: &MeetingInput) -> Vec<schedule::Occurrence> {
 
 async fn clash_warnings(
     state: &AppState,
+    ctx: &Ctx,
     input: &MeetingInput,
     platform_id: Option<i64>,
     except: Option<i64>,
@@ -255,15 +256,18 @@ async fn clash_warnings(
         .into_iter()
         .filter(|m| Some(m.id) != except)
         .collect::<Vec<_>>();
+    // Every meeting counts for the clash, but only those the person may open are named.
+    let others = super::attach(state, others).await?;
     let changes = occurrence_change::Entity::find()
-        .filter(occurrence_change::Column::MeetingId.is_in(others.iter().map(|m| m.id)))
+        .filter(occurrence_change::Column::MeetingId.is_in(others.iter().map(|l| l.meeting.id)))
         .all(&state.db)
         .await?;
     let candidates: Vec<Candidate<'_>> = others
         .iter()
-        .map(|m| Candidate {
-            meeting: m,
-            occurrences: schedule::occurrences(m, &changes, from, to),
+        .map(|l| Candidate {
+            meeting: &l.meeting,
+            occurrences: schedule::occurrences(&l.meeting, &changes, from, to),
+            visible: l.visible_to(ctx),
         })
         .filter(|c| !c.occurrences.is_empty())
         .collect();
@@ -382,7 +386,7 @@ pub async fn create(
     }
     if form.confirm_clash != "1" {
         let warnings =
-            clash_warnings(&state, &input, platform.as_ref().map(|p| p.id), None).await?;
+            clash_warnings(&state, &ctx, &input, platform.as_ref().map(|p| p.id), None).await?;
         if !warnings.is_empty() {
             return Ok(views::meeting_form(
                 &ctx,
@@ -571,8 +575,14 @@ pub async fn update(
     let moved =
         format_local(input.start) != old.start_local || format_local(input.end) != old.end_local;
     if form.confirm_clash != "1" && (moved || input.place_name != old.place_name) {
-        let warnings =
-            clash_warnings(&state, &input, platform.as_ref().map(|p| p.id), Some(id)).await?;
+        let warnings = clash_warnings(
+            &state,
+            &ctx,
+            &input,
+            platform.as_ref().map(|p| p.id),
+            Some(id),
+        )
+        .await?;
         if !warnings.is_empty() {
             return Ok(views::meeting_form(
                 &ctx,

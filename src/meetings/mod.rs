@@ -60,6 +60,18 @@ impl Loaded {
         )
     }
 
+    /// The one visibility rule for a meeting: its page answers only when this is Ok, and every
+    /// list, calendar, table or warning that names meetings keeps only those for which
+    /// `visible_to` holds. Err is the sign-in redirect (anonymous) or 403.
+    pub fn open_for(&self, ctx: &Ctx) -> Result<(), AppError> {
+        ctx.require(Action::ViewMeeting(&self.reference()))
+    }
+
+    /// Whether the viewer may open this meeting (see `open_for`).
+    pub fn visible_to(&self, ctx: &Ctx) -> bool {
+        self.open_for(ctx).is_ok()
+    }
+
     /// "Plateforme Sociojuridique", "GT … (Sociojuridique)" or "Tout le réseau".
     pub fn scope_label(&self) -> String {
         match (&self.group, &self.platform) {
@@ -121,6 +133,20 @@ pub async fn attach(state: &AppState, meetings: Vec<meeting::Model>) -> AppResul
         .collect())
 }
 
+/// Of `meetings`, those the viewer may open, with their platforms and groups. Every query that
+/// lists meetings for a page goes through here (or `Loaded::visible_to`).
+pub async fn visible(
+    state: &AppState,
+    ctx: &Ctx,
+    meetings: Vec<meeting::Model>,
+) -> AppResult<Vec<Loaded>> {
+    Ok(attach(state, meetings)
+        .await?
+        .into_iter()
+        .filter(|l| l.visible_to(ctx))
+        .collect())
+}
+
 /// Which meetings a list shows.
 #[derive(Clone, Copy, Debug)]
 pub enum Filter {
@@ -165,11 +191,7 @@ pub async fn window(
         Filter::Group(id) => select.filter(meeting::Column::WorkingGroupId.eq(id)),
     };
     let meetings = select.all(&state.db).await?;
-    let loaded: Vec<Loaded> = attach(state, meetings)
-        .await?
-        .into_iter()
-        .filter(|l| ctx.can(Action::ViewMeeting(&l.reference())))
-        .collect();
+    let loaded = visible(state, ctx, meetings).await?;
     let changes = occurrence_change::Entity::find()
         .filter(
             occurrence_change::Column::MeetingId.is_in(
@@ -312,7 +334,7 @@ async fn mine(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
 
 async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
-    ctx.require(Action::ViewMeeting(&loaded.reference()))?;
+    loaded.open_for(&ctx)?;
     let page = participation::meeting_page_data(&state, &ctx, loaded).await?;
     Ok(views::meeting_page(&ctx, &page).into_response())
 }

@@ -407,7 +407,7 @@ async fn cancel_self(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
-    ctx.require(Action::ViewMeeting(&loaded.reference()))?;
+    loaded.open_for(&ctx)?;
     let me = ctx.signed_in()?.id;
     match booking::cancel(&state.db, id, me, Some(me), Utc::now(), Some(&state)).await? {
         Some(_) => Ok(redirect_with_flash(
@@ -1107,13 +1107,14 @@ async fn export_csv(
 /// A working group's attendance over the last year: its meetings, and per member a status each.
 pub async fn group_attendance(
     state: &AppState,
+    ctx: &Ctx,
     group_id: i64,
 ) -> AppResult<(
     Vec<meeting::Model>,
     Vec<(person::Model, Vec<Option<String>>)>,
 )> {
     let since = Utc::now() - Duration::days(365);
-    let meetings = meeting::Entity::find()
+    let held = meeting::Entity::find()
         .filter(meeting::Column::WorkingGroupId.eq(group_id))
         .filter(meeting::Column::Rrule.is_null())
         .filter(meeting::Column::StartsAt.gt(since))
@@ -1121,6 +1122,12 @@ pub async fn group_attendance(
         .order_by_asc(meeting::Column::StartsAt)
         .all(&state.db)
         .await?;
+    // The table's columns name meetings: only those the viewer may open.
+    let meetings: Vec<meeting::Model> = super::visible(state, ctx, held)
+        .await?
+        .into_iter()
+        .map(|l| l.meeting)
+        .collect();
     let members = group_membership::Entity::find()
         .filter(group_membership::Column::WorkingGroupId.eq(group_id))
         .all(&state.db)

@@ -162,10 +162,13 @@ pub fn series_end(start: NaiveDateTime, length: Duration, rule: &Rule) -> Option
 pub struct Candidate<'a> {
     pub meeting: &'a meeting::Model,
     pub occurrences: Vec<Occurrence>,
+    /// Whether the person scheduling may open this meeting: only then is it named.
+    pub visible: bool,
 }
 
 /// Warnings, in French, for `new` (its first occurrences) against others: same place at the same
-/// time, or a plenary of the same platform at the same time.
+/// time, or a plenary of the same platform at the same time. A meeting the person may not open
+/// is never named: the warning says only that the place (or the platform) is taken then.
 pub fn clashes(
     new_occurrences: &[Occurrence],
     place_name: &str,
@@ -189,16 +192,24 @@ pub fn clashes(
                 && platform_id.is_some()
                 && other.meeting.platform_id == platform_id;
             let when = hit.start.format("%d/%m/%Y à %H:%M");
-            if same_place {
-                warnings.push(format!(
+            // The place as the person typed it: the other meeting's spelling is its own.
+            let typed = place_name.trim();
+            match (same_place, plenary, other.visible) {
+                (true, _, true) => warnings.push(format!(
                     "Le lieu « {} » est déjà pris par « {} » le {when}.",
                     other.meeting.place_name, other.meeting.title
-                ));
-            } else if plenary {
-                warnings.push(format!(
+                )),
+                (true, _, false) => warnings.push(format!(
+                    "Le lieu « {typed} » est déjà pris le {when}."
+                )),
+                (false, true, true) => warnings.push(format!(
                     "La plénière « {} » de la même plateforme a lieu en même temps ({when}) : ses membres y sont invités.",
                     other.meeting.title
-                ));
+                )),
+                (false, true, false) => warnings.push(format!(
+                    "Une plénière de la même plateforme a lieu en même temps ({when}) : ses membres y sont invités."
+                )),
+                (false, false, _) => {}
             }
             break;
         }
