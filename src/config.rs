@@ -273,7 +273,10 @@ mod tests {
         let file: FileConfig = toml::from_str("invitations_per_day = 50").unwrap();
         assert_eq!(file.invitations_per_day, Some(50));
         let config = Config::for_database(DEFAULT_DATABASE_URL);
-        assert_eq!(config.invitations_per_request, DEFAULT_INVITATIONS_PER_REQUEST);
+        assert_eq!(
+            config.invitations_per_request,
+            DEFAULT_INVITATIONS_PER_REQUEST
+        );
         assert_eq!(config.invitations_per_day, DEFAULT_INVITATIONS_PER_DAY);
     }
 

@@ -214,10 +214,10 @@ pub fn request_events(events: Vec<Event>) -> Vec<Event> {
         let master = kept
             .iter_mut()
             .find(|e| e.recurrence_id.is_none() && e.uid == occurrence.uid);
-        if let (Some(master), Some(original)) = (master, occurrence.recurrence_id) {
-            if !master.exdates.contains(&original) {
-                master.exdates.push(original);
-            }
+        if let (Some(master), Some(original)) = (master, occurrence.recurrence_id)
+            && !master.exdates.contains(&original)
+        {
+            master.exdates.push(original);
         }
     }
     kept

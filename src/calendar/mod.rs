@@ -10,10 +10,10 @@ pub mod views;
 
 use chrono::Duration;
 
+use crate::config::Config;
 use crate::entities::{agenda_item, occurrence_change};
 use crate::meetings::Loaded;
 use crate::meetings::rules::{kind_label, parse_local};
-use crate::config::Config;
 use ics::{Event, Organizer, Status, When};
 
 /// The host part of the public URL, for UIDs ("meeting-12@maillage.example.org").
@@ -48,7 +48,11 @@ pub fn organizer(config: &Config) -> Organizer {
     let mailbox = config.organizer.trim();
     let (name, email) = match (mailbox.find('<'), mailbox.rfind('>')) {
         (Some(open), Some(close)) if close > open => (
-            mailbox.get(..open).unwrap_or_default().trim().trim_matches('"'),
+            mailbox
+                .get(..open)
+                .unwrap_or_default()
+                .trim()
+                .trim_matches('"'),
             mailbox.get(open + 1..close).unwrap_or_default().trim(),
         ),
         _ => ("", mailbox),
@@ -236,7 +240,10 @@ mod tests {
         assert_eq!(o.email, "coordination@cri-namur.example");
         config.organizer = " secretariat@cri-namur.example ".into();
         let o = organizer(&config);
-        assert_eq!((o.name.as_str(), o.email.as_str()), ("", "secretariat@cri-namur.example"));
+        assert_eq!(
+            (o.name.as_str(), o.email.as_str()),
+            ("", "secretariat@cri-namur.example")
+        );
     }
 
     #[test]

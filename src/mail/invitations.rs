@@ -276,13 +276,16 @@ async fn invite(
     ))
 }
 
+/// One address to invite: (their account, name, address, language).
+type Invitee = (Option<i64>, String, String, String);
+
 /// `wanted` without the organizer's and the sender's own addresses, and those left out (as
 /// typed, once each).
 fn leave_out_organizer_and_sender(
-    wanted: Vec<(Option<i64>, String, String, String)>,
+    wanted: Vec<Invitee>,
     organizer: &str,
     sender: Option<&str>,
-) -> (Vec<(Option<i64>, String, String, String)>, Vec<String>) {
+) -> (Vec<Invitee>, Vec<String>) {
     let barred: Vec<String> = [Some(organizer), sender]
         .into_iter()
         .flatten()
@@ -294,7 +297,10 @@ fn leave_out_organizer_and_sender(
     let mut kept = Vec::with_capacity(wanted.len());
     for entry in wanted {
         if barred.contains(&normalize_email(&entry.2)) {
-            if !left_out.iter().any(|e| normalize_email(e) == normalize_email(&entry.2)) {
+            if !left_out
+                .iter()
+                .any(|e| normalize_email(e) == normalize_email(&entry.2))
+            {
                 left_out.push(entry.2);
             }
         } else {

@@ -658,10 +658,9 @@ pub fn check_video_url(raw: &str) -> Result<(), &'static str> {
     if raw.is_empty() {
         return Ok(());
     }
-    if raw
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`'))
-    {
+    if raw.chars().any(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+    }) {
         return Err(
             "Le lien de visioconférence ne peut contenir ni espace, ni retour à la ligne, ni guillemet, ni chevron.",
         );

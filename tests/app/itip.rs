@@ -66,7 +66,10 @@ fn plenary(platform: i64, extra: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
-    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
 }
 
 /// Saves the meeting form of `id` (past any clash warning).
@@ -138,10 +141,7 @@ async fn a_video_link_with_a_line_break_a_quote_or_plain_http_is_refused_next_to
         ),
         ("https://visio.example/\"><b>x</b>", "ni guillemet"),
         ("https://visio.example/salle 2", "ni espace"),
-        (
-            "http://visio.example/salle",
-            "doit commencer par https://",
-        ),
+        ("http://visio.example/salle", "doit commencer par https://"),
         (
             "https://visio.example@evil.example/",
             "ne peut pas contenir d'identifiant",
@@ -204,7 +204,9 @@ async fn the_registration_csv_quotes_every_field_and_guards_every_formula() {
     let hostile = app
         .create_person("@Mallory; \"le\" =testeur", "mallory@x.example", false)
         .await;
-    let plain = app.create_person("Amina Benali", "amina@x.example", false).await;
+    let plain = app
+        .create_person("Amina Benali", "amina@x.example", false)
+        .await;
     for (person, meal, note) in [
         (hostile, "=Végétarien", "x,=1+1"),
         (plain, "Pas de repas", "-2+3\r\n=cmd|' /C calc'!A0"),
@@ -270,7 +272,10 @@ async fn the_registration_csv_quotes_every_field_and_guards_every_formula() {
     let mallory = row("mallory@x.example");
     assert_eq!(mallory[0], "'@Mallory; \"le\" =testeur");
     assert_eq!(mallory[5], "'=Végétarien");
-    assert_eq!(mallory[8], "x,=1+1", "a comma inside a field stays inside it");
+    assert_eq!(
+        mallory[8], "x,=1+1",
+        "a comma inside a field stays inside it"
+    );
     let amina = row("amina@x.example");
     assert_eq!(amina[0], "Amina Benali");
     assert_eq!(amina[8], "'-2+3\r\n=cmd|' /C calc'!A0");
@@ -311,21 +316,36 @@ async fn invitations_are_capped_per_request_and_per_day_and_a_refusal_writes_not
     .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let page = r.text().await.unwrap().replace("&#39;", "'");
-    assert!(page.contains("Trop d'adresses en une fois : 4 pour au plus 3 par envoi"), "{page}");
+    assert!(
+        page.contains("Trop d'adresses en une fois : 4 pour au plus 3 par envoi"),
+        "{page}"
+    );
     assert!(page.contains("personne n'a été invité"));
     assert_eq!(written(&app).await, (0, 0));
 
     // The same address twice counts once.
-    let r = invite(&coordinator, first, "a@x.example, A@x.example\nb@x.example\nc@x.example").await;
+    let r = invite(
+        &coordinator,
+        first,
+        "a@x.example, A@x.example\nb@x.example\nc@x.example",
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(written(&app).await, (3, 3));
 
     // Three more the same day: 3 + 3 > 5, refused whole, nothing written.
-    let r = invite(&coordinator, second, "d@x.example\ne@x.example\nf@x.example").await;
+    let r = invite(
+        &coordinator,
+        second,
+        "d@x.example\ne@x.example\nf@x.example",
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     let page = r.text().await.unwrap();
     assert!(
-        page.contains("au plus 5 invitations par personne en 24 heures (3 déjà envoyée(s), 3 demandée(s))"),
+        page.contains(
+            "au plus 5 invitations par personne en 24 heures (3 déjà envoyée(s), 3 demandée(s))"
+        ),
         "{page}"
     );
     assert_eq!(written(&app).await, (3, 3));
@@ -477,8 +497,18 @@ async fn every_published_vevent_names_the_configured_organizer_and_no_attendee()
         (app.anonymous.get("/agenda/reseau.ics").await, 3),
         // Twice: the second answer is assembled from the kept fragments.
         (app.anonymous.get("/agenda/plateformes/fle.ics").await, 3),
-        (coordinator.get(&format!("/reunions/{one}/evenement.ics")).await, 1),
-        (coordinator.get(&format!("/reunions/{series}/evenement.ics")).await, 2),
+        (
+            coordinator
+                .get(&format!("/reunions/{one}/evenement.ics"))
+                .await,
+            1,
+        ),
+        (
+            coordinator
+                .get(&format!("/reunions/{series}/evenement.ics"))
+                .await,
+            2,
+        ),
     ];
     for (response, expected) in feeds {
         assert_eq!(response.status(), StatusCode::OK);
@@ -514,9 +544,7 @@ fn answer_link(message: &Value, answer: &str) -> String {
 async fn answer(app: &TestApp, link: &str) {
     let path = link.split_once("/invitation/").unwrap().1;
     let browser = app.visitor();
-    let r = browser
-        .post_form(&format!("/invitation/{path}"), &[])
-        .await;
+    let r = browser.post_form(&format!("/invitation/{path}"), &[]).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
 }
 
@@ -589,15 +617,24 @@ async fn after_a_new_date_or_place_the_update_asks_again_and_the_page_lists_who_
     assert!(rows.iter().all(|i| i.answer == "accepted"));
     let (_, page) = coordinator.get_html(&format!("/reunions/{id}")).await;
     let page = page.replace("&#39;", "'");
-    assert!(page.contains("2 personne(s) n'ont pas reconfirmé"), "{page}");
-    assert_eq!(page.matches("pas reconfirmé depuis le changement").count(), 2);
+    assert!(
+        page.contains("2 personne(s) n'ont pas reconfirmé"),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("pas reconfirmé depuis le changement").count(),
+        2
+    );
 
     // One re-confirms: only the other is still listed; their next update says ACCEPTED.
     let province = updates(&smtp, "province@namur.example").pop().unwrap();
     answer(&app, &answer_link(&province, "accepte")).await;
     let (_, page) = coordinator.get_html(&format!("/reunions/{id}")).await;
     let page = page.replace("&#39;", "'");
-    assert!(page.contains("1 personne(s) n'ont pas reconfirmé"), "{page}");
+    assert!(
+        page.contains("1 personne(s) n'ont pas reconfirmé"),
+        "{page}"
+    );
     let again = plenary(
         platform,
         &[
@@ -648,10 +685,20 @@ async fn the_organizer_and_the_sending_coordinator_are_never_invited_and_the_fla
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].recipient, "province@namur.example");
     let message = &smtp.messages()[0];
-    assert!(message["to"].as_str().unwrap().contains("province@namur.example"));
+    assert!(
+        message["to"]
+            .as_str()
+            .unwrap()
+            .contains("province@namur.example")
+    );
 
     // Only those two: nothing is sent, and the message says why.
-    let r = invite(&coordinator, id, &format!("{ORGANIZER_EMAIL}, {COORDINATOR_EMAIL}")).await;
+    let r = invite(
+        &coordinator,
+        id,
+        &format!("{ORGANIZER_EMAIL}, {COORDINATOR_EMAIL}"),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let text = r.text().await.unwrap();
     assert!(text.contains("Choisissez au moins une personne à inviter."));
@@ -669,7 +716,10 @@ async fn a_cancel_asks_for_no_answer_and_an_all_day_subject_names_no_time_zone()
     let (app, coordinator, platform) = world(Some(&smtp), |_| {}).await;
     let id = schedule_meeting(
         &coordinator,
-        &pairs(&plenary(platform, &[("all_day", "on"), ("title", "Journée FLE")])),
+        &pairs(&plenary(
+            platform,
+            &[("all_day", "on"), ("title", "Journée FLE")],
+        )),
     )
     .await;
     let all_day = meeting::Entity::find_by_id(id)
@@ -682,9 +732,17 @@ async fn a_cancel_asks_for_no_answer_and_an_all_day_subject_names_no_time_zone()
     assert_eq!(smtp.wait_for(1).await, 1);
     let request = &messages_to(&smtp, "province@namur.example", "REQUEST")[0];
     let subject = request["subject"].as_str().unwrap();
-    assert!(subject.starts_with("Invitation : Journée FLE — mardi 8 juin 2027"), "{subject}");
+    assert!(
+        subject.starts_with("Invitation : Journée FLE — mardi 8 juin 2027"),
+        "{subject}"
+    );
     assert!(!subject.contains("heure de Bruxelles"), "{subject}");
-    assert!(!request["text"].as_str().unwrap().contains("heure de Bruxelles"));
+    assert!(
+        !request["text"]
+            .as_str()
+            .unwrap()
+            .contains("heure de Bruxelles")
+    );
     assert_eq!(
         request["calendar"]["events"][0]["dtstart"]["date"],
         "2027-06-08"
@@ -695,12 +753,20 @@ async fn a_cancel_asks_for_no_answer_and_an_all_day_subject_names_no_time_zone()
     );
 
     let r = coordinator
-        .post_form(&format!("/reunions/{id}/statut"), &[("status", "cancelled")])
+        .post_form(
+            &format!("/reunions/{id}/statut"),
+            &[("status", "cancelled")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(smtp.wait_for(2).await, 2);
     let cancel = &messages_to(&smtp, "province@namur.example", "CANCEL")[0];
-    assert!(!cancel["subject"].as_str().unwrap().contains("heure de Bruxelles"));
+    assert!(
+        !cancel["subject"]
+            .as_str()
+            .unwrap()
+            .contains("heure de Bruxelles")
+    );
     for e in cancel["calendar"]["events"].as_array().unwrap() {
         assert_eq!(e["status"], "CANCELLED");
         let a = &e["attendees"][0];

@@ -423,7 +423,11 @@ async fn moving_then_cancelling_the_meeting_reaches_every_invitee_with_a_higher_
             &[("members", "on"), ("emails", "province@namur.example")],
         )
         .await;
-    assert_eq!(smtp.wait_for(3).await, 3, "the sending coordinator is not invited");
+    assert_eq!(
+        smtp.wait_for(3).await,
+        3,
+        "the sending coordinator is not invited"
+    );
     let scope = format!("platform:{platform}");
     let r = coordinator
         .post_form(
