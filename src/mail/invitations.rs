@@ -114,6 +114,18 @@ async fn invite(
             )));
         }
     };
+    // Refused before looking anyone up: a huge paste costs no query.
+    let pasted = outside
+        .iter()
+        .map(|(_, email)| normalize_email(email))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if pasted > state.config.invitations_per_request {
+        return Err(too_many_at_once(
+            pasted,
+            state.config.invitations_per_request,
+        ));
+    }
     let mut person_ids: Vec<i64> = get("person_id")
         .iter()
         .filter_map(|v| v.trim().parse().ok())
@@ -192,11 +204,10 @@ async fn invite(
         .collect::<std::collections::BTreeSet<_>>()
         .len();
     if asked > state.config.invitations_per_request {
-        return Err(AppError::BadRequest(format!(
-            "Trop d'adresses en une fois : {asked} pour au plus {} par envoi. Invitez en plusieurs \
-             fois ; personne n'a été invité.",
-            state.config.invitations_per_request
-        )));
+        return Err(too_many_at_once(
+            asked,
+            state.config.invitations_per_request,
+        ));
     }
     let txn = crate::db::begin_write(&state.db).await?;
     let existing: Vec<String> = invitation::Entity::find()
@@ -273,6 +284,13 @@ async fn invite(
         &back,
         FlashKind::Success,
         format!("{sent} invitation(s) envoyée(s){extra}.{left_out_note}"),
+    ))
+}
+
+fn too_many_at_once(asked: usize, cap: usize) -> AppError {
+    AppError::BadRequest(format!(
+        "Trop d'adresses en une fois : {asked} pour au plus {cap} par envoi. Invitez en plusieurs \
+         fois ; personne n'a été invité."
     ))
 }
 
