@@ -36,7 +36,16 @@ pub struct Config {
     pub mail_retry_secs: u64,
     /// How often the mail worker looks for due messages (it is also woken on each change).
     pub mail_poll_ms: u64,
+    /// Most addresses one invitation request may name (`MAILLAGE_INVITATIONS_PER_REQUEST`).
+    pub invitations_per_request: usize,
+    /// Most invitations one person may send in 24 hours (`MAILLAGE_INVITATIONS_PER_DAY`).
+    pub invitations_per_day: usize,
 }
+
+/// Default of [`Config::invitations_per_request`].
+pub const DEFAULT_INVITATIONS_PER_REQUEST: usize = 200;
+/// Default of [`Config::invitations_per_day`].
+pub const DEFAULT_INVITATIONS_PER_DAY: usize = 1000;
 
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -67,6 +76,8 @@ struct FileConfig {
     mail_from: Option<String>,
     organizer: Option<String>,
     outbox_dir: Option<String>,
+    invitations_per_request: Option<usize>,
+    invitations_per_day: Option<usize>,
 }
 
 impl Config {
@@ -85,6 +96,7 @@ impl Config {
             outbox_dir: env("MAILLAGE_OUTBOX_DIR").or(file.outbox_dir.clone()),
             ..FileConfig::default()
         };
+        let caps = (file.invitations_per_request, file.invitations_per_day);
         let mut config = Self::from_parts(
             file,
             env("DATABASE_URL"),
@@ -94,6 +106,18 @@ impl Config {
             env("MAILLAGE_LOG_FORMAT"),
         );
         config.apply_mail(mail);
+        config.invitations_per_request = limit(
+            "MAILLAGE_INVITATIONS_PER_REQUEST",
+            env("MAILLAGE_INVITATIONS_PER_REQUEST"),
+            caps.0,
+            DEFAULT_INVITATIONS_PER_REQUEST,
+        )?;
+        config.invitations_per_day = limit(
+            "MAILLAGE_INVITATIONS_PER_DAY",
+            env("MAILLAGE_INVITATIONS_PER_DAY"),
+            caps.1,
+            DEFAULT_INVITATIONS_PER_DAY,
+        )?;
         Ok(config)
     }
 
@@ -125,6 +149,8 @@ impl Config {
             outbox_dir: DEFAULT_OUTBOX_DIR.to_string(),
             mail_retry_secs: 30,
             mail_poll_ms: 1000,
+            invitations_per_request: DEFAULT_INVITATIONS_PER_REQUEST,
+            invitations_per_day: DEFAULT_INVITATIONS_PER_DAY,
         }
     }
 
@@ -159,6 +185,26 @@ impl Config {
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
     }
+}
+
+/// A positive limit from the environment (which wins) or the file, else `default`.
+fn limit(
+    name: &str,
+    env: Option<String>,
+    file: Option<usize>,
+    default: usize,
+) -> anyhow::Result<usize> {
+    let value = match env {
+        Some(raw) => raw
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| anyhow::anyhow!("{name} : un nombre entier est attendu, pas « {raw} »"))?,
+        None => file.unwrap_or(default),
+    };
+    if value == 0 {
+        return Err(anyhow::anyhow!("{name} : la limite doit être d'au moins 1"));
+    }
+    Ok(value)
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
@@ -215,6 +261,23 @@ mod tests {
         let mut config = Config::for_database(DEFAULT_DATABASE_URL);
         config.secret_key = Some("tres-secret-0123456789".into());
         assert!(!format!("{config:?}").contains("tres-secret"));
+    }
+
+    #[test]
+    fn invitation_limits_come_from_the_environment_then_the_file_then_defaults() {
+        assert_eq!(limit("X", Some(" 25 ".into()), Some(7), 200).unwrap(), 25);
+        assert_eq!(limit("X", None, Some(7), 200).unwrap(), 7);
+        assert_eq!(limit("X", None, None, 200).unwrap(), 200);
+        assert!(limit("X", Some("beaucoup".into()), None, 200).is_err());
+        assert!(limit("X", Some("0".into()), None, 200).is_err());
+        let file: FileConfig = toml::from_str("invitations_per_day = 50").unwrap();
+        assert_eq!(file.invitations_per_day, Some(50));
+        let config = Config::for_database(DEFAULT_DATABASE_URL);
+        assert_eq!(
+            config.invitations_per_request,
+            DEFAULT_INVITATIONS_PER_REQUEST
+        );
+        assert_eq!(config.invitations_per_day, DEFAULT_INVITATIONS_PER_DAY);
     }
 
     #[test]

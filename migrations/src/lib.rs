@@ -9,6 +9,7 @@ mod m20261129_000003_meetings;
 mod m20261129_000004_calendar_feeds;
 mod m20261129_000005_mail;
 mod m20261129_000006_calendar_changes;
+mod m20261130_000007_itip_reconfirm;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_calendar_feeds::Migration),
             Box::new(m20261129_000005_mail::Migration),
             Box::new(m20261129_000006_calendar_changes::Migration),
+            Box::new(m20261130_000007_itip_reconfirm::Migration),
         ]
     }
 }

@@ -614,6 +614,7 @@ async fn write_fragments(
         platforms: platforms.clone(),
         groups: groups.clone(),
         base: state.config.base_url.clone(),
+        organizer: super::organizer(&state.config),
     });
     // Writing is plain computing: many meetings are split over the cores, off the async threads.
     let parts = if rows.len() >= 256 {
@@ -657,6 +658,7 @@ struct Sources {
     platforms: Platforms,
     groups: Groups,
     base: String,
+    organizer: ics::Organizer,
 }
 
 impl Sources {
@@ -681,6 +683,7 @@ impl Sources {
                     self.changes_of.get(&id).map_or(&[][..], Vec::as_slice),
                     &self.base,
                     private,
+                    &self.organizer,
                 );
                 Some(((id, private), stamp, Arc::new(ics::fragment(&events))))
             })
@@ -1115,7 +1118,14 @@ async fn meeting_file(
         description: None,
         method: Some(Method::Publish),
         feed: false,
-        events: super::events(&loaded, &agenda, &changes, &state.config.base_url, false),
+        events: super::events(
+            &loaded,
+            &agenda,
+            &changes,
+            &state.config.base_url,
+            false,
+            &super::organizer(&state.config),
+        ),
     });
     let mut r = body.into_response();
     let h = r.headers_mut();

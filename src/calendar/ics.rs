@@ -181,9 +181,46 @@ pub struct Calendar {
 /// component, then one VTIMEZONE for Europe/Brussels if any [`When::Local`] is used (STANDARD
 /// CET +0100 from the last Sunday of October 03:00 local, DAYLIGHT CEST +0200 from the last
 /// Sunday of March 02:00 local), then the VEVENTs. An empty calendar is still valid.
+///
+/// A REQUEST never carries `STATUS:CANCELLED` (RFC 5546 §3.2.2 allows only TENTATIVE or
+/// CONFIRMED; Outlook may bring a cancelled copy back): its cancelled occurrences are written
+/// as EXDATE of their series, through [`request_events`].
 #[must_use]
 pub fn write(calendar: &Calendar) -> String {
+    let needs_exdates = calendar.method == Some(Method::Request)
+        && calendar
+            .events
+            .iter()
+            .any(|e| e.recurrence_id.is_some() && e.status == Status::Cancelled);
+    if needs_exdates {
+        let request = Calendar {
+            events: request_events(calendar.events.clone()),
+            ..calendar.clone()
+        };
+        return emit(&build(&request));
+    }
     emit(&build(calendar))
+}
+
+/// The events of a REQUEST: each cancelled occurrence (an override with a RECURRENCE-ID and
+/// `STATUS:CANCELLED`) becomes an EXDATE of the series with the same UID, like a removed date;
+/// other events are kept as they are. Feeds (PUBLISH) keep the cancelled copy instead.
+#[must_use]
+pub fn request_events(events: Vec<Event>) -> Vec<Event> {
+    let (cancelled, mut kept): (Vec<Event>, Vec<Event>) = events
+        .into_iter()
+        .partition(|e| e.recurrence_id.is_some() && e.status == Status::Cancelled);
+    for occurrence in cancelled {
+        let master = kept
+            .iter_mut()
+            .find(|e| e.recurrence_id.is_none() && e.uid == occurrence.uid);
+        if let (Some(master), Some(original)) = (master, occurrence.recurrence_id)
+            && !master.exdates.contains(&original)
+        {
+            master.exdates.push(original);
+        }
+    }
+    kept
 }
 
 /// The VEVENTs of one meeting, written once and reused by every feed that holds it (feeds are
@@ -1408,5 +1445,51 @@ mod tests {
             param(organizer, "CN"),
             Some(&["Secrétariat CRI, Namur".to_owned()][..])
         );
+    }
+
+    #[test]
+    fn a_request_writes_cancelled_occurrences_as_exdates_and_a_publish_keeps_them() {
+        let master = Event {
+            rrule: Some("FREQ=WEEKLY".into()),
+            exdates: vec![When::Local(local(2027, 6, 15, 9, 0))],
+            ..meeting()
+        };
+        let cancelled = Event {
+            recurrence_id: Some(When::Local(local(2027, 6, 22, 9, 0))),
+            start: When::Local(local(2027, 6, 22, 9, 0)),
+            end: When::Local(local(2027, 6, 22, 11, 0)),
+            status: Status::Cancelled,
+            rrule: None,
+            exdates: Vec::new(),
+            ..meeting()
+        };
+        let moved = Event {
+            recurrence_id: Some(When::Local(local(2027, 6, 29, 9, 0))),
+            start: When::Local(local(2027, 6, 30, 9, 0)),
+            end: When::Local(local(2027, 6, 30, 11, 0)),
+            rrule: None,
+            exdates: Vec::new(),
+            ..meeting()
+        };
+        let events = vec![master, cancelled, moved];
+        let request = write(&calendar(events.clone()));
+        assert!(!request.contains("CANCELLED"), "{request}");
+        assert!(request.contains("EXDATE;TZID=Europe/Brussels:20270615T090000\r\n"));
+        assert!(request.contains("EXDATE;TZID=Europe/Brussels:20270622T090000\r\n"));
+        assert!(request.contains("RECURRENCE-ID;TZID=Europe/Brussels:20270629T090000\r\n"));
+        assert_eq!(request.matches("BEGIN:VEVENT").count(), 2);
+        let publish = write(&Calendar {
+            method: Some(Method::Publish),
+            ..calendar(events.clone())
+        });
+        assert!(publish.contains("STATUS:CANCELLED\r\n"));
+        assert!(publish.contains("RECURRENCE-ID;TZID=Europe/Brussels:20270622T090000\r\n"));
+        assert!(!publish.contains("EXDATE;TZID=Europe/Brussels:20270622T090000"));
+        assert_eq!(publish.matches("BEGIN:VEVENT").count(), 3);
+        let cancel = write(&Calendar {
+            method: Some(Method::Cancel),
+            ..calendar(events)
+        });
+        assert!(cancel.contains("STATUS:CANCELLED\r\n"));
     }
 }

@@ -10,10 +10,11 @@ pub mod views;
 
 use chrono::Duration;
 
+use crate::config::Config;
 use crate::entities::{agenda_item, occurrence_change};
 use crate::meetings::Loaded;
 use crate::meetings::rules::{kind_label, parse_local};
-use ics::{Event, Status, When};
+use ics::{Event, Organizer, Status, When};
 
 /// The host part of the public URL, for UIDs ("meeting-12@maillage.example.org").
 pub fn uid_host(base_url: &str) -> String {
@@ -38,6 +39,29 @@ pub fn uid_host(base_url: &str) -> String {
 /// The meeting's UID: the same in every feed, its .ics and every email about it.
 pub fn meeting_uid(meeting_id: i64, base_url: &str) -> String {
     format!("meeting-{meeting_id}@{}", uid_host(base_url))
+}
+
+/// The configured organizer (`MAILLAGE_ORGANIZER`, "Name <address>" or an address), written
+/// as ORGANIZER of every VEVENT: PUBLISH objects need one too (RFC 5546 §3.2.1). Read once per
+/// batch of meetings written, not per request.
+pub fn organizer(config: &Config) -> Organizer {
+    let mailbox = config.organizer.trim();
+    let (name, email) = match (mailbox.find('<'), mailbox.rfind('>')) {
+        (Some(open), Some(close)) if close > open => (
+            mailbox
+                .get(..open)
+                .unwrap_or_default()
+                .trim()
+                .trim_matches('"'),
+            mailbox.get(open + 1..close).unwrap_or_default().trim(),
+        ),
+        _ => ("", mailbox),
+    };
+    Organizer {
+        email: email.to_string(),
+        name: name.to_string(),
+        sent_by: None,
+    }
 }
 
 fn when(local: chrono::NaiveDateTime, all_day: bool) -> When {
@@ -100,13 +124,15 @@ fn location(loaded: &Loaded) -> Option<String> {
 
 /// The VEVENTs of a meeting: the event (or series master) and, for a series, one override per
 /// moved or cancelled occurrence (same UID, RECURRENCE-ID). `private` marks members-only
-/// meetings CLASS:PRIVATE (personal feeds). No attendees are ever listed here.
+/// meetings CLASS:PRIVATE (personal feeds). Every VEVENT names `organizer` (see
+/// [`organizer`]); no attendees are ever listed here.
 pub fn events(
     loaded: &Loaded,
     agenda: &[agenda_item::Model],
     changes: &[occurrence_change::Model],
     base_url: &str,
     private: bool,
+    organizer: &Organizer,
 ) -> Vec<Event> {
     let m = &loaded.meeting;
     let (Some(start), Some(end)) = (parse_local(&m.start_local), parse_local(&m.end_local)) else {
@@ -145,7 +171,7 @@ pub fn events(
         rrule: crate::meetings::schedule::rule_of(m).map(|r| r.to_ics_rrule()),
         exdates: Vec::new(),
         recurrence_id: None,
-        organizer: None,
+        organizer: (!organizer.email.is_empty()).then(|| organizer.clone()),
         attendees: Vec::new(),
     };
     let mut out = Vec::new();
@@ -204,6 +230,21 @@ pub fn events(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_organizer_is_read_from_the_configured_mailbox() {
+        let mut config = Config::for_database("sqlite::memory:");
+        config.organizer = "\"Coordination du CRI\" <coordination@cri-namur.example>".into();
+        let o = organizer(&config);
+        assert_eq!(o.name, "Coordination du CRI");
+        assert_eq!(o.email, "coordination@cri-namur.example");
+        config.organizer = " secretariat@cri-namur.example ".into();
+        let o = organizer(&config);
+        assert_eq!(
+            (o.name.as_str(), o.email.as_str()),
+            ("", "secretariat@cri-namur.example")
+        );
+    }
 
     #[test]
     fn the_uid_host_comes_from_the_public_url() {

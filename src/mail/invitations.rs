@@ -10,7 +10,8 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use maud::{Markup, html};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::notify;
@@ -113,6 +114,18 @@ async fn invite(
             )));
         }
     };
+    // Refused before looking anyone up: a huge paste costs no query.
+    let pasted = outside
+        .iter()
+        .map(|(_, email)| normalize_email(email))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if pasted > state.config.invitations_per_request {
+        return Err(too_many_at_once(
+            pasted,
+            state.config.invitations_per_request,
+        ));
+    }
     let mut person_ids: Vec<i64> = get("person_id")
         .iter()
         .filter_map(|v| v.trim().parse().ok())
@@ -164,12 +177,38 @@ async fn invite(
             None => wanted.push((None, name, email, "fr".into())),
         }
     }
+    let me = ctx.viewer.as_deref().cloned();
+    // Never invite the organizer nor oneself: a client shows no answer buttons on the
+    // organizer's own copy, and the sender already knows.
+    let (wanted, left_out) = leave_out_organizer_and_sender(
+        wanted,
+        &state.mailer.sender.organizer_email,
+        me.as_ref().map(|p| p.email.as_str()),
+    );
+    let left_out_note = if left_out.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Non invité·e(s), car organisateur ou expéditeur de l'invitation : {}.",
+            left_out.join(", ")
+        )
+    };
     if wanted.is_empty() {
-        return Err(AppError::BadRequest(
-            "Choisissez au moins une personne à inviter.".into(),
+        return Err(AppError::BadRequest(format!(
+            "Choisissez au moins une personne à inviter.{left_out_note}"
+        )));
+    }
+    let asked = wanted
+        .iter()
+        .map(|(_, _, email, _)| normalize_email(email))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if asked > state.config.invitations_per_request {
+        return Err(too_many_at_once(
+            asked,
+            state.config.invitations_per_request,
         ));
     }
-    let me = ctx.viewer.as_deref().cloned();
     let txn = crate::db::begin_write(&state.db).await?;
     let existing: Vec<String> = invitation::Entity::find()
         .filter(invitation::Column::MeetingId.eq(id))
@@ -178,7 +217,7 @@ async fn invite(
         .into_iter()
         .map(|i| i.email_normalized)
         .collect();
-    let mut created = Vec::new();
+    let mut fresh = Vec::new();
     let mut already = 0;
     let mut seen = std::collections::BTreeSet::new();
     for (person_id, name, email, language) in wanted {
@@ -187,6 +226,23 @@ async fn invite(
             already += usize::from(existing.contains(&key));
             continue;
         }
+        fresh.push((person_id, name, email, key, language));
+    }
+    if let Some(sender) = ctx.person_id() {
+        let sent_today = sent_in_a_day(&state, &txn, sender).await?;
+        let cap = state.config.invitations_per_day;
+        if sent_today + fresh.len() > cap {
+            // Nothing written: the transaction is dropped, so rolled back.
+            return Err(AppError::TooManyRequests(format!(
+                "Limite quotidienne atteinte : au plus {cap} invitations par personne en 24 heures \
+                 ({sent_today} déjà envoyée(s), {} demandée(s)). Personne n'a été invité ; \
+                 réessayez plus tard ou avec moins d'adresses.",
+                fresh.len()
+            )));
+        }
+    }
+    let mut created = Vec::new();
+    for (person_id, name, email, key, language) in fresh {
         let row = invitation::ActiveModel {
             meeting_id: Set(id),
             person_id: Set(person_id),
@@ -227,8 +283,71 @@ async fn invite(
     Ok(redirect_with_flash(
         &back,
         FlashKind::Success,
-        format!("{sent} invitation(s) envoyée(s){extra}."),
+        format!("{sent} invitation(s) envoyée(s){extra}.{left_out_note}"),
     ))
+}
+
+fn too_many_at_once(asked: usize, cap: usize) -> AppError {
+    AppError::BadRequest(format!(
+        "Trop d'adresses en une fois : {asked} pour au plus {cap} par envoi. Invitez en plusieurs \
+         fois ; personne n'a été invité."
+    ))
+}
+
+/// One address to invite: (their account, name, address, language).
+type Invitee = (Option<i64>, String, String, String);
+
+/// `wanted` without the organizer's and the sender's own addresses, and those left out (as
+/// typed, once each).
+fn leave_out_organizer_and_sender(
+    wanted: Vec<Invitee>,
+    organizer: &str,
+    sender: Option<&str>,
+) -> (Vec<Invitee>, Vec<String>) {
+    let barred: Vec<String> = [Some(organizer), sender]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(normalize_email)
+        .collect();
+    let mut left_out: Vec<String> = Vec::new();
+    let mut kept = Vec::with_capacity(wanted.len());
+    for entry in wanted {
+        if barred.contains(&normalize_email(&entry.2)) {
+            if !left_out
+                .iter()
+                .any(|e| normalize_email(e) == normalize_email(&entry.2))
+            {
+                left_out.push(entry.2);
+            }
+        } else {
+            kept.push(entry);
+        }
+    }
+    (kept, left_out)
+}
+
+/// How many invitations `sender` wrote in the last 24 hours. On PostgreSQL their person row is
+/// locked first, so that two requests at once cannot both pass the cap (SQLite's write
+/// transaction already serialises them).
+async fn sent_in_a_day(
+    state: &AppState,
+    txn: &impl sea_orm::ConnectionTrait,
+    sender: i64,
+) -> AppResult<usize> {
+    if !state.config.is_sqlite() {
+        person::Entity::find_by_id(sender)
+            .lock_exclusive()
+            .one(txn)
+            .await?;
+    }
+    let count = invitation::Entity::find()
+        .filter(invitation::Column::InvitedBy.eq(sender))
+        .filter(invitation::Column::CreatedAt.gt(Utc::now() - chrono::Duration::hours(24)))
+        .count(txn)
+        .await?;
+    Ok(usize::try_from(count).unwrap_or(usize::MAX))
 }
 
 async fn remind(
@@ -558,6 +677,29 @@ async fn outbox_message_page(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_organizer_and_the_sender_are_left_out_of_the_invitees() {
+        let entry = |email: &str| (None, String::new(), email.to_string(), "fr".to_string());
+        let (kept, left_out) = leave_out_organizer_and_sender(
+            vec![
+                entry("Coordination@CRI-namur.example"),
+                entry("amina@lee.example"),
+                entry("coralie@cri-namur.example"),
+                entry("coordination@cri-namur.example"),
+            ],
+            "coordination@cri-namur.example",
+            Some("Coralie@cri-namur.example"),
+        );
+        assert_eq!(kept, vec![entry("amina@lee.example")]);
+        assert_eq!(
+            left_out,
+            vec![
+                "Coordination@CRI-namur.example".to_string(),
+                "coralie@cri-namur.example".to_string()
+            ]
+        );
+    }
 
     #[test]
     fn pasted_address_lists_are_split_and_bad_ones_named() {

@@ -70,12 +70,15 @@ fn meeting_text(loaded: &Loaded) -> (String, Option<String>) {
     let start = parse_local(&m.start_local).unwrap_or_default();
     let end = parse_local(&m.end_local).unwrap_or_default();
     let when = match meetings::schedule::rule_of(m) {
+        Some(rule) if m.all_day => rule.describe_fr(),
         Some(rule) => format!(
             "{}, {}–{} (heure de Bruxelles)",
             rule.describe_fr(),
             start.format("%H:%M"),
             end.format("%H:%M")
         ),
+        // All day: no hour to place in a time zone.
+        None if m.all_day => when_fr(start, end, true),
         None => format!("{} (heure de Bruxelles)", when_fr(start, end, m.all_day)),
     };
     let place = [m.place_name.as_str(), m.place_address.as_str()]
@@ -146,24 +149,24 @@ fn itip(
         name: sender.organizer_name.clone(),
         sent_by: sent_by.map(|p| p.email.clone()),
     };
-    let partstat = match invitee.answer.as_str() {
-        "accepted" => "ACCEPTED",
-        "tentative" => "TENTATIVE",
-        "declined" => "DECLINED",
-        _ => "NEEDS-ACTION",
-    };
     let attendee = Attendee {
         email: invitee.email.clone(),
         name: invitee.name.clone(),
-        rsvp: true,
-        partstat: partstat.into(),
+        // A CANCEL asks nothing back (RFC 5546 §3.2.5).
+        rsvp: method == Method::Request,
+        partstat: partstat(&loaded.meeting, invitee).into(),
         role: "REQ-PARTICIPANT".into(),
     };
-    let mut events =
-        crate::calendar::events(loaded, agenda, changes, &state.config.base_url, false);
+    let mut events = crate::calendar::events(
+        loaded,
+        agenda,
+        changes,
+        &state.config.base_url,
+        false,
+        &organizer,
+    );
     let now = Utc::now();
     for event in &mut events {
-        event.organizer = Some(organizer.clone());
         event.attendees = vec![attendee.clone()];
         event.dtstamp = now;
         if method == Method::Cancel {
@@ -198,6 +201,31 @@ fn itip(
         feed: false,
         events,
     })
+}
+
+/// The invitee's PARTSTAT: their answer, unless the date, time or place changed since they gave
+/// it (`meeting.reconfirm_since`): then NEEDS-ACTION, so that their calendar asks again. The
+/// answer itself stays recorded on the invitation.
+fn partstat(meeting: &meeting::Model, invitee: &invitation::Model) -> &'static str {
+    if !answered_since_change(meeting, invitee) {
+        return "NEEDS-ACTION";
+    }
+    match invitee.answer.as_str() {
+        "accepted" => "ACCEPTED",
+        "tentative" => "TENTATIVE",
+        "declined" => "DECLINED",
+        _ => "NEEDS-ACTION",
+    }
+}
+
+/// Whether the invitee's answer was given after the last significant change (always, when
+/// there was none).
+fn answered_since_change(meeting: &meeting::Model, invitee: &invitation::Model) -> bool {
+    match (meeting.reconfirm_since, invitee.answered_at) {
+        (None, _) => true,
+        (Some(change), Some(answered)) => answered > change,
+        (Some(_), None) => false,
+    }
 }
 
 fn recipient(invitee: &invitation::Model) -> Recipient {

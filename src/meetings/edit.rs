@@ -625,6 +625,14 @@ pub async fn update(
     let mut model: meeting::ActiveModel = current.clone().into();
     apply(&mut model, &input, &platform, &group);
     model.sequence = Set(sequence);
+    // A new date, time or place asks invitees to confirm again; their answers stay recorded.
+    if moved
+        || input.place_name != current.place_name
+        || input.place_address != current.place_address
+        || input.rule.as_ref().map(|r| r.to_rrule()) != current.rrule
+    {
+        model.reconfirm_since = Set(Some(Utc::now()));
+    }
     let saved = model.update(&txn).await?;
     booking::promote(&txn, &saved, Utc::now()).await?;
     save_agenda(&txn, id, &input.agenda).await?;
@@ -821,6 +829,10 @@ pub async fn change_occurrence(
     let mut model: meeting::ActiveModel = loaded.meeting.clone().into();
     model.sequence = Set(loaded.meeting.sequence + 1);
     model.updated_at = Set(Utc::now());
+    // A session at another date (moved, or back at its own) asks invitees to confirm again.
+    if matches!(form.action.as_str(), "move" | "restore") {
+        model.reconfirm_since = Set(Some(Utc::now()));
+    }
     let saved = model.update(&txn).await?;
     let after = Loaded {
         meeting: saved,

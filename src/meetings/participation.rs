@@ -1024,18 +1024,33 @@ async fn save_minutes(
     ))
 }
 
-fn csv_field(value: &str) -> String {
-    // Spreadsheets run cells starting with = + - @ as formulas: neutralise them.
-    let value = if value.starts_with(['=', '+', '-', '@']) {
+/// Spreadsheets run a cell starting with = + - @ (or a tab or carriage return before one) as a
+/// formula: such a value is written after an apostrophe, which they show as text.
+fn csv_guard(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {
         value.to_string()
-    };
-    if value.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
     }
+}
+
+/// Semicolon-separated (what spreadsheets in Belgium expect), every field quoted and guarded,
+/// CRLF line ends, after a UTF-8 byte-order mark.
+fn csv_text(rows: &[Vec<String>]) -> Result<String, AppError> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .quote_style(csv::QuoteStyle::Always)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::from("\u{feff}".as_bytes()));
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|f| csv_guard(f)))
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("export CSV : {e}")))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("export CSV : {e}")))?;
+    String::from_utf8(bytes).map_err(|e| AppError::Internal(anyhow::anyhow!("export CSV : {e}")))
 }
 
 async fn export_csv(
@@ -1053,11 +1068,21 @@ async fn export_csv(
         .into_iter()
         .map(|w| (w.id, w))
         .collect();
-    // UTF-8 with a byte-order mark and semicolons: what spreadsheets in Belgium open right.
-    let mut out = String::from("\u{feff}");
-    out.push_str(
-        "Nom;Organisation;E-mail;Inscription;Place en attente;Repas;Ateliers;Présence;Remarque\r\n",
-    );
+    let mut table = vec![
+        [
+            "Nom",
+            "Organisation",
+            "E-mail",
+            "Inscription",
+            "Place en attente",
+            "Repas",
+            "Ateliers",
+            "Présence",
+            "Remarque",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
     for row in &rows {
         let ateliers = row
             .assigned
@@ -1066,7 +1091,7 @@ async fn export_csv(
             .map(|w| format!("{} {}", w.slot_start, w.title))
             .collect::<Vec<_>>()
             .join(" / ");
-        let fields = [
+        table.push(vec![
             row.person.name.clone(),
             row.organisation.clone().unwrap_or_default(),
             row.person.email.clone(),
@@ -1080,16 +1105,9 @@ async fn export_csv(
                 .unwrap_or_default()
                 .to_string(),
             row.registration.note.clone(),
-        ];
-        out.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(";"),
-        );
-        out.push_str("\r\n");
+        ]);
     }
+    let out = csv_text(&table)?;
     let filename = format!("inscriptions-reunion-{id}.csv");
     Ok((
         [
@@ -1157,4 +1175,27 @@ pub async fn group_attendance(
         })
         .collect();
     Ok((meetings, table))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_csv_field_is_quoted_and_guarded_against_formulas() {
+        let text = csv_text(&[vec![
+            "Nom".into(),
+            "x,=1+1".into(),
+            "=HYPERLINK(\"x\")".into(),
+            "\tcmd".into(),
+            "a;b\r\nc".into(),
+            "-3".into(),
+            String::new(),
+        ]])
+        .unwrap();
+        assert_eq!(
+            text,
+            "\u{feff}\"Nom\";\"x,=1+1\";\"'=HYPERLINK(\"\"x\"\")\";\"'\tcmd\";\"a;b\r\nc\";\"'-3\";\"\"\r\n"
+        );
+    }
 }

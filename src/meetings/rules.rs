@@ -416,11 +416,8 @@ impl MeetingForm {
             },
         };
         let video_url = self.video_url.trim().to_string();
-        if !video_url.is_empty() && !video_url.starts_with("https://") {
-            errors.add(
-                "video_url",
-                "Le lien de visioconférence doit commencer par https://.",
-            );
+        if let Err(message) = check_video_url(&video_url) {
+            errors.add("video_url", message);
         }
         let public = match self.visibility.as_str() {
             "public" => true,
@@ -653,6 +650,36 @@ impl MeetingForm {
     }
 }
 
+/// A video link must be one https URL that nothing can turn into something else: no space,
+/// line break or control character (they would break the plain-text email and the calendar),
+/// no quote, angle bracket or backslash (they end a link in HTML or text), no user name or
+/// password before the host ("https://visio.example@evil.example"). Empty is fine.
+pub fn check_video_url(raw: &str) -> Result<(), &'static str> {
+    if raw.is_empty() {
+        return Ok(());
+    }
+    if raw.chars().any(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+    }) {
+        return Err(
+            "Le lien de visioconférence ne peut contenir ni espace, ni retour à la ligne, ni guillemet, ni chevron.",
+        );
+    }
+    let Ok(url) = url::Url::parse(raw) else {
+        return Err("Ce lien de visioconférence n'est pas une adresse web valide.");
+    };
+    if url.scheme() != "https" {
+        return Err("Le lien de visioconférence doit commencer par https://.");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("Ce lien de visioconférence n'indique pas de serveur.");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("Le lien de visioconférence ne peut pas contenir d'identifiant (« nom@ »).");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -793,6 +820,37 @@ mod tests {
         assert!(errors.get("capacity").is_some());
         assert!(errors.get("deadline_date").is_some());
         assert!(errors.get("video_url").is_some());
+    }
+
+    #[test]
+    fn video_links_are_https_urls_without_spaces_quotes_or_line_breaks() {
+        for good in [
+            "",
+            "https://visio.example/ppli",
+            "https://meet.jit.si/CRI-Namur?x=1&y=2#z",
+            "https://visio.example:8443/salle-é",
+        ] {
+            assert_eq!(check_video_url(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "http://visio.example/ppli",
+            "https://visio.example/a\r\nBcc: x@evil.example",
+            "https://visio.example/a\nb",
+            "https://visio.example/a b",
+            "https://visio.example/\"onmouseover=\"x",
+            "https://visio.example/'x",
+            "https://visio.example/<script>",
+            "https://visio.example/a\tb",
+            "https://visio.example/a\u{0}b",
+            "https://visio.example\\@evil.example",
+            "https://visio.example@evil.example/",
+            "https://user:pw@visio.example/",
+            "https://",
+            "javascript:alert(1)",
+            "visio.example/ppli",
+        ] {
+            assert!(check_video_url(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

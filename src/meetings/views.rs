@@ -682,8 +682,29 @@ fn answer_label(answer: &str) -> &'static str {
     }
 }
 
+/// Whether an invitee said yes or maybe before the meeting's last change of date, time or place
+/// and has not answered since: their answer stands, but is to be confirmed again.
+fn awaits_reconfirmation(m: &meeting::Model, i: &crate::entities::invitation::Model) -> bool {
+    let Some(change) = m.reconfirm_since else {
+        return false;
+    };
+    matches!(i.answer.as_str(), "accepted" | "tentative")
+        && i.answered_at.is_none_or(|answered| answered <= change)
+}
+
+/// "mardi 8 juin 2027 à 14:05", Brussels time, of an instant.
+fn instant_fr(at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = at.with_timezone(&chrono_tz::Europe::Brussels).naive_local();
+    format!("{} à {}", day_fr(local.date()), local.format("%H:%M"))
+}
+
 fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
     let id = data.loaded.meeting.id;
+    let unconfirmed = data
+        .invitations
+        .iter()
+        .filter(|i| awaits_reconfirmation(&data.loaded.meeting, i))
+        .count();
     let pending = data
         .invitations
         .iter()
@@ -732,6 +753,13 @@ fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
                     (data.invitations.iter().filter(|i| i.answer == "declined").count()) " non · "
                     (pending) " sans réponse"
                 }
+                @if let (Some(change), true) = (data.loaded.meeting.reconfirm_since, unconfirmed > 0) {
+                    p.reconfirm {
+                        strong { (unconfirmed) " personne(s) n'ont pas reconfirmé" }
+                        " depuis le changement de date, d'heure ou de lieu du " (instant_fr(change))
+                        " : leur réponse précédente reste enregistrée, leur calendrier leur redemande."
+                    }
+                }
                 @if pending > 0 && data.loaded.meeting.answer_reminder_sent_at.is_none() {
                     (post_button(&ctx.csrf_token, &format!("/reunions/{id}/invitations/relance"), "Relancer les personnes sans réponse", "small"))
                 }
@@ -739,7 +767,10 @@ fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
                     thead { tr { th { "Invité·e" } th { "Réponse" } } }
                     tbody {
                         @for i in &data.invitations {
-                            tr { td { (if i.name.is_empty() { i.email.as_str() } else { i.name.as_str() }) br; span.muted { (i.email) } } td { (answer_label(&i.answer)) } }
+                            tr { td { (if i.name.is_empty() { i.email.as_str() } else { i.name.as_str() }) br; span.muted { (i.email) } } td {
+                                (answer_label(&i.answer))
+                                @if awaits_reconfirmation(&data.loaded.meeting, i) { br; span.muted.reconfirm { "pas reconfirmé depuis le changement" } }
+                            } }
                         }
                     }
                 }

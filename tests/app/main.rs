@@ -11,6 +11,7 @@ mod cli;
 mod directory;
 mod groups;
 mod health;
+mod itip;
 mod mail;
 mod meetings;
 mod members;

@@ -973,11 +973,11 @@ async fn attendance_is_ticked_in_place_and_counted_with_meals_and_exported_as_cs
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "Nom;Organisation;E-mail;Inscription;Place en attente;Repas;Ateliers;Présence;Remarque"
+        "\"Nom\";\"Organisation\";\"E-mail\";\"Inscription\";\"Place en attente\";\"Repas\";\"Ateliers\";\"Présence\";\"Remarque\""
     );
     assert_eq!(lines.len(), 4);
     assert!(lines[1].starts_with(
-        "Participant·e 000;;p0@exemple.example;confirmée;;Végétarien;;présent·e;'=SOMME(A1)"
+        "\"Participant·e 000\";\"\";\"p0@exemple.example\";\"confirmée\";\"\";\"Végétarien\";\"\";\"présent·e\";\"'=SOMME(A1)"
     ));
     assert_eq!(
         app.anonymous

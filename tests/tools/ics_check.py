@@ -86,6 +86,8 @@ def main():
             "exdates": [when(d) for x in (e.get("exdate") if isinstance(e.get("exdate"), list) else [e.get("exdate")] if e.get("exdate") is not None else []) for d in x.dts],
             "categories": categories(e),
             "conference": text(e.get("conference")),
+            "organizer": text(e.get("organizer")),
+            "organizer_cn": e.get("organizer").params.get("CN") if e.get("organizer") is not None else None,
             "attendees": [text(a) for a in (e.get("attendee") if isinstance(e.get("attendee"), list) else [e.get("attendee")] if e.get("attendee") else [])],
         })
     report["events"] = events

@@ -48,6 +48,8 @@ def calendar(data):
             "status": str(e.get("status")) if e.get("status") else None,
             "dtstart": when(e.get("dtstart")),
             "recurrence_id": when(e.get("recurrence-id")),
+            "rrule": e.get("rrule").to_ical().decode() if e.get("rrule") is not None else None,
+            "exdates": [when(d) for x in (e.get("exdate") if isinstance(e.get("exdate"), list) else [e.get("exdate")] if e.get("exdate") is not None else []) for d in x.dts],
             "organizer": str(organizer) if organizer else None,
             "sent_by": organizer.params.get("SENT-BY") if organizer else None,
             "attendees": [
