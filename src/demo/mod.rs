@@ -10,6 +10,7 @@
 //! is inserted, in one transaction. Every email address is on the reserved `.example` top-level
 //! domain so that no real mail can ever be sent to a demo account.
 
+mod check;
 mod directory;
 mod fixtures;
 mod meetings;

@@ -51,7 +51,7 @@ fn parse_with(name: &str, edit: impl Fn(&str) -> String) -> anyhow::Result<Fixtu
 }
 
 /// The whole chain of an error, as the command line prints it.
-fn message(result: anyhow::Result<Fixtures>) -> String {
+fn error_of(result: anyhow::Result<Fixtures>) -> String {
     match result {
         Ok(_) => String::from("(aucune erreur)"),
         Err(e) => format!("{e:#}"),
@@ -165,7 +165,7 @@ fn a_broken_reference_is_an_error_naming_its_file() {
             assert!(text.contains(from), "{file} : {from}");
             text.replacen(from, to, 1)
         });
-        let message = message(result);
+        let message = error_of(result);
         assert!(
             message.contains(file) && message.contains(named),
             "{file} : {message}"
@@ -176,17 +176,17 @@ fn a_broken_reference_is_an_error_naming_its_file() {
 #[test]
 fn a_malformed_file_is_an_error_naming_it_not_a_panic() {
     for (file, _) in FILES {
-        let message = message(parse_with(file, |text| format!("{text}\n[[[ pas du TOML")));
+        let message = error_of(parse_with(file, |text| format!("{text}\n[[[ pas du TOML")));
         assert!(message.contains(file), "{message}");
     }
-    let message = message(parse_with("meetings.toml", |text| {
+    let message = error_of(parse_with("meetings.toml", |text| {
         text.replacen("date = \"2026-06-09\"", "date = \"2026-06-31\"", 1)
     }));
     assert!(
         message.contains("meetings.toml") && message.contains("2026-06-31"),
         "{message}"
     );
-    let message = message(parse_with("meetings.toml", |text| {
+    let message = error_of(parse_with("meetings.toml", |text| {
         text.replacen("kind = \"findings\"", "kind = \"apéro\"", 1)
     }));
     assert!(
