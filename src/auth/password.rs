@@ -1,4 +1,8 @@
-//! Passwords: argon2id (the `argon2` crate's default), hashed off the async threads.
+//! Passwords: argon2id (the `argon2` crate's default), hashed off the async threads, a few at
+//! a time: each check holds about 19 MiB, so a burst of sign-ins must queue, not pile up memory.
+
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -28,12 +32,48 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
         .is_ok()
 }
 
+/// Hashes and checks running at once: one per core (more would only share the cores and add
+/// 19 MiB each).
+static PERMITS: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    tokio::sync::Semaphore::new(max_at_once())
+});
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+static MOST_AT_ONCE: AtomicUsize = AtomicUsize::new(0);
+
+/// How many hashes or checks may run at once.
+pub fn max_at_once() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// The most hashes or checks that ran at the same moment since the process started (for the
+/// tests and the benchmark, which check that the bound holds).
+pub fn most_at_once() -> usize {
+    MOST_AT_ONCE.load(Ordering::SeqCst)
+}
+
+/// Runs `work` on a blocking thread once a permit is free.
+async fn bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+    let _permit = PERMITS
+        .acquire()
+        .await
+        .map_err(|e| anyhow::anyhow!("file des mots de passe fermée : {e}"))?;
+    let result = tokio::task::spawn_blocking(move || {
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        MOST_AT_ONCE.fetch_max(now, Ordering::SeqCst);
+        let result = work();
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+        result
+    })
+    .await?;
+    Ok(result)
+}
+
 pub async fn hash_async(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash(&password)).await?
+    bounded(move || hash(&password)).await?
 }
 
 pub async fn verify_async(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || verify(&password, stored.as_deref()))
+    bounded(move || verify(&password, stored.as_deref()))
         .await
         .unwrap_or(false)
 }
@@ -60,6 +100,24 @@ mod tests {
         assert!(!verify("wrong", Some(&stored)));
         assert!(!verify("anything", None));
         assert!(!verify("anything", Some("not a hash")));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_checks_run_at_once_than_there_are_permits() {
+        let stored = hash("correct horse battery").unwrap_or_default();
+        let checks: Vec<_> = (0..4 * max_at_once() + 4)
+            .map(|_| tokio::spawn(verify_async("wrong".into(), Some(stored.clone()))))
+            .collect();
+        for check in checks {
+            assert!(!check.await.unwrap_or(true));
+        }
+        assert!(most_at_once() >= 1);
+        assert!(
+            most_at_once() <= max_at_once(),
+            "{} checks ran at once, bound {}",
+            most_at_once(),
+            max_at_once()
+        );
     }
 
     #[test]
