@@ -203,12 +203,22 @@ async fn serve_connections(
             request.extensions_mut().insert(ConnectInfo(peer));
             router.clone().oneshot(request)
         });
-        let connection = graceful.watch(
-            builder
-                .serve_connection_with_upgrades(TokioIo::new(stream), service)
-                .into_owned(),
-        );
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
+        let header_timeout = limits.header_timeout;
         tokio::spawn(async move {
+            // hyper's timer starts at the first byte (the protocol is sniffed before it), so a
+            // client that connects and says nothing gets the same deadline here.
+            let mut first = [0u8; 1];
+            match tokio::time::timeout(header_timeout, stream.peek(&mut first)).await {
+                Ok(Ok(n)) if n > 0 => {}
+                _ => return drop(slot),
+            }
+            let connection = watcher.watch(
+                builder
+                    .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                    .into_owned(),
+            );
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "connexion interrompue");
             }

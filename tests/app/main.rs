@@ -19,3 +19,4 @@ mod operations;
 mod permissions;
 mod platforms;
 mod robustness;
+mod signin_hardening;
