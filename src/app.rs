@@ -212,7 +212,10 @@ async fn serve_connections(
             let mut first = [0u8; 1];
             match tokio::time::timeout(header_timeout, stream.peek(&mut first)).await {
                 Ok(Ok(n)) if n > 0 => {}
-                _ => return drop(slot),
+                _ => {
+                    drop(slot);
+                    return;
+                }
             }
             let connection = watcher.watch(
                 builder

@@ -9,10 +9,10 @@ mod views;
 
 use axum::Router;
 use axum::extract::State;
+use axum::http::HeaderValue;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::http::HeaderValue;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;

@@ -44,7 +44,9 @@ impl Refusal {
 /// The wait after `failures` failures of an account from one address, if any.
 pub fn delay_after(failures: u64) -> Option<Duration> {
     let extra = failures.checked_sub(FREE_FAILURES)?;
-    let factor = 1_i64.checked_shl(u32::try_from(extra).unwrap_or(u32::MAX)).unwrap_or(i64::MAX);
+    let factor = 1_i64
+        .checked_shl(u32::try_from(extra).unwrap_or(u32::MAX))
+        .unwrap_or(i64::MAX);
     let minutes = FIRST_DELAY_MINUTES
         .saturating_mul(factor)
         .min(LONGEST_DELAY_MINUTES);
@@ -164,9 +166,7 @@ pub async fn succeeded(db: &impl ConnectionTrait, attempt_id: i64) -> Result<(),
 /// Attempts older than the memory go (cheap, bounded: run at each sign-in).
 pub async fn forget_old(db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
     login_attempt::Entity::delete_many()
-        .filter(
-            login_attempt::Column::AttemptedAt.lt(Utc::now() - Duration::hours(MEMORY_HOURS)),
-        )
+        .filter(login_attempt::Column::AttemptedAt.lt(Utc::now() - Duration::hours(MEMORY_HOURS)))
         .exec(db)
         .await?;
     Ok(())
@@ -178,7 +178,9 @@ mod tests {
 
     #[test]
     fn delays_start_after_five_failures_and_grow_up_to_an_hour() {
-        let delays: Vec<_> = (0..14).map(|n| delay_after(n).map(|d| d.num_minutes())).collect();
+        let delays: Vec<_> = (0..14)
+            .map(|n| delay_after(n).map(|d| d.num_minutes()))
+            .collect();
         assert_eq!(
             delays,
             [
@@ -213,7 +215,10 @@ mod tests {
         );
         assert_eq!(decide(5, Some(now - Duration::seconds(61)), 5, now), Ok(()));
         assert!(decide(6, Some(now - Duration::seconds(61)), 6, now).is_err());
-        assert_eq!(decide(6, Some(now - Duration::seconds(121)), 6, now), Ok(()));
+        assert_eq!(
+            decide(6, Some(now - Duration::seconds(121)), 6, now),
+            Ok(())
+        );
     }
 
     #[test]

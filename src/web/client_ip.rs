@@ -17,9 +17,12 @@ pub struct IpRange {
 impl IpRange {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.network, ip.to_canonical()) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                prefix_matches(u128::from(u32::from(net)), u128::from(u32::from(ip)), self.prefix, 32)
-            }
+            (IpAddr::V4(net), IpAddr::V4(ip)) => prefix_matches(
+                u128::from(u32::from(net)),
+                u128::from(u32::from(ip)),
+                self.prefix,
+                32,
+            ),
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
                 prefix_matches(u128::from(net), u128::from(ip), self.prefix, 128)
             }
@@ -53,7 +56,11 @@ impl FromStr for IpRange {
             .to_canonical();
         let bits = if network.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
-            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= bits).ok_or_else(refuse)?,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= bits)
+                .ok_or_else(refuse)?,
             None => bits,
         };
         Ok(Self { network, prefix })
@@ -171,7 +178,11 @@ mod tests {
         assert!(!list[2].contains(ip("fe80::1")));
         // An IPv4 peer seen through an IPv6 socket still matches.
         assert!(list[0].contains(ip("::ffff:127.0.0.1")));
-        assert!("0.0.0.0/0".parse::<IpRange>().is_ok_and(|r| r.contains(ip("8.8.8.8"))));
+        assert!(
+            "0.0.0.0/0"
+                .parse::<IpRange>()
+                .is_ok_and(|r| r.contains(ip("8.8.8.8")))
+        );
     }
 
     #[test]
@@ -187,9 +198,15 @@ mod tests {
     fn headers_are_ignored_unless_the_peer_is_a_trusted_proxy() {
         let trusted = parse_list("10.0.0.1").unwrap_or_default();
         let sent = headers(&[("x-forwarded-for", "203.0.113.9")]);
-        assert_eq!(client_ip(ip("198.51.100.4"), &sent, &trusted), ip("198.51.100.4"));
+        assert_eq!(
+            client_ip(ip("198.51.100.4"), &sent, &trusted),
+            ip("198.51.100.4")
+        );
         assert_eq!(client_ip(ip("10.0.0.1"), &sent, &[]), ip("10.0.0.1"));
-        assert_eq!(client_ip(ip("10.0.0.1"), &sent, &trusted), ip("203.0.113.9"));
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &sent, &trusted),
+            ip("203.0.113.9")
+        );
     }
 
     #[test]
@@ -200,7 +217,10 @@ mod tests {
             ("x-forwarded-for", "1.1.1.1, 203.0.113.9"),
             ("x-forwarded-for", "10.0.0.7"),
         ]);
-        assert_eq!(client_ip(ip("10.0.0.1"), &sent, &trusted), ip("203.0.113.9"));
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &sent, &trusted),
+            ip("203.0.113.9")
+        );
         // Only trusted hops: the leftmost one.
         let sent = headers(&[("x-forwarded-for", "10.1.1.1, 10.0.0.7")]);
         assert_eq!(client_ip(ip("10.0.0.1"), &sent, &trusted), ip("10.1.1.1"));
@@ -208,7 +228,10 @@ mod tests {
         let sent = headers(&[("x-forwarded-for", "203.0.113.9, unknown, 10.0.0.7")]);
         assert_eq!(client_ip(ip("10.0.0.1"), &sent, &trusted), ip("10.0.0.7"));
         // No header at all: the proxy itself.
-        assert_eq!(client_ip(ip("10.0.0.1"), &HeaderMap::new(), &trusted), ip("10.0.0.1"));
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &HeaderMap::new(), &trusted),
+            ip("10.0.0.1")
+        );
     }
 
     #[test]
@@ -221,7 +244,10 @@ mod tests {
                 r#"for=192.0.2.60;proto=http, For="[2001:db8:cafe::17]:4711";by=10.0.0.1"#,
             ),
         ]);
-        assert_eq!(client_ip(ip("10.0.0.1"), &sent, &trusted), ip("2001:db8:cafe::17"));
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &sent, &trusted),
+            ip("2001:db8:cafe::17")
+        );
         let sent = headers(&[("forwarded", "for=192.0.2.60:8080, for=10.0.0.9")]);
         assert_eq!(client_ip(ip("10.0.0.1"), &sent, &trusted), ip("192.0.2.60"));
         let sent = headers(&[("forwarded", "for=_hidden, for=10.0.0.9")]);

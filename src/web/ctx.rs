@@ -286,7 +286,9 @@ async fn context_inner(
     let client_ip = request
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| client_ip::client_ip(c.0.ip(), &headers, &state.config.trusted_proxies).to_string())
+        .map(|c| {
+            client_ip::client_ip(c.0.ip(), &headers, &state.config.trusted_proxies).to_string()
+        })
         .unwrap_or_else(|| "inconnue".to_string());
 
     let (browser_id, new_browser_id) = match cookie_value(&headers, CSRF_COOKIE) {
@@ -460,7 +462,10 @@ mod tests {
     #[test]
     fn a_cookie_set_by_the_handler_is_recognised_by_name() {
         let mut headers = HeaderMap::new();
-        append_cookie(&mut headers, &cookie(SESSION_COOKIE, "tok", Some(10), false));
+        append_cookie(
+            &mut headers,
+            &cookie(SESSION_COOKIE, "tok", Some(10), false),
+        );
         assert!(sets_cookie(&headers, SESSION_COOKIE));
         assert!(!sets_cookie(&headers, "maillage"));
         assert!(!sets_cookie(&headers, FLASH_COOKIE));

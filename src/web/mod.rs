@@ -70,7 +70,10 @@ mod tests {
             assert_eq!(safe_next(bad), "/", "{bad:?}");
         }
         assert_eq!(safe_next("/reunions/3?x=1#a"), "/reunions/3?x=1#a");
-        assert_eq!(safe_next("/r%C3%A9unions?q=a%20b"), "/r%C3%A9unions?q=a%20b");
+        assert_eq!(
+            safe_next("/r%C3%A9unions?q=a%20b"),
+            "/r%C3%A9unions?q=a%20b"
+        );
     }
 
     #[test]

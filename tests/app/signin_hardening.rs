@@ -94,7 +94,7 @@ fn cookie_set(response: &reqwest::Response, name: &str) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .filter_map(|c| c.strip_prefix(&format!("{name}=")))
         .map(|rest| rest.split(';').next().unwrap_or("").to_string())
-        .last()
+        .next_back()
 }
 
 async fn attempts_from(app: &TestApp, address: &str) -> u64 {
@@ -168,7 +168,10 @@ async fn five_wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_an
         .unwrap();
     assert!((1..=60).contains(&retry_after), "{retry_after}");
     let html = refused.text().await.unwrap();
-    assert!(html.contains("pour ce compte depuis cette adresse"), "{html}");
+    assert!(
+        html.contains("pour ce compte depuis cette adresse"),
+        "{html}"
+    );
     assert!(html.contains("Réessayez dans 1 minute"), "{html}");
 
     // …while the owner, elsewhere, signs in.
@@ -377,7 +380,10 @@ async fn changing_ones_password_ends_every_other_session_and_renews_this_one() {
         elsewhere.sign_in(OWNER, PASSWORD).await.status(),
         StatusCode::SEE_OTHER
     );
-    assert_eq!(elsewhere.get("/organisations").await.status(), StatusCode::OK);
+    assert_eq!(
+        elsewhere.get("/organisations").await.status(),
+        StatusCode::OK
+    );
 
     let changed = here
         .post(
@@ -561,4 +567,20 @@ async fn connections_over_the_limit_wait_until_one_ends() {
         .expect("served once a slot is free");
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[tokio::test]
+async fn an_idle_connection_between_requests_is_closed_after_the_header_timeout() {
+    let app = TestApp::spawn_with(|c| c.header_timeout_secs = 1).await;
+    let mut kept_alive = TcpStream::connect(host_port(&app)).await.unwrap();
+    kept_alive
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    // Answered, then (no next request) closed rather than held open.
+    let received = read_until_closed(&mut kept_alive, Duration::from_secs(20))
+        .await
+        .expect("an idle keep-alive connection is closed");
+    let received = String::from_utf8_lossy(&received);
+    assert!(received.starts_with("HTTP/1.1 200"), "{received}");
 }
