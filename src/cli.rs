@@ -16,7 +16,8 @@ pub enum Command {
     CreateAdmin {
         email: String,
         name: String,
-        password: String,
+        /// `None`: asked on the terminal, or read from standard input.
+        password: Option<String>,
     },
 }
 
@@ -79,6 +80,10 @@ pub async fn run(command: Option<Command>) -> anyhow::Result<()> {
             name,
             password,
         } => {
+            let password = match password {
+                Some(password) => password,
+                None => read_password()?,
+            };
             let db = crate::db::connect(&config).await?;
             crate::db::migrate(&db).await?;
             let id = create_admin(&db, &email, &name, &password).await?;
@@ -88,6 +93,23 @@ pub async fn run(command: Option<Command>) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The password, asked twice on the terminal without echo, or the first line of standard input
+/// when it is not a terminal (`echo "$PASS" | maillage create-admin …`).
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Mot de passe : ")?;
+        let again = rpassword::prompt_password("Le même mot de passe, encore : ")?;
+        if first != again {
+            anyhow::bail!("les deux mots de passe ne correspondent pas");
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

@@ -5,10 +5,16 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::web::client_ip::{self, IpRange};
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/maillage.db?mode=rwc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
 pub const DEFAULT_MAIL_FROM: &str = "maillage <coordination@cri-namur.example>";
 pub const DEFAULT_OUTBOX_DIR: &str = "data/outbox";
+/// A client that has not sent its request's headers by then is disconnected.
+pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 15;
+/// Connections served at once; the next ones wait in the listen queue.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 #[derive(Clone)]
 pub struct Config {
@@ -40,6 +46,12 @@ pub struct Config {
     pub invitations_per_request: usize,
     /// Most invitations one person may send in 24 hours (`MAILLAGE_INVITATIONS_PER_DAY`).
     pub invitations_per_day: usize,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers tell the client's address.
+    pub trusted_proxies: Vec<IpRange>,
+    /// Time a client has to send a request's headers (slow clients hold no connection forever).
+    pub header_timeout_secs: u64,
+    /// Connections served at once.
+    pub max_connections: usize,
 }
 
 /// Default of [`Config::invitations_per_request`].
@@ -59,6 +71,9 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("organizer", &self.organizer)
             .field("outbox_dir", &self.outbox_dir)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }
@@ -78,6 +93,33 @@ struct FileConfig {
     outbox_dir: Option<String>,
     invitations_per_request: Option<usize>,
     invitations_per_day: Option<usize>,
+    trusted_proxies: Option<AddressList>,
+    header_timeout_secs: Option<u64>,
+    max_connections: Option<usize>,
+}
+
+/// `trusted_proxies = ["10.0.0.1", "10.1.0.0/16"]` or one string `"10.0.0.1, 10.1.0.0/16"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum AddressList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl AddressList {
+    fn joined(self) -> String {
+        match self {
+            Self::One(text) => text,
+            Self::Many(items) => items.join(","),
+        }
+    }
+}
+
+/// The server's network limits as read, before parsing.
+struct NetworkSettings {
+    trusted_proxies: Option<String>,
+    header_timeout_secs: Option<String>,
+    max_connections: Option<String>,
 }
 
 impl Config {
@@ -87,8 +129,16 @@ impl Config {
         let path = std::env::var("MAILLAGE_CONFIG")
             .map(PathBuf::from)
             .unwrap_or_else(|_| PathBuf::from("maillage.toml"));
-        let file = read_file(&path)?;
+        let mut file = read_file(&path)?;
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let network = NetworkSettings {
+            trusted_proxies: env("MAILLAGE_TRUSTED_PROXIES")
+                .or(file.trusted_proxies.take().map(AddressList::joined)),
+            header_timeout_secs: env("MAILLAGE_HEADER_TIMEOUT_SECS")
+                .or(file.header_timeout_secs.map(|v| v.to_string())),
+            max_connections: env("MAILLAGE_MAX_CONNECTIONS")
+                .or(file.max_connections.map(|v| v.to_string())),
+        };
         let mail = FileConfig {
             smtp_url: env("MAILLAGE_SMTP_URL").or(file.smtp_url.clone()),
             mail_from: env("MAILLAGE_MAIL_FROM").or(file.mail_from.clone()),
@@ -118,6 +168,7 @@ impl Config {
             caps.1,
             DEFAULT_INVITATIONS_PER_DAY,
         )?;
+        config.apply_network(network)?;
         Ok(config)
     }
 
@@ -151,7 +202,44 @@ impl Config {
             mail_poll_ms: 1000,
             invitations_per_request: DEFAULT_INVITATIONS_PER_REQUEST,
             invitations_per_day: DEFAULT_INVITATIONS_PER_DAY,
+            trusted_proxies: Vec::new(),
+            header_timeout_secs: DEFAULT_HEADER_TIMEOUT_SECS,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
+    }
+
+    /// A wrong value stops the start with a message naming the setting, rather than running
+    /// with a limit other than the one asked for.
+    fn apply_network(&mut self, network: NetworkSettings) -> anyhow::Result<()> {
+        if let Some(list) = network.trusted_proxies {
+            self.trusted_proxies = client_ip::parse_list(&list)
+                .map_err(|e| anyhow::anyhow!("MAILLAGE_TRUSTED_PROXIES : {e}"))?;
+        }
+        if let Some(secs) = network.header_timeout_secs {
+            self.header_timeout_secs = secs
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| *s > 0)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "MAILLAGE_HEADER_TIMEOUT_SECS : « {secs} » n'est pas un nombre de secondes positif"
+                    )
+                })?;
+        }
+        if let Some(count) = network.max_connections {
+            self.max_connections = count
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|c| *c > 0)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "MAILLAGE_MAX_CONNECTIONS : « {count} » n'est pas un nombre positif"
+                    )
+                })?;
+        }
+        Ok(())
     }
 
     fn apply_mail(&mut self, mail: FileConfig) {
@@ -278,6 +366,44 @@ mod tests {
             DEFAULT_INVITATIONS_PER_REQUEST
         );
         assert_eq!(config.invitations_per_day, DEFAULT_INVITATIONS_PER_DAY);
+    }
+
+    #[test]
+    fn network_limits_come_from_the_file_or_the_environment_and_bad_values_stop_the_start() {
+        let file: FileConfig = toml::from_str(
+            "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\nheader_timeout_secs = 5\nmax_connections = 64",
+        )
+        .unwrap_or_default();
+        let mut config = Config::for_database(DEFAULT_DATABASE_URL);
+        assert_eq!(config.header_timeout_secs, DEFAULT_HEADER_TIMEOUT_SECS);
+        assert_eq!(config.max_connections, DEFAULT_MAX_CONNECTIONS);
+        assert!(config.trusted_proxies.is_empty());
+        let applied = config.apply_network(NetworkSettings {
+            trusted_proxies: file.trusted_proxies.map(AddressList::joined),
+            header_timeout_secs: file.header_timeout_secs.map(|v| v.to_string()),
+            max_connections: Some("32".into()),
+        });
+        assert!(applied.is_ok());
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert_eq!(config.header_timeout_secs, 5);
+        assert_eq!(config.max_connections, 32);
+        let one: FileConfig =
+            toml::from_str("trusted_proxies = \"::1, 10.0.0.1\"").unwrap_or_default();
+        assert!(matches!(one.trusted_proxies, Some(AddressList::One(_))));
+
+        for (proxies, secs, max) in [
+            (Some("localhost"), None, None),
+            (None, Some("0"), None),
+            (None, Some("dix"), None),
+            (None, None, Some("-1")),
+        ] {
+            let result = config.apply_network(NetworkSettings {
+                trusted_proxies: proxies.map(String::from),
+                header_timeout_secs: secs.map(String::from),
+                max_connections: max.map(String::from),
+            });
+            assert!(result.is_err(), "{proxies:?} {secs:?} {max:?}");
+        }
     }
 
     #[test]

@@ -22,8 +22,10 @@ enum Command {
         email: String,
         #[arg(long)]
         name: String,
+        /// Pour les scripts ; sans elle, le mot de passe est demandé au terminal (sans écho) ou lu
+        /// sur l'entrée standard, et ne paraît ni dans `ps` ni dans l'historique.
         #[arg(long)]
-        password: String,
+        password: Option<String>,
     },
 }
 

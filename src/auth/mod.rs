@@ -1,33 +1,31 @@
-//! Signing in and out: email and password (argon2id), server-side sessions, and a limit on
-//! failed attempts per account and per address.
+//! Signing in and out: email and password (argon2id), server-side sessions, and limits on
+//! failed attempts per (account, address) and per address (`throttle`).
 
 pub mod password;
 pub mod permissions;
 pub mod sessions;
+pub mod throttle;
 mod views;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::HeaderValue;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::{Duration, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use chrono::Utc;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::entities::{login_attempt, person, session};
+use crate::auth::throttle::Refusal;
+use crate::entities::{person, session};
 use crate::people::rules::normalize_email;
 use crate::web::ctx::{
     self, FlashKind, SESSION_COOKIE, append_cookie, cookie, redirect_with_flash,
 };
 use crate::web::extract::{Form, Query};
 use crate::web::{AppResult, Ctx, safe_next};
-
-/// Failed attempts allowed in the window, per account and per client address.
-pub const MAX_FAILURES_PER_ACCOUNT: u64 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: u64 = 20;
-pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -63,23 +61,12 @@ async fn sign_in(
 ) -> AppResult<Response> {
     let email = normalize_email(&form.email);
     let next = safe_next(&form.suite).to_string();
-    let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    // Housekeeping, cheap and bounded: attempts older than a day and expired sessions go.
-    login_attempt::Entity::delete_many()
-        .filter(login_attempt::Column::AttemptedAt.lt(Utc::now() - Duration::days(1)))
-        .exec(&state.db)
-        .await?;
+    // Housekeeping, cheap and bounded: old attempts and expired sessions go.
+    throttle::forget_old(&state.db).await?;
     session::Entity::delete_many()
         .filter(session::Column::ExpiresAt.lt(Utc::now()))
         .exec(&state.db)
         .await?;
-    let failures = |column: login_attempt::Column, value: String| {
-        login_attempt::Entity::find()
-            .filter(column.eq(value))
-            .filter(login_attempt::Column::Succeeded.eq(false))
-            .filter(login_attempt::Column::AttemptedAt.gt(since))
-            .count(&state.db)
-    };
     let refuse = |status: StatusCode, message: &str| -> Response {
         (
             status,
@@ -87,21 +74,20 @@ async fn sign_in(
         )
             .into_response()
     };
-    if failures(login_attempt::Column::Ip, ctx.client_ip.clone()).await? >= MAX_FAILURES_PER_ADDRESS
-    {
-        return Ok(refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Trop de tentatives de connexion échouées depuis cette adresse. Réessayez dans 15 minutes.",
-        ));
-    }
-    if failures(login_attempt::Column::EmailNormalized, email.clone()).await?
-        >= MAX_FAILURES_PER_ACCOUNT
-    {
-        return Ok(refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Trop de tentatives de connexion échouées pour ce compte. Réessayez dans 15 minutes.",
-        ));
-    }
+    // The attempt is written (as a failure) before the password is checked: simultaneous
+    // attempts each see the others, and at most the allowed number reach the check.
+    let attempt = match throttle::reserve(&state.db, &email, &ctx.client_ip).await? {
+        Ok(attempt) => attempt,
+        Err(refusal) => {
+            tracing::info!("connexion refusée : trop d'échecs");
+            let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, &refusal_message(&refusal));
+            let secs = refusal.retry_after().num_seconds().max(1);
+            if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return Ok(response);
+        }
+    };
 
     let found = person::Entity::find()
         .filter(person::Column::EmailNormalized.eq(email.clone()))
@@ -111,16 +97,6 @@ async fn sign_in(
     let password_ok = password::verify_async(form.password.clone(), stored).await;
     let person = found.filter(|p| password_ok && p.active);
 
-    login_attempt::Entity::insert(login_attempt::ActiveModel {
-        email_normalized: Set(email),
-        ip: Set(ctx.client_ip.clone()),
-        succeeded: Set(person.is_some()),
-        attempted_at: Set(Utc::now()),
-        ..Default::default()
-    })
-    .exec_without_returning(&state.db)
-    .await?;
-
     let Some(person) = person else {
         tracing::info!("connexion refusée");
         return Ok(refuse(
@@ -128,6 +104,7 @@ async fn sign_in(
             "Adresse e-mail ou mot de passe incorrect (ou compte désactivé).",
         ));
     };
+    throttle::succeeded(&state.db, attempt).await?;
     let token = sessions::create(&state.db, person.id).await?;
     tracing::info!(person_id = person.id, "connexion réussie");
     let mut response = redirect_with_flash(
@@ -145,6 +122,24 @@ async fn sign_in(
         ),
     );
     Ok(response)
+}
+
+/// "Réessayez dans 3 minutes" (rounded up: never sooner than allowed).
+fn refusal_message(refusal: &Refusal) -> String {
+    let minutes = (refusal.retry_after().num_seconds().max(1) + 59) / 60;
+    let wait = if minutes <= 1 {
+        "1 minute".to_string()
+    } else {
+        format!("{minutes} minutes")
+    };
+    match refusal {
+        Refusal::Address { .. } => format!(
+            "Trop de tentatives de connexion échouées depuis cette adresse. Réessayez dans {wait}."
+        ),
+        Refusal::Account { .. } => format!(
+            "Trop de tentatives de connexion échouées pour ce compte depuis cette adresse. Réessayez dans {wait}."
+        ),
+    }
 }
 
 async fn sign_out(

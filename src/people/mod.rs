@@ -25,7 +25,7 @@ use crate::entities::{
 use crate::organisations::is_unique_violation;
 use crate::platforms::platform_ref;
 use crate::web::components::FieldErrors;
-use crate::web::ctx::{FlashKind, redirect_with_flash};
+use crate::web::ctx::{FlashKind, SESSION_COOKIE, append_cookie, cookie, redirect_with_flash};
 use crate::web::extract::{Form, Path, Query};
 use crate::web::{AppError, AppResult, Ctx};
 use rules::{PersonForm, PersonInput, normalize_email};
@@ -515,21 +515,35 @@ async fn change_password(
         .filter(Condition::all().add(person::Column::Id.eq(me.id)))
         .exec(&txn)
         .await?;
+    // Whoever else held a session (a stolen cookie, a forgotten browser) is signed out; this
+    // browser goes on with a session opened now, the old token being gone with the others.
+    sessions::delete_all_for(&txn, me.id).await?;
+    let token = sessions::create(&txn, me.id).await?;
     audit::record(
         &txn,
         Some(me.id),
         "modifier",
         "personne",
         Some(me.id),
-        "Mot de passe changé par la personne elle-même",
+        "Mot de passe changé par la personne elle-même (autres sessions fermées)",
     )
     .await?;
     txn.commit().await?;
-    Ok(redirect_with_flash(
+    let mut response = redirect_with_flash(
         &format!("/personnes/{}", me.id),
         FlashKind::Success,
-        "Votre mot de passe a été changé.",
-    ))
+        "Votre mot de passe a été changé ; vos autres sessions ont été fermées.",
+    );
+    append_cookie(
+        response.headers_mut(),
+        &cookie(
+            SESSION_COOKIE,
+            &token,
+            Some(sessions::SESSION_DAYS * 24 * 3600),
+            ctx.secure_cookies,
+        ),
+    );
+    Ok(response)
 }
 
 /// "/profil" (linked from every email): one's own page, with the notification choices.

@@ -22,6 +22,7 @@ use crate::app::AppState;
 use crate::auth::permissions::{Action, Actor, allows};
 use crate::auth::sessions;
 use crate::entities::person;
+use crate::web::client_ip;
 use crate::web::error::{AppError, ErrorPage};
 use crate::web::layout;
 
@@ -285,7 +286,9 @@ async fn context_inner(
     let client_ip = request
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| {
+            client_ip::client_ip(c.0.ip(), &headers, &state.config.trusted_proxies).to_string()
+        })
         .unwrap_or_else(|| "inconnue".to_string());
 
     let (browser_id, new_browser_id) = match cookie_value(&headers, CSRF_COOKIE) {
@@ -353,27 +356,31 @@ async fn context_inner(
     }
     let set_flash = response.extensions().get::<SetFlash>().cloned();
     let response_headers = response.headers_mut();
-    if new_browser_id {
+    // A cookie the handler set is its decision: the browser keeps the last Set-Cookie of a name,
+    // so clearing after it would undo it (a sign-in with a stale session cookie signed out).
+    if new_browser_id && !sets_cookie(response_headers, CSRF_COOKIE) {
         append_cookie(
             response_headers,
             &cookie(CSRF_COOKIE, &browser_id, None, secure),
         );
     }
-    if clear_session {
+    if clear_session && !sets_cookie(response_headers, SESSION_COOKIE) {
         append_cookie(
             response_headers,
             &cookie(SESSION_COOKIE, "", Some(0), secure),
         );
     }
-    match set_flash {
-        Some(SetFlash(flash)) => append_cookie(
-            response_headers,
-            &cookie(FLASH_COOKIE, &encode_flash(&flash), Some(60), secure),
-        ),
-        None if had_flash_cookie => {
-            append_cookie(response_headers, &cookie(FLASH_COOKIE, "", Some(0), secure))
+    if !sets_cookie(response_headers, FLASH_COOKIE) {
+        match set_flash {
+            Some(SetFlash(flash)) => append_cookie(
+                response_headers,
+                &cookie(FLASH_COOKIE, &encode_flash(&flash), Some(60), secure),
+            ),
+            None if had_flash_cookie => {
+                append_cookie(response_headers, &cookie(FLASH_COOKIE, "", Some(0), secure))
+            }
+            None => {}
         }
-        None => {}
     }
     Ok(response)
 }
@@ -390,6 +397,19 @@ fn render_error(ctx: &Ctx, page: &ErrorPage, response: Response) -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     Response::from_parts(parts, Body::from(body))
+}
+
+/// Whether the response already sets the cookie `name`.
+fn sets_cookie(headers: &HeaderMap, name: &str) -> bool {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| {
+            value
+                .split_once('=')
+                .is_some_and(|(key, _)| key.trim() == name)
+        })
 }
 
 pub fn append_cookie(headers: &mut HeaderMap, cookie: &str) {
@@ -437,6 +457,18 @@ mod tests {
         let c = cookie("a", "b", Some(10), true);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
         assert!(!cookie("a", "b", None, false).contains("Secure"));
+    }
+
+    #[test]
+    fn a_cookie_set_by_the_handler_is_recognised_by_name() {
+        let mut headers = HeaderMap::new();
+        append_cookie(
+            &mut headers,
+            &cookie(SESSION_COOKIE, "tok", Some(10), false),
+        );
+        assert!(sets_cookie(&headers, SESSION_COOKIE));
+        assert!(!sets_cookie(&headers, "maillage"));
+        assert!(!sets_cookie(&headers, FLASH_COOKIE));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Shared web plumbing: the context middleware (sessions, CSRF, flash), the error type,
 //! the layout and components, and extractors whose refusals speak French.
 
+pub mod client_ip;
 pub mod components;
 pub mod ctx;
 pub mod error;
@@ -26,8 +27,14 @@ pub fn urlencode(value: &str) -> String {
 }
 
 /// A local path to come back to after signing in; anything else (another site) becomes `/`.
+///
+/// Browsers clean a `Location` up before resolving it (WHATWG URL: tabs and newlines dropped,
+/// `\\` read as `/`), so `/\t/evil.example` or `/\\evil.example` would lead elsewhere. Only
+/// visible ASCII without a backslash is kept (the paths we send people to are percent-encoded),
+/// and it must start with one `/` and not two.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+    let clean = next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    if clean && next.starts_with('/') && !next.starts_with("//") {
         next
     } else {
         "/"
@@ -47,6 +54,26 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+        for bad in [
+            "/\t/evil.example/x",
+            "/\n/evil.example/x",
+            "/\r/evil.example",
+            "\t//evil.example",
+            "/\\/evil.example",
+            "\\\\evil.example",
+            "/ /evil.example",
+            "/r\u{e9}unions",
+            "/\u{7f}/evil.example",
+            "",
+            "reunions",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next("/reunions/3?x=1#a"), "/reunions/3?x=1#a");
+        assert_eq!(
+            safe_next("/r%C3%A9unions?q=a%20b"),
+            "/r%C3%A9unions?q=a%20b"
+        );
     }
 
     #[test]
