@@ -9,6 +9,8 @@ use chrono::{
     Weekday,
 };
 use chrono_tz::Tz;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 pub const TZID: &str = "Europe/Brussels";
 
@@ -18,6 +20,24 @@ pub const MAX_CANDIDATES: usize = 10_000;
 
 /// Largest INTERVAL accepted (beyond it a rule is a typing mistake, not a meeting series).
 pub const MAX_INTERVAL: u32 = 1000;
+
+/// The years a date typed in a form may fall in (series' UNTIL included): beyond them a date is
+/// a typing mistake, and far beyond them date arithmetic overflows.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2200;
+
+/// Limits on rules typed in forms (`Rule::parse_input`); rules already stored are read as they
+/// are, and `expand` stays cheap for them all the same.
+pub const MAX_COUNT: u32 = 1000;
+pub const MAX_RULE_LEN: usize = 500;
+pub const MAX_BYDAY: usize = 14;
+pub const MAX_BYMONTHDAY: usize = 31;
+pub const MAX_BYSETPOS: usize = 12;
+
+/// Whether a typed date's year is one forms accept.
+pub fn year_in_range(date: NaiveDate) -> bool {
+    (MIN_YEAR..=MAX_YEAR).contains(&date.year())
+}
 
 pub fn tz() -> Tz {
     chrono_tz::Europe::Brussels
@@ -50,7 +70,7 @@ pub fn to_local(utc: DateTime<Utc>) -> NaiveDateTime {
     utc.with_timezone(&tz()).naive_local()
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Freq {
     Daily,
     Weekly,
@@ -71,7 +91,7 @@ impl Freq {
 
 /// UNTIL as written: a DATE (inclusive, whole local day), a DATE-TIME in UTC ("Z"), or a floating
 /// DATE-TIME read as Brussels wall-clock time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Until {
     Date(NaiveDate),
     Utc(DateTime<Utc>),
@@ -120,7 +140,7 @@ fn last_second() -> NaiveTime {
 }
 
 /// One BYDAY item: a weekday, with an optional rank in the month or year (2FR, -1SU).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct DaySpec {
     ordinal: Option<i32>,
     weekday: Weekday,
@@ -146,7 +166,7 @@ impl DaySpec {
 
 /// A parsed, validated and normalised recurrence rule (lists sorted and without duplicates, so
 /// two rules meaning the same thing in the same words compare equal).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Rule {
     freq: Freq,
     interval: u32,
@@ -161,6 +181,10 @@ pub struct Rule {
 
 fn invalid(detail: &str) -> String {
     format!("La règle de récurrence est invalide : {detail}.")
+}
+
+fn too_complex(detail: &str) -> String {
+    format!("La règle de récurrence est trop complexe : {detail}.")
 }
 
 fn unsupported(detail: &str) -> String {
@@ -333,22 +357,72 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     NaiveDate::from_ymd_opt(year, month, 1).map_or(31, |d| u32::from(d.num_days_in_month()))
 }
 
-fn month_day_matches(date: NaiveDate, value: i32) -> bool {
-    let day = i64::from(date.day());
-    let len = i64::from(days_in_month(date.year(), date.month()));
-    let value = i64::from(value);
-    if value > 0 {
-        day == value
-    } else {
-        day == len + 1 + value
-    }
-}
-
 /// Rank of `date` among the same weekdays of [first, last], from the start (1, 2…) and the end (-1, -2…).
 fn ranks_in(date: NaiveDate, first: NaiveDate, last: NaiveDate) -> (i64, i64) {
     let from_start = (date - first).num_days() / 7 + 1;
     let from_end = -((last - date).num_days() / 7 + 1);
     (from_start, from_end)
+}
+
+/// Bit of a signed list value: 1..=max at bits 1..=max, -1..=-max at bits max+1..=2·max.
+fn signed_bit(value: i32, max: u32) -> u32 {
+    if value > 0 {
+        value.unsigned_abs()
+    } else {
+        max + value.unsigned_abs()
+    }
+}
+
+/// A rule's BYMONTH, BYMONTHDAY and BYDAY as bit sets (see `Rule::matcher`).
+struct Matcher {
+    months: u16,
+    month_days: u64,
+    /// Weekdays without a rank (bit = days from Monday).
+    plain_days: u8,
+    /// Per weekday, its ranks (bits as `signed_bit` with max 53).
+    ranked: [u128; 7],
+    /// Ranks count within the year (YEARLY without BYMONTH), else within the month.
+    year_ranks: bool,
+}
+
+impl Matcher {
+    fn month_day_matches(&self, date: NaiveDate) -> bool {
+        let day = date.day();
+        let from_end = days_in_month(date.year(), date.month()) + 1 - day;
+        self.month_days & (1 << day) != 0 || self.month_days & (1 << (31 + from_end)) != 0
+    }
+
+    fn day_matches(&self, date: NaiveDate) -> bool {
+        let w = date.weekday().num_days_from_monday();
+        if self.plain_days & (1 << w) != 0 {
+            return true;
+        }
+        let ranks = self.ranked.get(w as usize).copied().unwrap_or(0);
+        if ranks == 0 {
+            return false;
+        }
+        let scope = if self.year_ranks {
+            NaiveDate::from_ymd_opt(date.year(), 1, 1).zip(NaiveDate::from_ymd_opt(
+                date.year(),
+                12,
+                31,
+            ))
+        } else {
+            NaiveDate::from_ymd_opt(date.year(), date.month(), 1)
+                .zip(date.with_day(days_in_month(date.year(), date.month())))
+        };
+        let Some((first, last)) = scope else {
+            return false;
+        };
+        let (from_start, from_end) = ranks_in(date, first, last);
+        let bit = |rank: i64| {
+            i32::try_from(rank)
+                .ok()
+                .filter(|r| (-53..=53).contains(r) && *r != 0)
+                .is_some_and(|r| ranks & (1 << signed_bit(r, 53)) != 0)
+        };
+        bit(from_start) || bit(from_end)
+    }
 }
 
 impl Rule {
@@ -552,6 +626,55 @@ impl Rule {
         Ok(rule)
     }
 
+    /// `parse`, plus the limits of what a form accepts: COUNT at most `MAX_COUNT`, UNTIL within
+    /// `MIN_YEAR`..=`MAX_YEAR`, lists no longer than `MAX_BYDAY`, `MAX_BYMONTHDAY`,
+    /// `MAX_BYSETPOS`, the whole rule at most `MAX_RULE_LEN` characters.
+    pub fn parse_input(value: &str) -> Result<Rule, String> {
+        if value.trim().chars().count() > MAX_RULE_LEN {
+            return Err(too_complex(&format!(
+                "elle dépasse {MAX_RULE_LEN} caractères"
+            )));
+        }
+        let rule = Rule::parse(value)?;
+        rule.check_limits()?;
+        Ok(rule)
+    }
+
+    /// The limits of `parse_input`, on a parsed rule (lists counted without duplicates).
+    fn check_limits(&self) -> Result<(), String> {
+        if let Some(count) = self.count
+            && count > MAX_COUNT
+        {
+            return Err(too_complex(&format!(
+                "COUNT vaut {count}, une série compte au plus {MAX_COUNT} réunions"
+            )));
+        }
+        if let Some(until) = self.until
+            && !year_in_range(until.local_date())
+        {
+            return Err(invalid(&format!(
+                "UNTIL doit tomber entre {MIN_YEAR} et {MAX_YEAR}"
+            )));
+        }
+        for (name, len, max, what) in [
+            ("BYDAY", self.by_day.len(), MAX_BYDAY, "jours"),
+            (
+                "BYMONTHDAY",
+                self.by_month_day.len(),
+                MAX_BYMONTHDAY,
+                "jours du mois",
+            ),
+            ("BYSETPOS", self.by_set_pos.len(), MAX_BYSETPOS, "positions"),
+        ] {
+            if len > max {
+                return Err(too_complex(&format!(
+                    "{name} énumère {len} {what}, {max} au plus"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     fn render(&self, until_in_utc: bool) -> String {
         let mut parts = vec![format!("FREQ={}", self.freq.code())];
         if self.interval != 1 {
@@ -629,7 +752,7 @@ impl Rule {
         }
         let own_period = self
             .period_span(dtstart.date(), 0)
-            .map(|(first, last)| self.period_dates(dtstart.date(), first, last));
+            .map(|(first, last)| self.period_dates(&self.matcher(), dtstart.date(), first, last));
         if own_period.is_some_and(|dates| dates.contains(&dtstart.date())) {
             Ok(())
         } else {
@@ -671,36 +794,41 @@ impl Rule {
         }
     }
 
-    /// Whether one BYDAY item matches `date`; ranks count within the month (MONTHLY, or YEARLY
-    /// with BYMONTH) or within the year (YEARLY without BYMONTH).
-    fn day_spec_matches(&self, spec: DaySpec, date: NaiveDate) -> bool {
-        if date.weekday() != spec.weekday {
-            return false;
+    /// The BY lists as bit sets, built once per expansion: testing a date then costs the same
+    /// whatever the lists' length (a rule may rank 742 days).
+    fn matcher(&self) -> Matcher {
+        let mut m = Matcher {
+            months: 0,
+            month_days: 0,
+            plain_days: 0,
+            ranked: [0; 7],
+            year_ranks: self.freq == Freq::Yearly && self.by_month.is_empty(),
+        };
+        for &month in &self.by_month {
+            m.months |= 1 << month;
         }
-        let Some(n) = spec.ordinal else { return true };
-        let scope = if self.freq == Freq::Yearly && self.by_month.is_empty() {
-            NaiveDate::from_ymd_opt(date.year(), 1, 1).zip(NaiveDate::from_ymd_opt(
-                date.year(),
-                12,
-                31,
-            ))
-        } else {
-            NaiveDate::from_ymd_opt(date.year(), date.month(), 1)
-                .zip(date.with_day(days_in_month(date.year(), date.month())))
-        };
-        let Some((first, last)) = scope else {
-            return false;
-        };
-        let (from_start, from_end) = ranks_in(date, first, last);
-        let n = i64::from(n);
-        n == from_start || n == from_end
+        for &value in &self.by_month_day {
+            m.month_days |= 1 << signed_bit(value, 31);
+        }
+        for spec in &self.by_day {
+            let w = spec.weekday.num_days_from_monday() as usize;
+            match spec.ordinal {
+                None => m.plain_days |= 1 << w,
+                Some(n) => {
+                    if let Some(slot) = m.ranked.get_mut(w) {
+                        *slot |= 1 << signed_bit(n, 53);
+                    }
+                }
+            }
+        }
+        m
     }
 
     /// Whether `date` is one of the rule's dates before BYSETPOS, with the defaults RFC 5545 takes
     /// from DTSTART when a part is missing (weekday for WEEKLY, day of month for MONTHLY, day and
     /// month for YEARLY).
-    fn date_matches(&self, date: NaiveDate, anchor: NaiveDate) -> bool {
-        if !self.by_month.is_empty() && !self.by_month.contains(&date.month()) {
+    fn date_matches(&self, m: &Matcher, date: NaiveDate, anchor: NaiveDate) -> bool {
+        if !self.by_month.is_empty() && m.months & (1 << date.month()) == 0 {
             return false;
         }
         let no_day_parts = self.by_day.is_empty() && self.by_month_day.is_empty();
@@ -715,24 +843,22 @@ impl Rule {
             }
         };
         default_ok
-            && (self.by_month_day.is_empty()
-                || self
-                    .by_month_day
-                    .iter()
-                    .any(|&v| month_day_matches(date, v)))
-            && (self.by_day.is_empty()
-                || self
-                    .by_day
-                    .iter()
-                    .any(|&spec| self.day_spec_matches(spec, date)))
+            && (self.by_month_day.is_empty() || m.month_day_matches(date))
+            && (self.by_day.is_empty() || m.day_matches(date))
     }
 
     /// The rule's dates in the period [first, last], BYSETPOS applied, ascending.
-    fn period_dates(&self, anchor: NaiveDate, first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
+    fn period_dates(
+        &self,
+        m: &Matcher,
+        anchor: NaiveDate,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Vec<NaiveDate> {
         let set: Vec<NaiveDate> = first
             .iter_days()
             .take_while(|d| *d <= last)
-            .filter(|d| self.date_matches(*d, anchor))
+            .filter(|d| self.date_matches(m, *d, anchor))
             .collect();
         if self.by_set_pos.is_empty() {
             return set;
@@ -829,6 +955,16 @@ impl Pattern {
         }
         if count == Some(0) {
             return Err("Le nombre de réunions doit être au moins 1.".into());
+        }
+        if count.is_some_and(|c| c > MAX_COUNT) {
+            return Err(format!(
+                "Une série compte au plus {MAX_COUNT} réunions."
+            ));
+        }
+        if until.is_some_and(|d| !year_in_range(d)) {
+            return Err(format!(
+                "La date de fin de la série doit tomber entre {MIN_YEAR} et {MAX_YEAR}."
+            ));
         }
         let mut rule = match self {
             Pattern::Daily { interval } => Rule {
@@ -1004,13 +1140,22 @@ pub fn expand(
         return out;
     }
 
+    let matcher = rule.matcher();
     let anchor = dtstart.date();
     let time = dtstart.time();
     let step = i64::from(rule.interval.max(1));
-    let mut k = if rule.count.is_none() {
-        rule.first_useful_period(anchor, from.date())
-    } else {
-        0
+    let near_window = rule.first_useful_period(anchor, from.date());
+    // COUNT counts from DTSTART, but where the counting stops does not depend on the window: it
+    // is found once (and remembered), then the window is expanded from its own period like a rule
+    // with UNTIL. So a page costs what its window holds, whatever COUNT and the lists say.
+    let (mut k, last_counted) = match rule.count {
+        None => (near_window, None),
+        Some(_) => match count_end(dtstart, rule, &matcher, limit) {
+            CountEnd::Last(last) => (near_window, Some(last)),
+            CountEnd::Beyond if to.date().year() <= COUNT_HORIZON_YEAR => (near_window, None),
+            // A window past the horizon (only ever asked for by tools): count from DTSTART.
+            CountEnd::Beyond => (0, None),
+        },
     };
     let last_date = rule.until.map(Until::local_date);
     for _ in 0..MAX_CANDIDATES {
@@ -1020,21 +1165,33 @@ pub fn expand(
         if first_day > to.date() || last_date.is_some_and(|d| first_day > d) {
             break;
         }
-        for date in rule.period_dates(anchor, first_day, last_day) {
+        for date in rule.period_dates(&matcher, anchor, first_day, last_day) {
             let nominal = date.and_time(time);
             if nominal <= dtstart {
                 continue;
             }
-            let occurrence = Occurrence::at(nominal, duration);
-            if occurrence.start >= to
-                || rule
-                    .until
-                    .is_some_and(|u| !u.admits(nominal, occurrence.start_utc))
-            {
+            if last_counted.is_some_and(|last| nominal > last) {
                 return out;
             }
-            if keep(nominal, &occurrence) {
-                out.push(occurrence);
+            // A real start is at most an hour after its nominal time (spring gap): a candidate a
+            // day before the window is counted without computing its instants.
+            let well_before = nominal
+                .checked_add_signed(Duration::days(1))
+                .is_some_and(|n| n < from);
+            if !well_before {
+                let occurrence = Occurrence::at(nominal, duration);
+                if occurrence.start >= to
+                    || rule
+                        .until
+                        .is_some_and(|u| !u.admits(nominal, occurrence.start_utc))
+                {
+                    return out;
+                }
+                if keep(nominal, &occurrence) {
+                    out.push(occurrence);
+                }
+            } else if rule.until.is_some_and(|u| !u.admits(nominal, to_utc(nominal))) {
+                return out;
             }
             generated += 1;
             if generated >= limit {
@@ -1047,6 +1204,80 @@ pub fn expand(
         };
     }
     out
+}
+
+/// Where a COUNT rule's counting stops: at its last counted candidate (nominal local time), or
+/// still counting at the horizon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CountEnd {
+    Last(NaiveDateTime),
+    Beyond,
+}
+
+/// The count is walked up to this year at most (dates typed in forms stop at 2200).
+const COUNT_HORIZON_YEAR: i32 = 2300;
+
+/// Series whose COUNT end was found, remembered per process (bounded: forgotten all at once).
+const MAX_REMEMBERED: usize = 4096;
+
+type CountEnds = HashMap<(Rule, NaiveDateTime), CountEnd>;
+
+static COUNT_ENDS: LazyLock<Mutex<CountEnds>> = LazyLock::new(Mutex::default);
+
+/// Where the counting of `rule` from `dtstart` stops (`limit` candidates, DTSTART included),
+/// remembered: the walk from DTSTART happens once per series and rule, not once per page.
+fn count_end(dtstart: NaiveDateTime, rule: &Rule, matcher: &Matcher, limit: usize) -> CountEnd {
+    let key = (rule.clone(), dtstart);
+    if let Some(found) = COUNT_ENDS
+        .lock()
+        .ok()
+        .and_then(|ends| ends.get(&key).copied())
+    {
+        return found;
+    }
+    let found = walk_count(dtstart, rule, matcher, limit);
+    if let Ok(mut ends) = COUNT_ENDS.lock() {
+        if ends.len() >= MAX_REMEMBERED {
+            ends.clear();
+        }
+        ends.insert(key, found);
+    }
+    found
+}
+
+/// The walk behind `count_end`: the same candidates, periods and caps as `expand` from DTSTART,
+/// counting only (no instants computed).
+fn walk_count(dtstart: NaiveDateTime, rule: &Rule, matcher: &Matcher, limit: usize) -> CountEnd {
+    let anchor = dtstart.date();
+    let time = dtstart.time();
+    let step = i64::from(rule.interval.max(1));
+    let mut last = dtstart;
+    let mut generated: usize = 1;
+    let mut k: i64 = 0;
+    for _ in 0..MAX_CANDIDATES {
+        let Some((first_day, last_day)) = rule.period_span(anchor, k) else {
+            break;
+        };
+        if first_day.year() > COUNT_HORIZON_YEAR {
+            return CountEnd::Beyond;
+        }
+        for date in rule.period_dates(matcher, anchor, first_day, last_day) {
+            let nominal = date.and_time(time);
+            if nominal <= dtstart {
+                continue;
+            }
+            last = nominal;
+            generated += 1;
+            if generated >= limit {
+                return CountEnd::Last(last);
+            }
+        }
+        k = match k.checked_add(step) {
+            Some(next) => next,
+            None => break,
+        };
+    }
+    CountEnd::Last(last)
 }
 
 // ---- French wording -------------------------------------------------------------------------
