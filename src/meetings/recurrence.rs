@@ -364,6 +364,12 @@ fn ranks_in(date: NaiveDate, first: NaiveDate, last: NaiveDate) -> (i64, i64) {
     (from_start, from_end)
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Days `period_dates` looked at on this thread: tests measure what an expansion costs.
+    static SCANNED_DAYS: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+}
+
 /// Bit of a signed list value: 1..=max at bits 1..=max, -1..=-max at bits max+1..=2·max.
 fn signed_bit(value: i32, max: u32) -> u32 {
     if value > 0 {
@@ -855,6 +861,8 @@ impl Rule {
         first: NaiveDate,
         last: NaiveDate,
     ) -> Vec<NaiveDate> {
+        #[cfg(test)]
+        SCANNED_DAYS.with(|c| c.set(c.get() + (last - first).num_days().max(0) + 1));
         let set: Vec<NaiveDate> = first
             .iter_days()
             .take_while(|d| *d <= last)
@@ -2610,6 +2618,214 @@ mod tests {
             "2027-01-11T09:00"
         );
         assert_eq!(fortnightly.len(), 26);
+    }
+
+    /// Days scanned by `f` on this thread.
+    fn scanned_by<T>(f: impl FnOnce() -> T) -> (T, i64) {
+        let before = SCANNED_DAYS.with(std::cell::Cell::get);
+        let out = f();
+        (out, SCANNED_DAYS.with(std::cell::Cell::get) - before)
+    }
+
+    /// The rule of issue #9: every ranked day of the year, almost a billion times.
+    fn hostile_rule() -> Rule {
+        let mut days = Vec::new();
+        for code in ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] {
+            for rank in (1..=53).chain(-53..=-1) {
+                days.push(format!("{rank}{code}"));
+            }
+        }
+        rule(&format!(
+            "FREQ=YEARLY;COUNT=999999999;BYDAY={}",
+            days.join(",")
+        ))
+    }
+
+    #[test]
+    fn a_page_expands_its_window_whatever_the_rules_count_and_lists() {
+        // Stored before the form limits: still read, and a window costs about its own days.
+        let hostile = hostile_rule();
+        let june = |dtstart: &str| {
+            expand(
+                dt(dtstart),
+                Duration::hours(1),
+                &hostile,
+                &[],
+                dt("2027-06-01T00:00"),
+                dt("2027-07-01T00:00"),
+            )
+        };
+        let (first, _) = scanned_by(|| june("2026-01-01T10:00"));
+        assert_eq!(first.len(), 30, "every day of June");
+        let (again, days) = scanned_by(|| june("2026-01-01T10:00"));
+        assert_eq!(again, first);
+        assert!(days <= 366, "one year scanned, not the series: {days}");
+        // An old series counted from 1950: its end is found once, then windows skip to it.
+        let old = rule("FREQ=DAILY;COUNT=1000");
+        let window = || {
+            expand(
+                dt("1950-01-02T09:00"),
+                Duration::hours(1),
+                &old,
+                &[],
+                dt("2027-06-01T00:00"),
+                dt("2027-07-01T00:00"),
+            )
+        };
+        assert!(window().is_empty());
+        let (none, days) = scanned_by(window);
+        assert!(none.is_empty());
+        assert!(days <= 1, "nothing scanned before the window: {days}");
+        let (occurrences, days) = scanned_by(|| {
+            expand(
+                dt("2027-01-04T09:00"),
+                Duration::hours(1),
+                &old,
+                &[],
+                dt("2028-06-01T00:00"),
+                dt("2028-07-01T00:00"),
+            )
+        });
+        assert_eq!(occurrences.len(), 30);
+        // The first call walks the count once (1000 days); later ones would not.
+        assert!(days <= 1000 + 31, "{days}");
+    }
+
+    #[test]
+    fn a_count_rule_seen_through_any_window_matches_its_whole_expansion() {
+        let cases = [
+            ("FREQ=MONTHLY;BYDAY=2FR,4FR;COUNT=30", "2026-10-09T13:00"),
+            ("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;COUNT=45", "2026-10-05T09:00"),
+            ("FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU;COUNT=9", "2026-10-25T02:30"),
+            ("FREQ=DAILY;INTERVAL=3;COUNT=200", "2026-12-31T23:00"),
+            ("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=25", "2026-10-30T17:00"),
+            // Off the rule: DTSTART still counts as the first.
+            ("FREQ=MONTHLY;BYMONTHDAY=15;COUNT=12", "2026-10-03T10:00"),
+        ];
+        for (text, start) in cases {
+            let r = rule(text);
+            let start = dt(start);
+            let unexcluded = expand(
+                start,
+                Duration::hours(2),
+                &r,
+                &[],
+                dt("2026-01-01T00:00"),
+                dt("2031-01-01T00:00"),
+            );
+            assert_eq!(
+                unexcluded.len(),
+                usize::try_from(r.count().unwrap()).unwrap(),
+                "{text}: the whole series"
+            );
+            let exdates = [unexcluded[2].start, dt("2027-03-12T13:00")];
+            let whole = expand(
+                start,
+                Duration::hours(2),
+                &r,
+                &exdates,
+                dt("2026-01-01T00:00"),
+                dt("2031-01-01T00:00"),
+            );
+            assert!(whole.len() < unexcluded.len(), "{text}: an exdate applies");
+            for months in 0..50 {
+                let from = dt("2026-09-01T00:00") + Duration::days(months * 30);
+                let to = from + Duration::days(30);
+                let seen = expand(start, Duration::hours(2), &r, &exdates, from, to);
+                let expected: Vec<Occurrence> = whole
+                    .iter()
+                    .filter(|o| o.start >= from && o.start < to)
+                    .cloned()
+                    .collect();
+                assert_eq!(seen, expected, "{text} in [{from}, {to})");
+            }
+        }
+    }
+
+    #[test]
+    fn a_count_past_the_horizon_is_still_counted_from_dtstart() {
+        let yearly = rule("FREQ=YEARLY;COUNT=1000");
+        let far = expand(
+            dt("2027-03-09T14:00"),
+            Duration::hours(1),
+            &yearly,
+            &[],
+            dt("2290-01-01T00:00"),
+            dt("2310-01-01T00:00"),
+        );
+        assert_eq!(far.len(), 20);
+        assert_eq!(local_starts(&far).first().unwrap(), "2290-03-09T14:00");
+        let within = expand(
+            dt("2027-03-09T14:00"),
+            Duration::hours(1),
+            &yearly,
+            &[],
+            dt("2290-01-01T00:00"),
+            dt("2300-01-01T00:00"),
+        );
+        assert_eq!(within.len(), 10);
+    }
+
+    #[test]
+    fn forms_refuse_rules_beyond_the_limits_in_french() {
+        let long = format!("FREQ=DAILY;BYMONTH={}", vec!["1"; 300].join(","));
+        for (text, message) in [
+            (
+                long.as_str(),
+                "La règle de récurrence est trop complexe : elle dépasse 500 caractères.",
+            ),
+            (
+                "FREQ=DAILY;COUNT=1001",
+                "La règle de récurrence est trop complexe : COUNT vaut 1001, une série compte au plus 1000 réunions.",
+            ),
+            (
+                "FREQ=YEARLY;BYDAY=1MO,2MO,3MO,4MO,5MO,6MO,7MO,8MO,9MO,10MO,11MO,12MO,13MO,14MO,15MO",
+                "La règle de récurrence est trop complexe : BYDAY énumère 15 jours, 14 au plus.",
+            ),
+            (
+                "FREQ=MONTHLY;BYMONTHDAY=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,-1",
+                "La règle de récurrence est trop complexe : BYMONTHDAY énumère 32 jours du mois, 31 au plus.",
+            ),
+            (
+                "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1,2,3,4,5,-1,-2,-3,-4,-5,6,7,8",
+                "La règle de récurrence est trop complexe : BYSETPOS énumère 13 positions, 12 au plus.",
+            ),
+            (
+                "FREQ=WEEKLY;UNTIL=22010101",
+                "La règle de récurrence est invalide : UNTIL doit tomber entre 1900 et 2200.",
+            ),
+            (
+                "FREQ=WEEKLY;UNTIL=18991231T235959Z",
+                "La règle de récurrence est invalide : UNTIL doit tomber entre 1900 et 2200.",
+            ),
+        ] {
+            assert_eq!(Rule::parse_input(text).unwrap_err(), message, "{text}");
+            // Stored rules are still read as they are.
+            if text.len() <= MAX_RULE_LEN {
+                assert!(Rule::parse(text).is_ok(), "{text}");
+            }
+        }
+        // At the limits, accepted; duplicates do not count.
+        for text in [
+            "FREQ=DAILY;COUNT=1000",
+            "FREQ=YEARLY;BYDAY=1MO,2MO,3MO,4MO,5MO,6MO,7MO,8MO,9MO,10MO,11MO,12MO,13MO,14MO,14MO",
+            "FREQ=WEEKLY;UNTIL=22001231",
+            "FREQ=WEEKLY;UNTIL=19000101",
+        ] {
+            assert!(Rule::parse_input(text).is_ok(), "{text}");
+        }
+        let weekly = Pattern::Weekly {
+            interval: 1,
+            days: vec![Weekday::Mon],
+        };
+        assert_eq!(
+            weekly.to_rule(None, Some(1001)).unwrap_err(),
+            "Une série compte au plus 1000 réunions."
+        );
+        assert_eq!(
+            weekly.to_rule(Some(day("2201-01-01")), None).unwrap_err(),
+            "La date de fin de la série doit tomber entre 1900 et 2200."
+        );
     }
 
     #[test]
