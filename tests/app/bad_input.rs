@@ -321,3 +321,42 @@ async fn other_spellings_of_a_feed_address_redirect_to_the_canonical_one_and_bui
     }
     assert_eq!(state.feeds.len(), 3, "one entry per feed");
 }
+
+#[tokio::test]
+async fn the_agenda_of_dense_series_shows_their_first_four_hundred_sessions_in_order() {
+    let app = TestApp::spawn().await;
+    let admin = admin(&app).await;
+    let first = chrono::Utc::now().date_naive() + Duration::days(2);
+    let date = first.format("%Y-%m-%d").to_string();
+    for (title, start, end) in [
+        ("Série-A", "09:00", "09:30"),
+        ("Série-B", "10:00", "10:30"),
+        ("Série-C", "11:00", "11:30"),
+    ] {
+        crate::helpers::schedule_meeting(
+            &admin,
+            &[
+                ("scope", "network"),
+                ("kind", "information"),
+                ("title", title),
+                ("date", &date),
+                ("start_time", start),
+                ("end_time", end),
+                ("visibility", "public"),
+                ("repeat", "daily"),
+            ],
+        )
+        .await;
+    }
+    // 3 × 366 sessions in the year ahead: the agenda shows the first 400, day after day.
+    let (status, html) = app.anonymous.get_html("/reunions").await;
+    assert_eq!(status, StatusCode::OK);
+    let shown: Vec<&str> = html
+        .match_indices("Série-")
+        .map(|(i, _)| &html[i + "Série-".len()..i + "Série-".len() + 1])
+        .collect();
+    assert_eq!(shown.len(), 400);
+    let expected: Vec<&str> = ["A", "B", "C"].iter().copied().cycle().take(400).collect();
+    // 400 = 133 days × 3 + 1: the first ones end with A (the last ones would start with C).
+    assert_eq!(shown, expected, "the first ones, in time order, none skipped");
+}
