@@ -95,27 +95,32 @@ fn parse_slug(text: &str) -> AppResult<String> {
     Ok(text.to_ascii_lowercase())
 }
 
-/// What `file` names under `/agenda/{room}/`: Ok when it is the canonical address, Err with a
-/// permanent redirect to the canonical one when another spelling names the same feed
-/// ("03.ics", "+3.ics", "Emploi.ics"), NotFound when it names none. So each feed is built and
-/// kept once, under one key.
-fn parse_address(
-    file: &str,
-    read: impl Fn(&str) -> AppResult<FeedAddress>,
-) -> Result<FeedAddress, AppResult<Response>> {
-    let address = strip_ics(file).and_then(read).map_err(Err)?;
+/// What a request for `/agenda/{room}/{file}` asks for.
+enum Asked {
+    /// A feed, at its canonical address.
+    Feed(FeedAddress),
+    /// A feed, under another spelling ("03.ics", "+3.ics", "Emploi.ics"): the canonical path.
+    MovedTo(String),
+}
+
+/// What `file` names under `/agenda/{room}/` (NotFound when it names no feed): so each feed is
+/// built and kept once, under one key, and other spellings are sent there.
+fn parse_address(file: &str, read: impl Fn(&str) -> AppResult<FeedAddress>) -> AppResult<Asked> {
+    let address = read(strip_ics(file)?)?;
     let canonical = address.canonical();
-    if canonical.rsplit('/').next() == Some(file) {
-        return Ok(address);
-    }
+    Ok(if canonical.rsplit('/').next() == Some(file) {
+        Asked::Feed(address)
+    } else {
+        Asked::MovedTo(format!("/agenda/{canonical}"))
+    })
+}
+
+/// A permanent redirect: calendar clients update the subscription.
+fn moved(location: &str) -> AppResult<Response> {
+    let location = HeaderValue::from_str(location).map_err(|_| AppError::NotFound)?;
     let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
-    match HeaderValue::from_str(&format!("/agenda/{canonical}")) {
-        Ok(location) => {
-            response.headers_mut().insert(header::LOCATION, location);
-            Err(Ok(response))
-        }
-        Err(_) => Err(Err(AppError::NotFound)),
-    }
+    response.headers_mut().insert(header::LOCATION, location);
+    Ok(response)
 }
 
 /// What a feed holds.
@@ -971,9 +976,9 @@ async fn platform_feed(
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
-    let address = match parse_address(&file, |s| parse_slug(s).map(FeedAddress::Platform)) {
-        Ok(address) => address,
-        Err(answer) => return answer,
+    let address = match parse_address(&file, |s| parse_slug(s).map(FeedAddress::Platform))? {
+        Asked::Feed(address) => address,
+        Asked::MovedTo(location) => return moved(&location),
     };
     let FeedAddress::Platform(slug) = &address else {
         return Err(AppError::NotFound);
@@ -997,7 +1002,7 @@ async fn group_feed(
     Path(file): Path<String>,
 ) -> AppResult<Response> {
     let address = match parse_address(&file, |s| {
-        // Digits only: "+3" and " 3" are other spellings, "-3" is no group.
+        // Digits (and a plus sign): "03" and "+3" are other spellings of "3"; "-3" is no group.
         if s.is_empty() || s.len() > 19 || !s.bytes().all(|b| b.is_ascii_digit() || b == b'+') {
             return Err(AppError::NotFound);
         }
@@ -1006,9 +1011,9 @@ async fn group_feed(
             .filter(|id| *id > 0)
             .map(FeedAddress::Group)
             .ok_or(AppError::NotFound)
-    }) {
-        Ok(address) => address,
-        Err(answer) => return answer,
+    })? {
+        Asked::Feed(address) => address,
+        Asked::MovedTo(location) => return moved(&location),
     };
     let FeedAddress::Group(id) = address else {
         return Err(AppError::NotFound);
@@ -1041,9 +1046,9 @@ async fn office_feed(
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
-    let address = match parse_address(&file, |s| parse_slug(s).map(FeedAddress::Office)) {
-        Ok(address) => address,
-        Err(answer) => return answer,
+    let address = match parse_address(&file, |s| parse_slug(s).map(FeedAddress::Office))? {
+        Asked::Feed(address) => address,
+        Asked::MovedTo(location) => return moved(&location),
     };
     let FeedAddress::Office(slug) = &address else {
         return Err(AppError::NotFound);

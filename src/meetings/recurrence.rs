@@ -965,9 +965,7 @@ impl Pattern {
             return Err("Le nombre de réunions doit être au moins 1.".into());
         }
         if count.is_some_and(|c| c > MAX_COUNT) {
-            return Err(format!(
-                "Une série compte au plus {MAX_COUNT} réunions."
-            ));
+            return Err(format!("Une série compte au plus {MAX_COUNT} réunions."));
         }
         if until.is_some_and(|d| !year_in_range(d)) {
             return Err(format!(
@@ -1198,7 +1196,10 @@ pub fn expand(
                 if keep(nominal, &occurrence) {
                     out.push(occurrence);
                 }
-            } else if rule.until.is_some_and(|u| !u.admits(nominal, to_utc(nominal))) {
+            } else if rule
+                .until
+                .is_some_and(|u| !u.admits(nominal, to_utc(nominal)))
+            {
                 return out;
             }
             generated += 1;
@@ -2695,10 +2696,19 @@ mod tests {
     fn a_count_rule_seen_through_any_window_matches_its_whole_expansion() {
         let cases = [
             ("FREQ=MONTHLY;BYDAY=2FR,4FR;COUNT=30", "2026-10-09T13:00"),
-            ("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;COUNT=45", "2026-10-05T09:00"),
-            ("FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU;COUNT=9", "2026-10-25T02:30"),
+            (
+                "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;COUNT=45",
+                "2026-10-05T09:00",
+            ),
+            (
+                "FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU;COUNT=9",
+                "2026-10-25T02:30",
+            ),
             ("FREQ=DAILY;INTERVAL=3;COUNT=200", "2026-12-31T23:00"),
-            ("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=25", "2026-10-30T17:00"),
+            (
+                "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=25",
+                "2026-10-30T17:00",
+            ),
             // Off the rule: DTSTART still counts as the first.
             ("FREQ=MONTHLY;BYMONTHDAY=15;COUNT=12", "2026-10-03T10:00"),
         ];

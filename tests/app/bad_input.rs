@@ -66,7 +66,10 @@ async fn refused(visitor: &Visitor, changes: &[(&'static str, &str)], message: &
         "{changes:?}"
     );
     let html = page_text(response).await;
-    assert!(html.contains(message), "{changes:?}: expected « {message} »");
+    assert!(
+        html.contains(message),
+        "{changes:?}: expected « {message} »"
+    );
     assert!(html.contains(r#"value="Plénière""#), "typed title kept");
     for (name, value) in changes {
         if *name != "repeat" && !value.is_empty() {
@@ -154,7 +157,10 @@ async fn years_outside_1900_to_2200_are_refused_in_every_date_of_the_meeting_for
     .await;
     refused(
         &admin,
-        &[("registration_open", "on"), ("deadline_date", "+10000-01-01")],
+        &[
+            ("registration_open", "on"),
+            ("deadline_date", "+10000-01-01"),
+        ],
         years,
     )
     .await;
@@ -170,7 +176,10 @@ async fn years_outside_1900_to_2200_are_refused_in_every_date_of_the_meeting_for
     .await;
     refused(
         &admin,
-        &[("repeat", "custom"), ("rrule", "FREQ=WEEKLY;UNTIL=99991231")],
+        &[
+            ("repeat", "custom"),
+            ("rrule", "FREQ=WEEKLY;UNTIL=99991231"),
+        ],
         "La règle de récurrence est invalide : UNTIL doit tomber entre 1900 et 2200.",
     )
     .await;
@@ -231,7 +240,10 @@ async fn an_occurrence_moved_outside_1900_to_2200_is_refused_and_nothing_changes
             html.contains("L'année doit être comprise entre 1900 et 2200."),
             "{new_date}"
         );
-        assert!(html.contains("Permanence"), "the meeting page, with the refusal");
+        assert!(
+            html.contains("Permanence"),
+            "the meeting page, with the refusal"
+        );
     }
     // An "original" at chrono's last second is no date of the series (and panics nothing).
     for original in ["+262142-12-31T23:59:59", "+10000-01-01T09:00:00"] {
@@ -259,7 +271,14 @@ async fn an_occurrence_moved_outside_1900_to_2200_is_refused_and_nothing_changes
 async fn far_months_in_the_calendar_address_fall_back_to_this_month() {
     let app = TestApp::spawn().await;
     let this_year = chrono::Utc::now().year().to_string();
-    for month in ["%2B262142-12", "10000-01", "2201-01", "1899-12", "-0001-01", "2027-13"] {
+    for month in [
+        "%2B262142-12",
+        "10000-01",
+        "2201-01",
+        "1899-12",
+        "-0001-01",
+        "2027-13",
+    ] {
         let (status, html) = app
             .anonymous
             .get_html(&format!("/reunions/calendrier?mois={month}"))
@@ -358,5 +377,8 @@ async fn the_agenda_of_dense_series_shows_their_first_four_hundred_sessions_in_o
     assert_eq!(shown.len(), 400);
     let expected: Vec<&str> = ["A", "B", "C"].iter().copied().cycle().take(400).collect();
     // 400 = 133 days × 3 + 1: the first ones end with A (the last ones would start with C).
-    assert_eq!(shown, expected, "the first ones, in time order, none skipped");
+    assert_eq!(
+        shown, expected,
+        "the first ones, in time order, none skipped"
+    );
 }
