@@ -113,6 +113,15 @@ impl FeedCache {
         }
     }
 
+    /// How many feeds are kept (one per canonical address asked for).
+    pub fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |e| e.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn put(&self, key: &str, feed: Arc<CachedFeed>) {
         if let Ok(mut entries) = self.entries.lock() {
             // Only feeds that exist are kept (a few hundred addresses); bounded all the same.

@@ -67,6 +67,62 @@ fn strip_ics(file: &str) -> AppResult<&str> {
         .ok_or(AppError::NotFound)
 }
 
+/// A public feed's address, parsed: the cache key and the one address that serves it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum FeedAddress {
+    Platform(String),
+    Group(i64),
+    Office(String),
+}
+
+impl FeedAddress {
+    /// The address as served ("plateformes/emploi.ics"), also its key in the feed cache.
+    fn canonical(&self) -> String {
+        match self {
+            FeedAddress::Platform(slug) => format!("plateformes/{slug}.ics"),
+            FeedAddress::Group(id) => format!("gt/{id}.ics"),
+            FeedAddress::Office(slug) => format!("bureaux/{slug}.ics"),
+        }
+    }
+}
+
+/// A slug as `slugify` writes them (lower-case ASCII letters, digits, hyphens), read
+/// case-insensitively; anything else names no feed.
+fn parse_slug(text: &str) -> AppResult<String> {
+    if text.len() > 100 || !text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(AppError::NotFound);
+    }
+    Ok(text.to_ascii_lowercase())
+}
+
+/// What a request for `/agenda/{room}/{file}` asks for.
+enum Asked {
+    /// A feed, at its canonical address.
+    Feed(FeedAddress),
+    /// A feed, under another spelling ("03.ics", "+3.ics", "Emploi.ics"): the canonical path.
+    MovedTo(String),
+}
+
+/// What `file` names under `/agenda/{room}/` (NotFound when it names no feed): so each feed is
+/// built and kept once, under one key, and other spellings are sent there.
+fn parse_address(file: &str, read: impl Fn(&str) -> AppResult<FeedAddress>) -> AppResult<Asked> {
+    let address = read(strip_ics(file)?)?;
+    let canonical = address.canonical();
+    Ok(if canonical.rsplit('/').next() == Some(file) {
+        Asked::Feed(address)
+    } else {
+        Asked::MovedTo(format!("/agenda/{canonical}"))
+    })
+}
+
+/// A permanent redirect: calendar clients update the subscription.
+fn moved(location: &str) -> AppResult<Response> {
+    let location = HeaderValue::from_str(location).map_err(|_| AppError::NotFound)?;
+    let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+    response.headers_mut().insert(header::LOCATION, location);
+    Ok(response)
+}
+
 /// What a feed holds.
 struct Spec {
     /// Identifies the feed in its ETag.
@@ -923,9 +979,14 @@ async fn platform_feed(
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
-    let address = format!("plateformes/{file}");
-    public_feed(&state, &headers, &address, async {
-        let slug = strip_ics(&file)?;
+    let address = match parse_address(&file, |s| parse_slug(s).map(FeedAddress::Platform))? {
+        Asked::Feed(address) => address,
+        Asked::MovedTo(location) => return moved(&location),
+    };
+    let FeedAddress::Platform(slug) = &address else {
+        return Err(AppError::NotFound);
+    };
+    public_feed(&state, &headers, &address.canonical(), async {
         let p = crate::platforms::find_by_slug(&state, slug).await?;
         if !crate::auth::permissions::allows(
             &Actor::anonymous(),
@@ -943,9 +1004,24 @@ async fn group_feed(
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
-    let address = format!("gt/{file}");
-    public_feed(&state, &headers, &address, async {
-        let id: i64 = strip_ics(&file)?.parse().map_err(|_| AppError::NotFound)?;
+    let address = match parse_address(&file, |s| {
+        // Digits (and a plus sign): "03" and "+3" are other spellings of "3"; "-3" is no group.
+        if s.is_empty() || s.len() > 19 || !s.bytes().all(|b| b.is_ascii_digit() || b == b'+') {
+            return Err(AppError::NotFound);
+        }
+        s.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(FeedAddress::Group)
+            .ok_or(AppError::NotFound)
+    })? {
+        Asked::Feed(address) => address,
+        Asked::MovedTo(location) => return moved(&location),
+    };
+    let FeedAddress::Group(id) = address else {
+        return Err(AppError::NotFound);
+    };
+    public_feed(&state, &headers, &address.canonical(), async {
         let (g, p) = crate::groups::find_with_platform(&state, id).await?;
         if !crate::auth::permissions::allows(
             &Actor::anonymous(),
@@ -973,12 +1049,17 @@ async fn office_feed(
     headers: HeaderMap,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
-    let address = format!("bureaux/{file}");
-    public_feed(&state, &headers, &address, async {
-        let slug = strip_ics(&file)?;
+    let address = match parse_address(&file, |s| parse_slug(s).map(FeedAddress::Office))? {
+        Asked::Feed(address) => address,
+        Asked::MovedTo(location) => return moved(&location),
+    };
+    let FeedAddress::Office(slug) = &address else {
+        return Err(AppError::NotFound);
+    };
+    public_feed(&state, &headers, &address.canonical(), async {
         // Offices are reference data (no route changes them).
         let office = reception_office::Entity::find()
-            .filter(reception_office::Column::Slug.eq(slug))
+            .filter(reception_office::Column::Slug.eq(slug.as_str()))
             .one(&state.db)
             .await?
             .ok_or(AppError::NotFound)?;

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Deserialize;
 
@@ -218,7 +218,10 @@ fn planned(input: &MeetingInput) -> Vec<schedule::Occurrence> {
             rule,
             &[],
             input.start,
-            input.start + Duration::days(366),
+            input
+                .start
+                .checked_add_signed(Duration::days(366))
+                .unwrap_or(NaiveDateTime::MAX),
         )
         .into_iter()
         .map(|o| schedule::Occurrence {
@@ -246,8 +249,14 @@ async fn clash_warnings(
     let (Some(first), Some(last)) = (mine.first(), mine.last()) else {
         return Ok(Vec::new());
     };
-    let from = first.start - Duration::days(1);
-    let to = last.end + Duration::days(1);
+    let from = first
+        .start
+        .checked_sub_signed(Duration::days(1))
+        .unwrap_or(first.start);
+    let to = last
+        .end
+        .checked_add_signed(Duration::days(1))
+        .unwrap_or(last.end);
     let others = meeting::Entity::find()
         .filter(meeting::Column::StartsAt.lt(recurrence::to_utc(to)))
         .filter(meeting::Column::Status.ne("cancelled"))
@@ -760,8 +769,9 @@ pub async fn change_occurrence(
     let loaded = load(&state, id).await?;
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
     let back = format!("/reunions/{id}");
-    let Some(original) =
-        parse_local(&form.original).filter(|o| schedule::is_series_date(&loaded.meeting, *o))
+    let Some(original) = parse_local(&form.original)
+        .filter(|o| recurrence::year_in_range(o.date()))
+        .filter(|o| schedule::is_series_date(&loaded.meeting, *o))
     else {
         return Err(AppError::BadRequest(
             "Cette date ne fait pas partie de la série.".into(),
@@ -784,20 +794,27 @@ pub async fn change_occurrence(
         "move" => {
             let date = super::rules::parse_date(&form.new_date);
             let (start, end) = (parse_time(&form.new_start), parse_time(&form.new_end));
-            let (Some(date), Some(start), Some(end)) = (date, start, end) else {
-                return Ok(redirect_with_flash(
-                    &back,
-                    FlashKind::Error,
-                    "Pour déplacer une séance, indiquez la nouvelle date et les heures de début et de fin.",
-                ));
+            let refusal = match (date, start, end) {
+                (None, _, _) if !form.new_date.trim().is_empty() => Some(super::rules::date_refusal(
+                    &form.new_date,
+                    "La nouvelle date est invalide (AAAA-MM-JJ).",
+                )),
+                (Some(_), Some(start), Some(end)) if end <= start => {
+                    Some("La fin doit venir après le début.".to_string())
+                }
+                (Some(_), Some(_), Some(_)) => None,
+                _ => Some("Pour déplacer une séance, indiquez la nouvelle date et les heures de début et de fin.".to_string()),
             };
-            if end <= start {
-                return Ok(redirect_with_flash(
-                    &back,
-                    FlashKind::Error,
-                    "La fin doit venir après le début.",
-                ));
-            }
+            let (Some(date), Some(start), Some(end), None) = (date, start, end, &refusal) else {
+                // The meeting page again, with the refusal on top (422): nothing is written.
+                let page = super::participation::meeting_page_data(&state, &ctx, loaded).await?;
+                let message = refusal.unwrap_or_default();
+                return Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    views::meeting_page_with_error(&ctx, &page, &message),
+                )
+                    .into_response());
+            };
             (
                 "moved",
                 Some(format_local(date.and_time(start))),

@@ -163,6 +163,18 @@ pub async fn window(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> AppResult<(Vec<Occurrence>, Vec<Loaded>)> {
+    let (loaded, changes) = visible_in_window(state, ctx, filter, from, to).await?;
+    Ok((expand_all(&loaded, &changes, from, to), loaded))
+}
+
+/// The meetings `ctx` may see with occurrences possibly in [from, to), and their series' changes.
+async fn visible_in_window(
+    state: &AppState,
+    ctx: &Ctx,
+    filter: Filter,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<(Vec<Loaded>, Vec<occurrence_change::Model>)> {
     let from_utc = recurrence::to_utc(from);
     let to_utc = recurrence::to_utc(to);
     let mut select = meeting::Entity::find()
@@ -203,11 +215,91 @@ pub async fn window(
         )
         .all(&state.db)
         .await?;
+    Ok((loaded, changes))
+}
+
+/// The occurrences of `loaded` in [from, to), sorted.
+fn expand_all(
+    loaded: &[Loaded],
+    changes: &[occurrence_change::Model],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Vec<Occurrence> {
     let mut occurrences: Vec<Occurrence> = loaded
         .iter()
-        .flat_map(|l| schedule::occurrences(&l.meeting, &changes, from, to))
+        .flat_map(|l| schedule::occurrences(&l.meeting, changes, from, to))
         .collect();
     occurrences.sort_by_key(|o| (o.start_utc, o.meeting_id));
+    occurrences
+}
+
+/// Which end of the window a list keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// The first occurrences (what comes next).
+    First,
+    /// The last ones (the most recent past).
+    Last,
+}
+
+/// At most `limit` occurrences of `loaded` in [from, to), from the chosen end, sorted: expanded
+/// over a month from that end, then a window four times as long, until it holds `limit` or
+/// reaches the other end. A list shows a few hundred occurrences: dense series (every day, many
+/// of them) then cost what the list shows, not a whole year of each.
+fn expand_at_most(
+    loaded: &[Loaded],
+    changes: &[occurrence_change::Model],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    limit: usize,
+    keep: Keep,
+) -> Vec<Occurrence> {
+    let mut days = 31;
+    loop {
+        let span = Duration::days(days);
+        let (start, end) = match keep {
+            Keep::First => (
+                from,
+                from.checked_add_signed(span).map_or(to, |e| e.min(to)),
+            ),
+            Keep::Last => (
+                to.checked_sub_signed(span).map_or(from, |s| s.max(from)),
+                to,
+            ),
+        };
+        let mut found = expand_all(loaded, changes, start, end);
+        // Only occurrences starting inside the partial window are sure to be among the ends of
+        // the whole one (a meeting under way at its start is there too).
+        let inside = found
+            .iter()
+            .filter(|o| o.start >= start && o.start < end)
+            .count();
+        if inside >= limit || (start == from && end == to) {
+            match keep {
+                Keep::First => found.truncate(limit),
+                Keep::Last => {
+                    let extra = found.len().saturating_sub(limit);
+                    found.drain(..extra);
+                }
+            }
+            return found;
+        }
+        days = days.saturating_mul(4);
+    }
+}
+
+/// `window`, keeping at most `limit` occurrences from one end, of the meetings `wanted` keeps.
+pub async fn window_at_most(
+    state: &AppState,
+    ctx: &Ctx,
+    filter: Filter,
+    (from, to): (NaiveDateTime, NaiveDateTime),
+    (limit, keep): (usize, Keep),
+    wanted: impl Fn(&meeting::Model) -> bool,
+) -> AppResult<(Vec<Occurrence>, Vec<Loaded>)> {
+    let (loaded, changes) = visible_in_window(state, ctx, filter, from, to).await?;
+    let loaded: Vec<Loaded> = loaded.into_iter().filter(|l| wanted(&l.meeting)).collect();
+    let occurrences = expand_at_most(&loaded, &changes, from, to, limit, keep);
     Ok((occurrences, loaded))
 }
 
@@ -236,19 +328,15 @@ async fn agenda(
         (now - Duration::hours(12), now + Duration::days(366))
     };
     let with_office_hours = !query.permanences.is_empty();
-    let (mut occurrences, loaded) = window(&state, &ctx, Filter::All, from, to).await?;
-    if !with_office_hours {
-        occurrences.retain(|o| {
-            loaded
-                .iter()
-                .find(|l| l.meeting.id == o.meeting_id)
-                .is_some_and(|l| l.meeting.kind != "office_hours")
-        });
-    }
+    let keep = if past { Keep::Last } else { Keep::First };
+    let (mut occurrences, loaded) =
+        window_at_most(&state, &ctx, Filter::All, (from, to), (400, keep), |m| {
+            with_office_hours || m.kind != "office_hours"
+        })
+        .await?;
     if past {
         occurrences.reverse();
     }
-    occurrences.truncate(400);
     let can_create = !edit::scope_options(&state, &ctx).await?.is_empty();
     Ok(views::agenda_page(
         &ctx,
@@ -347,15 +435,15 @@ pub async fn upcoming(
     limit: usize,
 ) -> AppResult<maud::Markup> {
     let now = now_local();
-    let (mut occurrences, loaded) = window(
+    let (occurrences, loaded) = window_at_most(
         state,
         ctx,
         filter,
-        now - Duration::hours(12),
-        now + Duration::days(366),
+        (now - Duration::hours(12), now + Duration::days(366)),
+        (limit, Keep::First),
+        |_| true,
     )
     .await?;
-    occurrences.truncate(limit);
     Ok(views::occurrence_list(
         &occurrences,
         &loaded,

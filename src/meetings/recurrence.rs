@@ -9,6 +9,8 @@ use chrono::{
     Weekday,
 };
 use chrono_tz::Tz;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 pub const TZID: &str = "Europe/Brussels";
 
@@ -18,6 +20,24 @@ pub const MAX_CANDIDATES: usize = 10_000;
 
 /// Largest INTERVAL accepted (beyond it a rule is a typing mistake, not a meeting series).
 pub const MAX_INTERVAL: u32 = 1000;
+
+/// The years a date typed in a form may fall in (series' UNTIL included): beyond them a date is
+/// a typing mistake, and far beyond them date arithmetic overflows.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2200;
+
+/// Limits on rules typed in forms (`Rule::parse_input`); rules already stored are read as they
+/// are, and `expand` stays cheap for them all the same.
+pub const MAX_COUNT: u32 = 1000;
+pub const MAX_RULE_LEN: usize = 500;
+pub const MAX_BYDAY: usize = 14;
+pub const MAX_BYMONTHDAY: usize = 31;
+pub const MAX_BYSETPOS: usize = 12;
+
+/// Whether a typed date's year is one forms accept.
+pub fn year_in_range(date: NaiveDate) -> bool {
+    (MIN_YEAR..=MAX_YEAR).contains(&date.year())
+}
 
 pub fn tz() -> Tz {
     chrono_tz::Europe::Brussels
@@ -50,7 +70,7 @@ pub fn to_local(utc: DateTime<Utc>) -> NaiveDateTime {
     utc.with_timezone(&tz()).naive_local()
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Freq {
     Daily,
     Weekly,
@@ -71,7 +91,7 @@ impl Freq {
 
 /// UNTIL as written: a DATE (inclusive, whole local day), a DATE-TIME in UTC ("Z"), or a floating
 /// DATE-TIME read as Brussels wall-clock time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Until {
     Date(NaiveDate),
     Utc(DateTime<Utc>),
@@ -120,7 +140,7 @@ fn last_second() -> NaiveTime {
 }
 
 /// One BYDAY item: a weekday, with an optional rank in the month or year (2FR, -1SU).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct DaySpec {
     ordinal: Option<i32>,
     weekday: Weekday,
@@ -146,7 +166,7 @@ impl DaySpec {
 
 /// A parsed, validated and normalised recurrence rule (lists sorted and without duplicates, so
 /// two rules meaning the same thing in the same words compare equal).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Rule {
     freq: Freq,
     interval: u32,
@@ -161,6 +181,10 @@ pub struct Rule {
 
 fn invalid(detail: &str) -> String {
     format!("La règle de récurrence est invalide : {detail}.")
+}
+
+fn too_complex(detail: &str) -> String {
+    format!("La règle de récurrence est trop complexe : {detail}.")
 }
 
 fn unsupported(detail: &str) -> String {
@@ -333,22 +357,78 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     NaiveDate::from_ymd_opt(year, month, 1).map_or(31, |d| u32::from(d.num_days_in_month()))
 }
 
-fn month_day_matches(date: NaiveDate, value: i32) -> bool {
-    let day = i64::from(date.day());
-    let len = i64::from(days_in_month(date.year(), date.month()));
-    let value = i64::from(value);
-    if value > 0 {
-        day == value
-    } else {
-        day == len + 1 + value
-    }
-}
-
 /// Rank of `date` among the same weekdays of [first, last], from the start (1, 2…) and the end (-1, -2…).
 fn ranks_in(date: NaiveDate, first: NaiveDate, last: NaiveDate) -> (i64, i64) {
     let from_start = (date - first).num_days() / 7 + 1;
     let from_end = -((last - date).num_days() / 7 + 1);
     (from_start, from_end)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Days `period_dates` looked at on this thread: tests measure what an expansion costs.
+    static SCANNED_DAYS: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+}
+
+/// Bit of a signed list value: 1..=max at bits 1..=max, -1..=-max at bits max+1..=2·max.
+fn signed_bit(value: i32, max: u32) -> u32 {
+    if value > 0 {
+        value.unsigned_abs()
+    } else {
+        max + value.unsigned_abs()
+    }
+}
+
+/// A rule's BYMONTH, BYMONTHDAY and BYDAY as bit sets (see `Rule::matcher`).
+struct Matcher {
+    months: u16,
+    month_days: u64,
+    /// Weekdays without a rank (bit = days from Monday).
+    plain_days: u8,
+    /// Per weekday, its ranks (bits as `signed_bit` with max 53).
+    ranked: [u128; 7],
+    /// Ranks count within the year (YEARLY without BYMONTH), else within the month.
+    year_ranks: bool,
+}
+
+impl Matcher {
+    fn month_day_matches(&self, date: NaiveDate) -> bool {
+        let day = date.day();
+        let from_end = days_in_month(date.year(), date.month()) + 1 - day;
+        self.month_days & (1 << day) != 0 || self.month_days & (1 << (31 + from_end)) != 0
+    }
+
+    fn day_matches(&self, date: NaiveDate) -> bool {
+        let w = date.weekday().num_days_from_monday();
+        if self.plain_days & (1 << w) != 0 {
+            return true;
+        }
+        let ranks = self.ranked.get(w as usize).copied().unwrap_or(0);
+        if ranks == 0 {
+            return false;
+        }
+        let scope = if self.year_ranks {
+            NaiveDate::from_ymd_opt(date.year(), 1, 1).zip(NaiveDate::from_ymd_opt(
+                date.year(),
+                12,
+                31,
+            ))
+        } else {
+            NaiveDate::from_ymd_opt(date.year(), date.month(), 1)
+                .zip(date.with_day(days_in_month(date.year(), date.month())))
+        };
+        let Some((first, last)) = scope else {
+            return false;
+        };
+        let (from_start, from_end) = ranks_in(date, first, last);
+        let bit = |rank: i64| {
+            i32::try_from(rank)
+                .ok()
+                .filter(|r| (-53..=53).contains(r) && *r != 0)
+                .is_some_and(|r| ranks & (1 << signed_bit(r, 53)) != 0)
+        };
+        bit(from_start) || bit(from_end)
+    }
 }
 
 impl Rule {
@@ -552,6 +632,55 @@ impl Rule {
         Ok(rule)
     }
 
+    /// `parse`, plus the limits of what a form accepts: COUNT at most `MAX_COUNT`, UNTIL within
+    /// `MIN_YEAR`..=`MAX_YEAR`, lists no longer than `MAX_BYDAY`, `MAX_BYMONTHDAY`,
+    /// `MAX_BYSETPOS`, the whole rule at most `MAX_RULE_LEN` characters.
+    pub fn parse_input(value: &str) -> Result<Rule, String> {
+        if value.trim().chars().count() > MAX_RULE_LEN {
+            return Err(too_complex(&format!(
+                "elle dépasse {MAX_RULE_LEN} caractères"
+            )));
+        }
+        let rule = Rule::parse(value)?;
+        rule.check_limits()?;
+        Ok(rule)
+    }
+
+    /// The limits of `parse_input`, on a parsed rule (lists counted without duplicates).
+    fn check_limits(&self) -> Result<(), String> {
+        if let Some(count) = self.count
+            && count > MAX_COUNT
+        {
+            return Err(too_complex(&format!(
+                "COUNT vaut {count}, une série compte au plus {MAX_COUNT} réunions"
+            )));
+        }
+        if let Some(until) = self.until
+            && !year_in_range(until.local_date())
+        {
+            return Err(invalid(&format!(
+                "UNTIL doit tomber entre {MIN_YEAR} et {MAX_YEAR}"
+            )));
+        }
+        for (name, len, max, what) in [
+            ("BYDAY", self.by_day.len(), MAX_BYDAY, "jours"),
+            (
+                "BYMONTHDAY",
+                self.by_month_day.len(),
+                MAX_BYMONTHDAY,
+                "jours du mois",
+            ),
+            ("BYSETPOS", self.by_set_pos.len(), MAX_BYSETPOS, "positions"),
+        ] {
+            if len > max {
+                return Err(too_complex(&format!(
+                    "{name} énumère {len} {what}, {max} au plus"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     fn render(&self, until_in_utc: bool) -> String {
         let mut parts = vec![format!("FREQ={}", self.freq.code())];
         if self.interval != 1 {
@@ -629,7 +758,7 @@ impl Rule {
         }
         let own_period = self
             .period_span(dtstart.date(), 0)
-            .map(|(first, last)| self.period_dates(dtstart.date(), first, last));
+            .map(|(first, last)| self.period_dates(&self.matcher(), dtstart.date(), first, last));
         if own_period.is_some_and(|dates| dates.contains(&dtstart.date())) {
             Ok(())
         } else {
@@ -671,36 +800,41 @@ impl Rule {
         }
     }
 
-    /// Whether one BYDAY item matches `date`; ranks count within the month (MONTHLY, or YEARLY
-    /// with BYMONTH) or within the year (YEARLY without BYMONTH).
-    fn day_spec_matches(&self, spec: DaySpec, date: NaiveDate) -> bool {
-        if date.weekday() != spec.weekday {
-            return false;
+    /// The BY lists as bit sets, built once per expansion: testing a date then costs the same
+    /// whatever the lists' length (a rule may rank 742 days).
+    fn matcher(&self) -> Matcher {
+        let mut m = Matcher {
+            months: 0,
+            month_days: 0,
+            plain_days: 0,
+            ranked: [0; 7],
+            year_ranks: self.freq == Freq::Yearly && self.by_month.is_empty(),
+        };
+        for &month in &self.by_month {
+            m.months |= 1 << month;
         }
-        let Some(n) = spec.ordinal else { return true };
-        let scope = if self.freq == Freq::Yearly && self.by_month.is_empty() {
-            NaiveDate::from_ymd_opt(date.year(), 1, 1).zip(NaiveDate::from_ymd_opt(
-                date.year(),
-                12,
-                31,
-            ))
-        } else {
-            NaiveDate::from_ymd_opt(date.year(), date.month(), 1)
-                .zip(date.with_day(days_in_month(date.year(), date.month())))
-        };
-        let Some((first, last)) = scope else {
-            return false;
-        };
-        let (from_start, from_end) = ranks_in(date, first, last);
-        let n = i64::from(n);
-        n == from_start || n == from_end
+        for &value in &self.by_month_day {
+            m.month_days |= 1 << signed_bit(value, 31);
+        }
+        for spec in &self.by_day {
+            let w = spec.weekday.num_days_from_monday() as usize;
+            match spec.ordinal {
+                None => m.plain_days |= 1 << w,
+                Some(n) => {
+                    if let Some(slot) = m.ranked.get_mut(w) {
+                        *slot |= 1 << signed_bit(n, 53);
+                    }
+                }
+            }
+        }
+        m
     }
 
     /// Whether `date` is one of the rule's dates before BYSETPOS, with the defaults RFC 5545 takes
     /// from DTSTART when a part is missing (weekday for WEEKLY, day of month for MONTHLY, day and
     /// month for YEARLY).
-    fn date_matches(&self, date: NaiveDate, anchor: NaiveDate) -> bool {
-        if !self.by_month.is_empty() && !self.by_month.contains(&date.month()) {
+    fn date_matches(&self, m: &Matcher, date: NaiveDate, anchor: NaiveDate) -> bool {
+        if !self.by_month.is_empty() && m.months & (1 << date.month()) == 0 {
             return false;
         }
         let no_day_parts = self.by_day.is_empty() && self.by_month_day.is_empty();
@@ -715,24 +849,24 @@ impl Rule {
             }
         };
         default_ok
-            && (self.by_month_day.is_empty()
-                || self
-                    .by_month_day
-                    .iter()
-                    .any(|&v| month_day_matches(date, v)))
-            && (self.by_day.is_empty()
-                || self
-                    .by_day
-                    .iter()
-                    .any(|&spec| self.day_spec_matches(spec, date)))
+            && (self.by_month_day.is_empty() || m.month_day_matches(date))
+            && (self.by_day.is_empty() || m.day_matches(date))
     }
 
     /// The rule's dates in the period [first, last], BYSETPOS applied, ascending.
-    fn period_dates(&self, anchor: NaiveDate, first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
+    fn period_dates(
+        &self,
+        m: &Matcher,
+        anchor: NaiveDate,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Vec<NaiveDate> {
+        #[cfg(test)]
+        SCANNED_DAYS.with(|c| c.set(c.get() + (last - first).num_days().max(0) + 1));
         let set: Vec<NaiveDate> = first
             .iter_days()
             .take_while(|d| *d <= last)
-            .filter(|d| self.date_matches(*d, anchor))
+            .filter(|d| self.date_matches(m, *d, anchor))
             .collect();
         if self.by_set_pos.is_empty() {
             return set;
@@ -829,6 +963,14 @@ impl Pattern {
         }
         if count == Some(0) {
             return Err("Le nombre de réunions doit être au moins 1.".into());
+        }
+        if count.is_some_and(|c| c > MAX_COUNT) {
+            return Err(format!("Une série compte au plus {MAX_COUNT} réunions."));
+        }
+        if until.is_some_and(|d| !year_in_range(d)) {
+            return Err(format!(
+                "La date de fin de la série doit tomber entre {MIN_YEAR} et {MAX_YEAR}."
+            ));
         }
         let mut rule = match self {
             Pattern::Daily { interval } => Rule {
@@ -1004,13 +1146,22 @@ pub fn expand(
         return out;
     }
 
+    let matcher = rule.matcher();
     let anchor = dtstart.date();
     let time = dtstart.time();
     let step = i64::from(rule.interval.max(1));
-    let mut k = if rule.count.is_none() {
-        rule.first_useful_period(anchor, from.date())
-    } else {
-        0
+    let near_window = rule.first_useful_period(anchor, from.date());
+    // COUNT counts from DTSTART, but where the counting stops does not depend on the window: it
+    // is found once (and remembered), then the window is expanded from its own period like a rule
+    // with UNTIL. So a page costs what its window holds, whatever COUNT and the lists say.
+    let (mut k, last_counted) = match rule.count {
+        None => (near_window, None),
+        Some(_) => match count_end(dtstart, rule, &matcher, limit) {
+            CountEnd::Last(last) => (near_window, Some(last)),
+            CountEnd::Beyond if to.date().year() <= COUNT_HORIZON_YEAR => (near_window, None),
+            // A window past the horizon (only ever asked for by tools): count from DTSTART.
+            CountEnd::Beyond => (0, None),
+        },
     };
     let last_date = rule.until.map(Until::local_date);
     for _ in 0..MAX_CANDIDATES {
@@ -1020,21 +1171,36 @@ pub fn expand(
         if first_day > to.date() || last_date.is_some_and(|d| first_day > d) {
             break;
         }
-        for date in rule.period_dates(anchor, first_day, last_day) {
+        for date in rule.period_dates(&matcher, anchor, first_day, last_day) {
             let nominal = date.and_time(time);
             if nominal <= dtstart {
                 continue;
             }
-            let occurrence = Occurrence::at(nominal, duration);
-            if occurrence.start >= to
-                || rule
-                    .until
-                    .is_some_and(|u| !u.admits(nominal, occurrence.start_utc))
-            {
+            if last_counted.is_some_and(|last| nominal > last) {
                 return out;
             }
-            if keep(nominal, &occurrence) {
-                out.push(occurrence);
+            // A real start is at most an hour after its nominal time (spring gap): a candidate a
+            // day before the window is counted without computing its instants.
+            let well_before = nominal
+                .checked_add_signed(Duration::days(1))
+                .is_some_and(|n| n < from);
+            if !well_before {
+                let occurrence = Occurrence::at(nominal, duration);
+                if occurrence.start >= to
+                    || rule
+                        .until
+                        .is_some_and(|u| !u.admits(nominal, occurrence.start_utc))
+                {
+                    return out;
+                }
+                if keep(nominal, &occurrence) {
+                    out.push(occurrence);
+                }
+            } else if rule
+                .until
+                .is_some_and(|u| !u.admits(nominal, to_utc(nominal)))
+            {
+                return out;
             }
             generated += 1;
             if generated >= limit {
@@ -1047,6 +1213,80 @@ pub fn expand(
         };
     }
     out
+}
+
+/// Where a COUNT rule's counting stops: at its last counted candidate (nominal local time), or
+/// still counting at the horizon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CountEnd {
+    Last(NaiveDateTime),
+    Beyond,
+}
+
+/// The count is walked up to this year at most (dates typed in forms stop at 2200).
+const COUNT_HORIZON_YEAR: i32 = 2300;
+
+/// Series whose COUNT end was found, remembered per process (bounded: forgotten all at once).
+const MAX_REMEMBERED: usize = 4096;
+
+type CountEnds = HashMap<(Rule, NaiveDateTime), CountEnd>;
+
+static COUNT_ENDS: LazyLock<Mutex<CountEnds>> = LazyLock::new(Mutex::default);
+
+/// Where the counting of `rule` from `dtstart` stops (`limit` candidates, DTSTART included),
+/// remembered: the walk from DTSTART happens once per series and rule, not once per page.
+fn count_end(dtstart: NaiveDateTime, rule: &Rule, matcher: &Matcher, limit: usize) -> CountEnd {
+    let key = (rule.clone(), dtstart);
+    if let Some(found) = COUNT_ENDS
+        .lock()
+        .ok()
+        .and_then(|ends| ends.get(&key).copied())
+    {
+        return found;
+    }
+    let found = walk_count(dtstart, rule, matcher, limit);
+    if let Ok(mut ends) = COUNT_ENDS.lock() {
+        if ends.len() >= MAX_REMEMBERED {
+            ends.clear();
+        }
+        ends.insert(key, found);
+    }
+    found
+}
+
+/// The walk behind `count_end`: the same candidates, periods and caps as `expand` from DTSTART,
+/// counting only (no instants computed).
+fn walk_count(dtstart: NaiveDateTime, rule: &Rule, matcher: &Matcher, limit: usize) -> CountEnd {
+    let anchor = dtstart.date();
+    let time = dtstart.time();
+    let step = i64::from(rule.interval.max(1));
+    let mut last = dtstart;
+    let mut generated: usize = 1;
+    let mut k: i64 = 0;
+    for _ in 0..MAX_CANDIDATES {
+        let Some((first_day, last_day)) = rule.period_span(anchor, k) else {
+            break;
+        };
+        if first_day.year() > COUNT_HORIZON_YEAR {
+            return CountEnd::Beyond;
+        }
+        for date in rule.period_dates(matcher, anchor, first_day, last_day) {
+            let nominal = date.and_time(time);
+            if nominal <= dtstart {
+                continue;
+            }
+            last = nominal;
+            generated += 1;
+            if generated >= limit {
+                return CountEnd::Last(last);
+            }
+        }
+        k = match k.checked_add(step) {
+            Some(next) => next,
+            None => break,
+        };
+    }
+    CountEnd::Last(last)
 }
 
 // ---- French wording -------------------------------------------------------------------------
@@ -2379,6 +2619,223 @@ mod tests {
             "2027-01-11T09:00"
         );
         assert_eq!(fortnightly.len(), 26);
+    }
+
+    /// Days scanned by `f` on this thread.
+    fn scanned_by<T>(f: impl FnOnce() -> T) -> (T, i64) {
+        let before = SCANNED_DAYS.with(std::cell::Cell::get);
+        let out = f();
+        (out, SCANNED_DAYS.with(std::cell::Cell::get) - before)
+    }
+
+    /// The rule of issue #9: every ranked day of the year, almost a billion times.
+    fn hostile_rule() -> Rule {
+        let mut days = Vec::new();
+        for code in ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] {
+            for rank in (1..=53).chain(-53..=-1) {
+                days.push(format!("{rank}{code}"));
+            }
+        }
+        rule(&format!(
+            "FREQ=YEARLY;COUNT=999999999;BYDAY={}",
+            days.join(",")
+        ))
+    }
+
+    #[test]
+    fn a_page_expands_its_window_whatever_the_rules_count_and_lists() {
+        // Stored before the form limits: still read, and a window costs about its own days.
+        let hostile = hostile_rule();
+        let june = |dtstart: &str| {
+            expand(
+                dt(dtstart),
+                Duration::hours(1),
+                &hostile,
+                &[],
+                dt("2027-06-01T00:00"),
+                dt("2027-07-01T00:00"),
+            )
+        };
+        let (first, _) = scanned_by(|| june("2026-01-01T10:00"));
+        assert_eq!(first.len(), 30, "every day of June");
+        let (again, days) = scanned_by(|| june("2026-01-01T10:00"));
+        assert_eq!(again, first);
+        assert!(days <= 366, "one year scanned, not the series: {days}");
+        // An old series counted from 1950: its end is found once, then windows skip to it.
+        let old = rule("FREQ=DAILY;COUNT=1000");
+        let window = || {
+            expand(
+                dt("1950-01-02T09:00"),
+                Duration::hours(1),
+                &old,
+                &[],
+                dt("2027-06-01T00:00"),
+                dt("2027-07-01T00:00"),
+            )
+        };
+        assert!(window().is_empty());
+        let (none, days) = scanned_by(window);
+        assert!(none.is_empty());
+        assert!(days <= 1, "nothing scanned before the window: {days}");
+        let (occurrences, days) = scanned_by(|| {
+            expand(
+                dt("2027-01-04T09:00"),
+                Duration::hours(1),
+                &old,
+                &[],
+                dt("2028-06-01T00:00"),
+                dt("2028-07-01T00:00"),
+            )
+        });
+        assert_eq!(occurrences.len(), 30);
+        // The first call walks the count once (1000 days); later ones would not.
+        assert!(days <= 1000 + 31, "{days}");
+    }
+
+    #[test]
+    fn a_count_rule_seen_through_any_window_matches_its_whole_expansion() {
+        let cases = [
+            ("FREQ=MONTHLY;BYDAY=2FR,4FR;COUNT=30", "2026-10-09T13:00"),
+            (
+                "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;COUNT=45",
+                "2026-10-05T09:00",
+            ),
+            (
+                "FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU;COUNT=9",
+                "2026-10-25T02:30",
+            ),
+            ("FREQ=DAILY;INTERVAL=3;COUNT=200", "2026-12-31T23:00"),
+            (
+                "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=25",
+                "2026-10-30T17:00",
+            ),
+            // Off the rule: DTSTART still counts as the first.
+            ("FREQ=MONTHLY;BYMONTHDAY=15;COUNT=12", "2026-10-03T10:00"),
+        ];
+        for (text, start) in cases {
+            let r = rule(text);
+            let start = dt(start);
+            let unexcluded = expand(
+                start,
+                Duration::hours(2),
+                &r,
+                &[],
+                dt("2026-01-01T00:00"),
+                dt("2031-01-01T00:00"),
+            );
+            assert_eq!(
+                unexcluded.len(),
+                usize::try_from(r.count().unwrap()).unwrap(),
+                "{text}: the whole series"
+            );
+            let exdates = [unexcluded[2].start, dt("2027-03-12T13:00")];
+            let whole = expand(
+                start,
+                Duration::hours(2),
+                &r,
+                &exdates,
+                dt("2026-01-01T00:00"),
+                dt("2031-01-01T00:00"),
+            );
+            assert!(whole.len() < unexcluded.len(), "{text}: an exdate applies");
+            for months in 0..50 {
+                let from = dt("2026-09-01T00:00") + Duration::days(months * 30);
+                let to = from + Duration::days(30);
+                let seen = expand(start, Duration::hours(2), &r, &exdates, from, to);
+                let expected: Vec<Occurrence> = whole
+                    .iter()
+                    .filter(|o| o.start >= from && o.start < to)
+                    .cloned()
+                    .collect();
+                assert_eq!(seen, expected, "{text} in [{from}, {to})");
+            }
+        }
+    }
+
+    #[test]
+    fn a_count_past_the_horizon_is_still_counted_from_dtstart() {
+        let yearly = rule("FREQ=YEARLY;COUNT=1000");
+        let far = expand(
+            dt("2027-03-09T14:00"),
+            Duration::hours(1),
+            &yearly,
+            &[],
+            dt("2290-01-01T00:00"),
+            dt("2310-01-01T00:00"),
+        );
+        assert_eq!(far.len(), 20);
+        assert_eq!(local_starts(&far).first().unwrap(), "2290-03-09T14:00");
+        let within = expand(
+            dt("2027-03-09T14:00"),
+            Duration::hours(1),
+            &yearly,
+            &[],
+            dt("2290-01-01T00:00"),
+            dt("2300-01-01T00:00"),
+        );
+        assert_eq!(within.len(), 10);
+    }
+
+    #[test]
+    fn forms_refuse_rules_beyond_the_limits_in_french() {
+        let long = format!("FREQ=DAILY;BYMONTH={}", vec!["1"; 300].join(","));
+        for (text, message) in [
+            (
+                long.as_str(),
+                "La règle de récurrence est trop complexe : elle dépasse 500 caractères.",
+            ),
+            (
+                "FREQ=DAILY;COUNT=1001",
+                "La règle de récurrence est trop complexe : COUNT vaut 1001, une série compte au plus 1000 réunions.",
+            ),
+            (
+                "FREQ=YEARLY;BYDAY=1MO,2MO,3MO,4MO,5MO,6MO,7MO,8MO,9MO,10MO,11MO,12MO,13MO,14MO,15MO",
+                "La règle de récurrence est trop complexe : BYDAY énumère 15 jours, 14 au plus.",
+            ),
+            (
+                "FREQ=MONTHLY;BYMONTHDAY=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,-1",
+                "La règle de récurrence est trop complexe : BYMONTHDAY énumère 32 jours du mois, 31 au plus.",
+            ),
+            (
+                "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1,2,3,4,5,-1,-2,-3,-4,-5,6,7,8",
+                "La règle de récurrence est trop complexe : BYSETPOS énumère 13 positions, 12 au plus.",
+            ),
+            (
+                "FREQ=WEEKLY;UNTIL=22010101",
+                "La règle de récurrence est invalide : UNTIL doit tomber entre 1900 et 2200.",
+            ),
+            (
+                "FREQ=WEEKLY;UNTIL=18991231T235959Z",
+                "La règle de récurrence est invalide : UNTIL doit tomber entre 1900 et 2200.",
+            ),
+        ] {
+            assert_eq!(Rule::parse_input(text).unwrap_err(), message, "{text}");
+            // Stored rules are still read as they are.
+            if text.len() <= MAX_RULE_LEN {
+                assert!(Rule::parse(text).is_ok(), "{text}");
+            }
+        }
+        // At the limits, accepted; duplicates do not count.
+        for text in [
+            "FREQ=DAILY;COUNT=1000",
+            "FREQ=YEARLY;BYDAY=1MO,2MO,3MO,4MO,5MO,6MO,7MO,8MO,9MO,10MO,11MO,12MO,13MO,14MO,14MO",
+            "FREQ=WEEKLY;UNTIL=22001231",
+            "FREQ=WEEKLY;UNTIL=19000101",
+        ] {
+            assert!(Rule::parse_input(text).is_ok(), "{text}");
+        }
+        let weekly = Pattern::Weekly {
+            interval: 1,
+            days: vec![Weekday::Mon],
+        };
+        assert_eq!(
+            weekly.to_rule(None, Some(1001)).unwrap_err(),
+            "Une série compte au plus 1000 réunions."
+        );
+        assert_eq!(
+            weekly.to_rule(Some(day("2201-01-01")), None).unwrap_err(),
+            "La date de fin de la série doit tomber entre 1900 et 2200."
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::Deserialize;
 
-use super::recurrence::{Pattern, Rule};
+use super::recurrence::{self, MAX_YEAR, MIN_YEAR, Pattern, Rule};
 use crate::web::components::{FieldErrors, name_field};
 
 pub const KINDS: [(&str, &str); 10] = [
@@ -279,8 +279,23 @@ pub struct MeetingInput {
     pub rule: Option<Rule>,
 }
 
+/// A typed date (AAAA-MM-JJ) whose year forms accept (`MIN_YEAR`..=`MAX_YEAR`): far years are
+/// typing mistakes, and at chrono's limits date arithmetic would overflow.
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| recurrence::year_in_range(*d))
+}
+
+/// The message for a date `parse_date` refused: `usual` for what is not a date at all, the
+/// accepted years for a real date too far away.
+pub fn date_refusal(raw: &str, usual: &str) -> String {
+    let parsed = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d");
+    if parsed.is_ok_and(|d| !recurrence::year_in_range(d)) {
+        format!("L'année doit être comprise entre {MIN_YEAR} et {MAX_YEAR}.")
+    } else {
+        usual.to_string()
+    }
 }
 
 pub fn parse_time(raw: &str) -> Option<NaiveTime> {
@@ -367,7 +382,10 @@ impl MeetingForm {
         let all_day = self.all_day.is_some();
         let date = parse_date(&self.date);
         if date.is_none() {
-            errors.add("date", "Indiquez la date (AAAA-MM-JJ).");
+            errors.add(
+                "date",
+                date_refusal(&self.date, "Indiquez la date (AAAA-MM-JJ)."),
+            );
         }
         let end_date = if self.end_date.trim().is_empty() {
             date
@@ -375,13 +393,16 @@ impl MeetingForm {
             parse_date(&self.end_date)
         };
         if end_date.is_none() && date.is_some() {
-            errors.add("end_date", "La date de fin est invalide (AAAA-MM-JJ).");
+            errors.add(
+                "end_date",
+                date_refusal(&self.end_date, "La date de fin est invalide (AAAA-MM-JJ)."),
+            );
         }
         let (start, end) = if all_day {
             match (date, end_date) {
                 (Some(d), Some(e)) => (
                     d.and_time(NaiveTime::MIN),
-                    (e + Duration::days(1)).and_time(NaiveTime::MIN),
+                    e.succ_opt().unwrap_or(e).and_time(NaiveTime::MIN),
                 ),
                 _ => (NaiveDateTime::MIN, NaiveDateTime::MIN),
             }
@@ -462,7 +483,10 @@ impl MeetingForm {
                 _ => {
                     errors.add(
                         "deadline_date",
-                        "La date limite d'inscription est invalide (AAAA-MM-JJ et HH:MM).",
+                        date_refusal(
+                            d,
+                            "La date limite d'inscription est invalide (AAAA-MM-JJ et HH:MM).",
+                        ),
                     );
                     None
                 }
@@ -555,7 +579,7 @@ impl MeetingForm {
                 None => {
                     errors.add(
                         "until",
-                        "La date de fin de la série est invalide (AAAA-MM-JJ).",
+                        date_refusal(raw, "La date de fin de la série est invalide (AAAA-MM-JJ)."),
                     );
                     return None;
                 }
@@ -590,7 +614,7 @@ impl MeetingForm {
         let pattern = match self.repeat.as_str() {
             "" | "none" => return None,
             "custom" => {
-                return match Rule::parse(&self.rrule) {
+                return match Rule::parse_input(&self.rrule) {
                     Ok(rule) => Some(rule),
                     Err(message) => {
                         errors.add("rrule", message);

@@ -49,7 +49,7 @@ pub fn occurrences(
     let length = duration(meeting);
     let series_cancelled = meeting.status == "cancelled";
     let Some(rule) = rule_of(meeting) else {
-        let end = start + length;
+        let end = start.checked_add_signed(length).unwrap_or(start);
         if start < to && end > from {
             return vec![Occurrence {
                 meeting_id: meeting.id,
@@ -105,7 +105,7 @@ pub fn occurrences(
             .new_end_local
             .as_deref()
             .and_then(parse_local)
-            .unwrap_or(new_start + length);
+            .unwrap_or_else(|| new_start.checked_add_signed(length).unwrap_or(new_start));
         if new_start < to && new_end > from {
             out.push(Occurrence {
                 meeting_id: meeting.id,
@@ -134,7 +134,9 @@ pub fn is_series_date(meeting: &meeting::Model, original: NaiveDateTime) -> bool
         &rule,
         &[],
         original,
-        original + Duration::seconds(1),
+        original
+            .checked_add_signed(Duration::seconds(1))
+            .unwrap_or(NaiveDateTime::MAX),
     )
     .iter()
     .any(|o| o.start == original)
@@ -152,7 +154,9 @@ pub fn series_end(start: NaiveDateTime, length: Duration, rule: &Rule) -> Option
         rule,
         &[],
         start,
-        start + Duration::days(366 * 30),
+        start
+            .checked_add_signed(Duration::days(366 * 30))
+            .unwrap_or(NaiveDateTime::MAX),
     )
     .last()
     .map(|o| o.end_utc)

@@ -425,3 +425,42 @@ pub async fn schedule_meeting(visitor: &Visitor, fields: &[(&str, &str)]) -> i64
         .parse()
         .expect("meeting id")
 }
+
+impl TestApp {
+    /// As `spawn`, also handing back the app's state (to look at what it keeps in memory, such
+    /// as the feed cache).
+    pub async fn spawn_with_state() -> (TestApp, AppState) {
+        init_logs();
+        let (database_url, pg, dir) = fresh_database().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("addr"));
+        let mail_dir = tempfile::tempdir().expect("outbox dir");
+        let mut config = Config::for_database(&database_url);
+        config.base_url = address.clone();
+        config.outbox_dir = mail_dir.path().join("outbox").display().to_string();
+        let state = AppState::start(config).await.expect("start app");
+        let kept = state.clone();
+        let db = state.db.clone();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let _ = app::serve(state, listener, async move {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        let app = TestApp {
+            anonymous: Visitor::new(&address),
+            address,
+            db,
+            database_url,
+            shutdown: Some(tx),
+            server: Some(server),
+            mail_dir,
+            _pg: pg,
+            _dir: dir,
+        };
+        (app, kept)
+    }
+}
