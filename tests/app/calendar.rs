@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, as_pairs, schedule_meeting};
+use crate::helpers::{TestApp, as_pairs, schedule_meeting, skipped};
 
 /// What the independent parsers understood, or None when Python's libraries are missing here
 /// (then the test is skipped, except under CI where MAILLAGE_REQUIRE_PYTHON=1 makes it fail).
@@ -44,7 +44,10 @@ fn skip(why: &str) -> Option<Value> {
     if std::env::var("MAILLAGE_REQUIRE_PYTHON").is_ok_and(|v| v == "1") {
         panic!("the iCalendar check needs Python's icalendar and recurring_ical_events: {why}");
     }
-    eprintln!("iCalendar check skipped (pip install icalendar recurring_ical_events): {why}");
+    skipped(
+        &format!("les lecteurs iCalendar de Python ({})", why.trim()),
+        "pip install icalendar recurring_ical_events",
+    );
     None
 }
 
