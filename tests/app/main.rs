@@ -20,4 +20,5 @@ mod operations;
 mod permissions;
 mod platforms;
 mod robustness;
+mod snapshots;
 mod visibility;
