@@ -540,12 +540,6 @@ impl MeetingForm {
         self
     }
 
-    /// Leaves `key` out of the form.
-    pub fn without(mut self, key: &str) -> Self {
-        self.fields.retain(|(k, _)| *k != key);
-        self
-    }
-
     /// "network", "platform:ID" or "group:ID".
     pub fn scope(self, scope: &str) -> Self {
         self.set("scope", scope)

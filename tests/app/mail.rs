@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 
 use crate::helpers::smtp::SmtpServer;
-use crate::helpers::{TestApp, Visitor, eventually, extract_csrf, free_port, schedule_meeting};
+use crate::helpers::{MeetingForm, TestApp, Visitor, eventually, extract_csrf, free_port};
 
 const ORGANIZER: &str = "Coordination du CRI <coordination@cri-namur.example>";
 
@@ -33,25 +33,17 @@ async fn plenary_world(smtp: &SmtpServer) -> (TestApp, Visitor, i64, i64) {
         let id = app.create_person(name, email, false).await;
         app.add_to_platform(platform, id, "member").await;
     }
-    let scope = format!("platform:{platform}");
-    let id = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "plenary"),
-            ("title", "Plénière FLE"),
-            ("date", "2027-06-08"),
-            ("start_time", "09:00"),
-            ("end_time", "16:00"),
-            ("visibility", "public"),
-            ("place_name", "Centre culturel de la Marlagne"),
-            ("registration_open", "on"),
-            ("capacity", "50"),
-            ("meal_options", "Végétarien, Pas de repas"),
-            ("agenda", "09:00 | Accueil et café"),
-        ],
-    )
-    .await;
+    let id = MeetingForm::new("Plénière FLE")
+        .platform(platform)
+        .on("2027-06-08")
+        .from("09:00")
+        .to("16:00")
+        .place("Centre culturel de la Marlagne")
+        .registration("50")
+        .set("meal_options", "Végétarien, Pas de repas")
+        .set("agenda", "09:00 | Accueil et café")
+        .schedule(&coordinator)
+        .await;
     (app, coordinator, id, platform)
 }
 
@@ -295,25 +287,20 @@ async fn moving_then_cancelling_the_meeting_reaches_every_invitee_with_a_higher_
         .await;
     app.drain_outbox().await;
     assert_eq!(smtp.count(), 3, "the sending coordinator is not invited");
-    let scope = format!("platform:{platform}");
     let r = coordinator
         .post_form(
             &format!("/reunions/{id}"),
-            &[
-                ("scope", &scope),
-                ("kind", "plenary"),
-                ("title", "Plénière FLE"),
-                ("date", "2027-06-15"),
-                ("start_time", "09:00"),
-                ("end_time", "16:00"),
-                ("visibility", "public"),
-                ("place_name", "Centre culturel de la Marlagne"),
-                ("registration_open", "on"),
-                ("capacity", "50"),
-                ("meal_options", "Végétarien, Pas de repas"),
-                ("status", "scheduled"),
-                ("confirm_clash", "1"),
-            ],
+            &MeetingForm::new("Plénière FLE")
+                .platform(platform)
+                .on("2027-06-15")
+                .from("09:00")
+                .to("16:00")
+                .place("Centre culturel de la Marlagne")
+                .registration("50")
+                .set("meal_options", "Végétarien, Pas de repas")
+                .status("scheduled")
+                .set("confirm_clash", "1")
+                .pairs(),
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -373,23 +360,17 @@ async fn cancelling_one_occurrence_of_a_series_cancels_just_that_occurrence() {
         return;
     };
     let (app, coordinator, _, platform) = plenary_world(&smtp).await;
-    let scope = format!("platform:{platform}");
-    let series = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "findings"),
-            ("title", "Constats du mois"),
-            ("date", "2027-01-12"),
-            ("start_time", "09:30"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-            ("repeat", "monthly_nth"),
-            ("ord_2", "on"),
-            ("weekday", "TU"),
-        ],
-    )
-    .await;
+    let series = MeetingForm::new("Constats du mois")
+        .platform(platform)
+        .kind("findings")
+        .on("2027-01-12")
+        .from("09:30")
+        .to("12:00")
+        .set("repeat", "monthly_nth")
+        .set("ord_2", "on")
+        .set("weekday", "TU")
+        .schedule(&coordinator)
+        .await;
     coordinator
         .post_form(
             &format!("/reunions/{series}/invitations"),
@@ -540,19 +521,13 @@ async fn without_smtp_messages_are_written_as_eml_files_and_listed_for_the_admin
     let (_, admin) = app
         .signed_in("Admin", "admin@cri-namur.example", true)
         .await;
-    let id = schedule_meeting(
-        &admin,
-        &[
-            ("scope", "network"),
-            ("kind", "information"),
-            ("title", "Séance d'information"),
-            ("date", "2027-03-02"),
-            ("start_time", "10:00"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-        ],
-    )
-    .await;
+    let id = MeetingForm::new("Séance d'information")
+        .kind("information")
+        .on("2027-03-02")
+        .from("10:00")
+        .to("12:00")
+        .schedule(&admin)
+        .await;
     let r = admin
         .post_form(
             &format!("/reunions/{id}/invitations"),
@@ -612,27 +587,20 @@ async fn registration_world(
         .signed_in("Coralie Lefèvre", "coralie@cri-namur.example", false)
         .await;
     app.add_to_platform(platform, coord, "coordinator").await;
-    let scope = format!("platform:{platform}");
     let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(days_ahead))
         .format("%Y-%m-%d")
         .to_string();
-    let id = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "information"),
-            ("title", "Séance d'information"),
-            ("date", &date),
-            ("start_time", "10:00"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-            ("registration_open", "on"),
-            ("capacity", capacity),
-            ("reminder_days", reminder_days),
-            ("reminder_text", "Pensez à votre carte d'identité."),
-        ],
-    )
-    .await;
+    let id = MeetingForm::new("Séance d'information")
+        .platform(platform)
+        .kind("information")
+        .on(&date)
+        .from("10:00")
+        .to("12:00")
+        .registration(capacity)
+        .set("reminder_days", reminder_days)
+        .set("reminder_text", "Pensez à votre carte d'identité.")
+        .schedule(&coordinator)
+        .await;
     (app, coordinator, id, platform)
 }
 
