@@ -612,7 +612,7 @@ pub fn skipped(what: &str, install: &str) {
         .to_string();
     let _ = writeln!(
         std::io::stderr(),
-        "IGNORÉ : {test} — {what} absent de cette machine (installez : {install})"
+        "IGNORÉ : {test} — manque sur cette machine : {what} (pour le lancer : {install})"
     );
 }
 

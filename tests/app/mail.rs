@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 
 use crate::helpers::smtp::SmtpServer;
-use crate::helpers::{MeetingForm, TestApp, Visitor, eventually, extract_csrf, free_port};
+use crate::helpers::{MeetingForm, TestApp, Visitor, eventually, extract_csrf, free_port, skipped};
 
 const ORGANIZER: &str = "Coordination du CRI <coordination@cri-namur.example>";
 
@@ -483,7 +483,10 @@ async fn with_the_smtp_server_down_for_a_while_nothing_is_lost_and_nothing_is_se
 #[tokio::test]
 async fn two_app_instances_on_one_database_never_send_the_same_message_twice() {
     if std::env::var("TEST_DATABASE_URL").is_err() {
-        eprintln!("two-instance outbox test: PostgreSQL only (TEST_DATABASE_URL)");
+        skipped(
+            "PostgreSQL (deux instances sur une base SQLite ne se partagent pas la file)",
+            "TEST_DATABASE_URL=postgres://…",
+        );
         return;
     }
     let Some(smtp) = SmtpServer::start().await else {

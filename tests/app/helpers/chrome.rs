@@ -201,12 +201,13 @@ pub async fn wait_for_text(client: &Client, css: &str, expected: &[&str]) -> Str
 /// Waits until the page's htmx has loaded (the script is deferred).
 pub async fn wait_for_htmx(client: &Client) {
     eventually("htmx to load on the page", async || {
-        match client
+        let loaded = client
             .execute("return typeof window.htmx === 'object';", vec![])
-            .await
-        {
-            Ok(loaded) if loaded == json!(true) => Ok(()),
-            other => Err(format!("{other:?}")),
+            .await;
+        if loaded.as_ref().is_ok_and(|v| *v == json!(true)) {
+            Ok(())
+        } else {
+            Err(format!("{loaded:?}"))
         }
     })
     .await;
