@@ -167,6 +167,23 @@ pub async fn run_once(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize,
     Ok(count)
 }
 
+/// One full pass of the worker, as its loop below makes between two waits: everything due is
+/// sent, then reminders that fell due are queued. Public so that a caller (the test suite) can
+/// drive the worker itself and wait for mail without sleeping; it is safe beside the running
+/// worker, since messages and reminders are claimed. Returns how many messages were handled.
+pub async fn pass(state: &crate::app::AppState) -> Result<usize, DbErr> {
+    let mut handled = 0;
+    loop {
+        let count = run_once(&state.db, &state.mailer).await?;
+        if count == 0 {
+            break;
+        }
+        handled += count;
+    }
+    super::notify::due_reminders(&state.db, state).await?;
+    Ok(handled)
+}
+
 /// The worker: runs until the app stops.
 pub fn spawn(state: crate::app::AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {

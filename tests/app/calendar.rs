@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, as_pairs, schedule_meeting};
+use crate::helpers::{MeetingForm, TestApp, as_pairs, schedule_meeting, skipped};
 
 /// What the independent parsers understood, or None when Python's libraries are missing here
 /// (then the test is skipped, except under CI where MAILLAGE_REQUIRE_PYTHON=1 makes it fail).
@@ -44,7 +44,10 @@ fn skip(why: &str) -> Option<Value> {
     if std::env::var("MAILLAGE_REQUIRE_PYTHON").is_ok_and(|v| v == "1") {
         panic!("the iCalendar check needs Python's icalendar and recurring_ical_events: {why}");
     }
-    eprintln!("iCalendar check skipped (pip install icalendar recurring_ical_events): {why}");
+    skipped(
+        &format!("les lecteurs iCalendar de Python ({})", why.trim()),
+        "pip install icalendar recurring_ical_events",
+    );
     None
 }
 
@@ -60,70 +63,49 @@ async fn a_platform_feed_reads_back_field_by_field_with_recurrences_through_both
         .signed_in("Coralie Lefèvre", "coralie@cri-namur.example", false)
         .await;
     app.add_to_platform(platform, coord, "coordinator").await;
-    let scope = format!("platform:{platform}");
-    let summer = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "plenary"),
-            ("title", "Plénière; bilan, perspectives"),
-            ("description", LONG_TEXT),
-            ("date", "2027-06-08"),
-            ("start_time", "09:00"),
-            ("end_time", "16:00"),
-            ("visibility", "public"),
-            ("place_name", "Centre culturel de la Marlagne"),
-            ("place_address", "Chemin des Marronniers 26, 5100 Wépion"),
-            ("video_url", "https://visio.example/ppli"),
-            (
-                "agenda",
-                "09:00 | Accueil et café\n09:30 | Introduction | La direction",
-            ),
-        ],
-    )
-    .await;
-    let winter = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "findings"),
-            ("title", "Constats de janvier"),
-            ("date", "2027-01-12"),
-            ("start_time", "14:00"),
-            ("end_time", "16:00"),
-            ("visibility", "public"),
-        ],
-    )
-    .await;
-    let hidden = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "findings"),
-            ("title", "Réunion interne secrète"),
-            ("date", "2027-01-19"),
-            ("start_time", "14:00"),
-            ("end_time", "16:00"),
-            ("visibility", "members"),
-        ],
-    )
-    .await;
-    let series = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "findings"),
-            ("title", "Constats du mois"),
-            ("date", "2027-01-12"),
-            ("start_time", "09:30"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-            ("repeat", "monthly_nth"),
-            ("ord_2", "on"),
-            ("weekday", "TU"),
-        ],
-    )
-    .await;
+    let summer = MeetingForm::new("Plénière; bilan, perspectives")
+        .platform(platform)
+        .set("description", LONG_TEXT)
+        .on("2027-06-08")
+        .from("09:00")
+        .to("16:00")
+        .place("Centre culturel de la Marlagne")
+        .set("place_address", "Chemin des Marronniers 26, 5100 Wépion")
+        .set("video_url", "https://visio.example/ppli")
+        .set(
+            "agenda",
+            "09:00 | Accueil et café\n09:30 | Introduction | La direction",
+        )
+        .schedule(&coordinator)
+        .await;
+    let winter = MeetingForm::new("Constats de janvier")
+        .platform(platform)
+        .kind("findings")
+        .on("2027-01-12")
+        .from("14:00")
+        .to("16:00")
+        .schedule(&coordinator)
+        .await;
+    let hidden = MeetingForm::new("Réunion interne secrète")
+        .platform(platform)
+        .kind("findings")
+        .on("2027-01-19")
+        .from("14:00")
+        .to("16:00")
+        .members_only()
+        .schedule(&coordinator)
+        .await;
+    let series = MeetingForm::new("Constats du mois")
+        .platform(platform)
+        .kind("findings")
+        .on("2027-01-12")
+        .from("09:30")
+        .to("12:00")
+        .set("repeat", "monthly_nth")
+        .set("ord_2", "on")
+        .set("weekday", "TU")
+        .schedule(&coordinator)
+        .await;
     // Skip February, cancel March (across the switch), move April to a Wednesday afternoon.
     for (original, action, extra) in [
         ("2027-02-09T09:30:00", "skip", vec![]),
@@ -148,19 +130,14 @@ async fn a_platform_feed_reads_back_field_by_field_with_recurrences_through_both
             StatusCode::SEE_OTHER
         );
     }
-    let cancelled = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "working_group"),
-            ("title", "Réunion annulée"),
-            ("date", "2027-02-02"),
-            ("start_time", "10:00"),
-            ("end_time", "11:00"),
-            ("visibility", "public"),
-        ],
-    )
-    .await;
+    let cancelled = MeetingForm::new("Réunion annulée")
+        .platform(platform)
+        .kind("working_group")
+        .on("2027-02-02")
+        .from("10:00")
+        .to("11:00")
+        .schedule(&coordinator)
+        .await;
     coordinator
         .post_form(
             &format!("/reunions/{cancelled}/statut"),
@@ -448,22 +425,16 @@ async fn the_eight_offices_schedules_expand_in_an_independent_reader_exactly_as_
             .unwrap()
             .id
             .to_string();
-        let id = schedule_meeting(
-            &admin,
-            &[
-                ("scope", "network"),
-                ("kind", "office_hours"),
-                ("title", &format!("Permanence de {slug}")),
-                ("date", date),
-                ("start_time", start),
-                ("end_time", end),
-                ("visibility", "public"),
-                ("office_id", &office),
-                ("repeat", "custom"),
-                ("rrule", rule),
-            ],
-        )
-        .await;
+        let id = MeetingForm::new(&format!("Permanence de {slug}"))
+            .kind("office_hours")
+            .on(date)
+            .from(start)
+            .to(end)
+            .set("office_id", &office)
+            .set("repeat", "custom")
+            .set("rrule", rule)
+            .schedule(&admin)
+            .await;
         ids.push((slug, id));
     }
     let body = app
@@ -544,20 +515,13 @@ async fn feeds_answer_304_until_something_changes_and_head_works() {
     let (_, admin) = app
         .signed_in("Admin", "admin@cri-namur.example", true)
         .await;
-    let scope = format!("platform:{platform}");
-    let id = schedule_meeting(
-        &admin,
-        &[
-            ("scope", &scope),
-            ("kind", "plenary"),
-            ("title", "Rencontre"),
-            ("date", "2027-05-11"),
-            ("start_time", "09:00"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-        ],
-    )
-    .await;
+    let id = MeetingForm::new("Rencontre")
+        .platform(platform)
+        .on("2027-05-11")
+        .from("09:00")
+        .to("12:00")
+        .schedule(&admin)
+        .await;
     let url = app.anonymous.url("/agenda/plateformes/citoyennete.ics");
     let first = app.anonymous.client.get(&url).send().await.unwrap();
     let etag = first.headers()["etag"].to_str().unwrap().to_string();
@@ -598,16 +562,13 @@ async fn feeds_answer_304_until_something_changes_and_head_works() {
     let r = admin
         .post_form(
             &format!("/reunions/{id}"),
-            &[
-                ("scope", &scope),
-                ("kind", "plenary"),
-                ("title", "Rencontre"),
-                ("date", "2027-05-18"),
-                ("start_time", "09:00"),
-                ("end_time", "12:00"),
-                ("visibility", "public"),
-                ("status", "scheduled"),
-            ],
+            &MeetingForm::new("Rencontre")
+                .platform(platform)
+                .on("2027-05-18")
+                .from("09:00")
+                .to("12:00")
+                .status("scheduled")
+                .pairs(),
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -714,40 +675,30 @@ async fn a_personal_feed_is_private_revocable_and_lists_members_only_meetings_as
     app.add_to_platform(platform, coord, "coordinator").await;
     let (mina, member) = app.signed_in("Mina", "mina@x.example", false).await;
     app.add_to_platform(platform, mina, "member").await;
-    let scope = format!("platform:{platform}");
-    let internal = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "findings"),
-            ("title", "Constats internes"),
-            ("date", "2027-02-09"),
-            ("start_time", "09:30"),
-            ("end_time", "12:00"),
-            ("visibility", "members"),
-        ],
-    )
-    .await;
+    let internal = MeetingForm::new("Constats internes")
+        .platform(platform)
+        .kind("findings")
+        .on("2027-02-09")
+        .from("09:30")
+        .to("12:00")
+        .members_only()
+        .schedule(&coordinator)
+        .await;
     let other = app
         .create_platform("Citoyenneté", "citoyennete", false)
         .await;
     let (_, admin) = app
         .signed_in("Admin", "admin@cri-namur.example", true)
         .await;
-    let other_scope = format!("platform:{other}");
-    schedule_meeting(
-        &admin,
-        &[
-            ("scope", &other_scope),
-            ("kind", "findings"),
-            ("title", "Pas pour Mina"),
-            ("date", "2027-02-10"),
-            ("start_time", "09:30"),
-            ("end_time", "12:00"),
-            ("visibility", "members"),
-        ],
-    )
-    .await;
+    MeetingForm::new("Pas pour Mina")
+        .platform(other)
+        .kind("findings")
+        .on("2027-02-10")
+        .from("09:30")
+        .to("12:00")
+        .members_only()
+        .schedule(&admin)
+        .await;
 
     let (_, page) = member.get_html("/profil/agenda").await;
     assert!(
@@ -886,26 +837,21 @@ async fn feeds_kept_in_memory_follow_every_change_and_rewrite_only_what_changed(
         .signed_in("Admin", "admin@cri-namur.example", true)
         .await;
     let scope = format!("platform:{platform}");
-    let series = schedule_meeting(
-        &admin,
-        &[
-            ("scope", &scope),
-            ("kind", "findings"),
-            ("title", "Constats du mois"),
-            ("date", "2027-01-12"),
-            ("start_time", "09:30"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-            ("repeat", "monthly_nth"),
-            ("ord_2", "on"),
-            ("weekday", "TU"),
-            (
-                "agenda",
-                "09:30 | Accueil\n10:00 | Tour des constats | Équipe des permanences",
-            ),
-        ],
-    )
-    .await;
+    let series = MeetingForm::new("Constats du mois")
+        .platform(platform)
+        .kind("findings")
+        .on("2027-01-12")
+        .from("09:30")
+        .to("12:00")
+        .set("repeat", "monthly_nth")
+        .set("ord_2", "on")
+        .set("weekday", "TU")
+        .set(
+            "agenda",
+            "09:30 | Accueil\n10:00 | Tour des constats | Équipe des permanences",
+        )
+        .schedule(&admin)
+        .await;
     let plenary = |date: &'static str, visibility: &'static str, agenda: &'static str| {
         vec![
             ("scope", scope.clone()),
@@ -977,19 +923,14 @@ async fn feeds_kept_in_memory_follow_every_change_and_rewrite_only_what_changed(
             .count(),
         0
     );
-    let newcomer = schedule_meeting(
-        &admin,
-        &[
-            ("scope", &scope),
-            ("kind", "information"),
-            ("title", "Séance d'information sur les titres-services"),
-            ("date", "2027-01-05"),
-            ("start_time", "10:00"),
-            ("end_time", "11:30"),
-            ("visibility", "public"),
-        ],
-    )
-    .await;
+    let newcomer = MeetingForm::new("Séance d'information sur les titres-services")
+        .platform(platform)
+        .kind("information")
+        .on("2027-01-05")
+        .from("10:00")
+        .to("11:30")
+        .schedule(&admin)
+        .await;
     let mut fields = plenary("2027-02-03", "public", "");
     fields[0].1 = format!("platform:{health}");
     let borrowed = as_pairs(&fields);
@@ -1020,16 +961,15 @@ async fn feeds_kept_in_memory_follow_every_change_and_rewrite_only_what_changed(
     let r = admin
         .post_form(
             &format!("/reunions/{newcomer}"),
-            &[
-                ("scope", &scope),
-                ("kind", "information"),
-                ("title", "Séance d'information sur les titres-services"),
-                ("date", "2027-01-05"),
-                ("start_time", "10:00"),
-                ("end_time", "11:30"),
-                ("visibility", "members"),
-                ("status", "scheduled"),
-            ],
+            &MeetingForm::new("Séance d'information sur les titres-services")
+                .platform(platform)
+                .kind("information")
+                .on("2027-01-05")
+                .from("10:00")
+                .to("11:30")
+                .members_only()
+                .status("scheduled")
+                .pairs(),
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -1188,26 +1128,20 @@ async fn meetings_written_ahead_at_start_give_the_very_same_feeds() {
     let (_, admin) = app
         .signed_in("Admin", "admin@cri-namur.example", true)
         .await;
-    let scope = format!("platform:{platform_id}");
-    let series = schedule_meeting(
-        &admin,
-        &[
-            ("scope", &scope),
-            ("kind", "peer_session"),
-            ("title", "Intervision, « regards croisés »"),
-            ("date", "2027-03-02"),
-            ("start_time", "13:30"),
-            ("end_time", "16:00"),
-            ("visibility", "public"),
-            ("repeat", "weekly"),
-            ("day_tu", "on"),
-            (
-                "agenda",
-                "13:30 | Tour de table\n14:00 | Situation ; échanges | Ahmed, médiateur",
-            ),
-        ],
-    )
-    .await;
+    let series = MeetingForm::new("Intervision, « regards croisés »")
+        .platform(platform_id)
+        .kind("peer_session")
+        .on("2027-03-02")
+        .from("13:30")
+        .to("16:00")
+        .set("repeat", "weekly")
+        .set("day_tu", "on")
+        .set(
+            "agenda",
+            "13:30 | Tour de table\n14:00 | Situation ; échanges | Ahmed, médiateur",
+        )
+        .schedule(&admin)
+        .await;
     admin
         .post_form(
             &format!("/reunions/{series}/occurrences"),
@@ -1215,19 +1149,14 @@ async fn meetings_written_ahead_at_start_give_the_very_same_feeds() {
         )
         .await;
     for (title, visibility) in [("Bilan interne", "members"), ("Fête des voisins", "public")] {
-        schedule_meeting(
-            &admin,
-            &[
-                ("scope", &scope),
-                ("kind", "plenary"),
-                ("title", title),
-                ("date", "2027-06-12"),
-                ("start_time", "10:00"),
-                ("end_time", "12:00"),
-                ("visibility", visibility),
-            ],
-        )
-        .await;
+        MeetingForm::new(title)
+            .platform(platform_id)
+            .on("2027-06-12")
+            .from("10:00")
+            .to("12:00")
+            .set("visibility", visibility)
+            .schedule(&admin)
+            .await;
     }
 
     // A server starting on this database writes them ahead…

@@ -1,16 +1,25 @@
 //! `TestApp::spawn()`: the real app (router, middleware, sessions) on a random port, on a brand
 //! new database — a temporary SQLite file, or, when `TEST_DATABASE_URL` is set, a fresh
 //! PostgreSQL database created here and dropped when the test ends.
+//!
+//! Waiting for anything that happens in the background (mail, a child process, a browser) goes
+//! through `eventually`, bounded by `PATIENCE`: no test body sleeps for a fixed time.
+
+pub mod chrome;
+pub mod smtp;
 
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use maillage::app::{self, AppState};
 use maillage::config::Config;
-use maillage::entities::{group_membership, person, platform, platform_membership, working_group};
+use maillage::entities::{
+    group_membership, outbox_message, person, platform, platform_membership, working_group,
+};
 use reqwest::redirect::Policy;
 use reqwest::{Response, StatusCode};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, Set};
 
 pub const PASSWORD: &str = "mot-de-passe-solide";
 
@@ -51,6 +60,8 @@ pub struct TestApp {
     pub address: String,
     pub db: DatabaseConnection,
     pub database_url: String,
+    /// The running app's state, so that tests can drive its mail worker (`drain_outbox`).
+    pub state: AppState,
     /// An anonymous browser; `visitor()` makes more.
     pub anonymous: Visitor,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -118,6 +129,7 @@ impl TestApp {
         adjust(&mut config);
         let state = AppState::start(config).await.expect("start app");
         let db = state.db.clone();
+        let kept = state.clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let _ = app::serve(state, listener, async move {
@@ -130,6 +142,7 @@ impl TestApp {
             address,
             db,
             database_url,
+            state: kept,
             shutdown: Some(tx),
             server: Some(server),
             mail_dir,
@@ -430,37 +443,194 @@ impl TestApp {
     /// As `spawn`, also handing back the app's state (to look at what it keeps in memory, such
     /// as the feed cache).
     pub async fn spawn_with_state() -> (TestApp, AppState) {
-        init_logs();
-        let (database_url, pg, dir) = fresh_database().await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address = format!("http://{}", listener.local_addr().expect("addr"));
-        let mail_dir = tempfile::tempdir().expect("outbox dir");
-        let mut config = Config::for_database(&database_url);
-        config.base_url = address.clone();
-        config.outbox_dir = mail_dir.path().join("outbox").display().to_string();
-        let state = AppState::start(config).await.expect("start app");
-        let kept = state.clone();
-        let db = state.db.clone();
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let _ = app::serve(state, listener, async move {
-                let _ = rx.await;
-            })
-            .await;
-        });
-        let app = TestApp {
-            anonymous: Visitor::new(&address),
-            address,
-            db,
-            database_url,
-            shutdown: Some(tx),
-            server: Some(server),
-            mail_dir,
-            _pg: pg,
-            _dir: dir,
-        };
-        (app, kept)
+        let app = Self::spawn().await;
+        let state = app.state.clone();
+        (app, state)
     }
+}
+
+// --- waiting: the one place where tests wait for something to happen -------------------------
+
+/// The longest a test waits for anything in the background (mail, with its retries backing off
+/// 1 s, 2 s, 4 s… here; a child process; a browser) before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+/// How often a condition is looked at again. Short, so that a test which must act between two
+/// steps of the app (stop the SMTP server mid-batch) gets the chance to.
+const POLL: Duration = Duration::from_millis(10);
+
+/// Polls `probe` until it gives `Ok`, and returns that; after `PATIENCE` the test fails, naming
+/// `what` it waited for and the last thing `probe` saw (its `Err`).
+pub async fn eventually<T>(what: &str, mut probe: impl AsyncFnMut() -> Result<T, String>) -> T {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match probe().await {
+            Ok(value) => return value,
+            Err(seen) if Instant::now() > deadline => {
+                panic!("waited {PATIENCE:?} for {what}; last seen: {seen}")
+            }
+            Err(_) => tokio::time::sleep(POLL).await,
+        }
+    }
+}
+
+impl TestApp {
+    /// Runs the mail worker (passes of it, beside the app's own worker) until the outbox holds
+    /// nothing waiting: every message sent or failed for good. Returns the whole outbox. Then a
+    /// test can count what was sent, knowing nothing more is on its way.
+    pub async fn drain_outbox(&self) -> Vec<outbox_message::Model> {
+        self.drain_outbox_until("nothing else", async || true).await
+    }
+
+    /// `drain_outbox`, also until `condition` holds (for mail that the worker itself decides
+    /// to send, such as reminders).
+    pub async fn drain_outbox_until(
+        &self,
+        what: &str,
+        mut condition: impl AsyncFnMut() -> bool,
+    ) -> Vec<outbox_message::Model> {
+        eventually(&format!("the outbox to empty, and {what}"), async || {
+            maillage::mail::outbox::pass(&self.state)
+                .await
+                .map_err(|e| format!("worker pass failed: {e}"))?;
+            let outbox = outbox_message::Entity::find()
+                .all(&self.db)
+                .await
+                .map_err(|e| e.to_string())?;
+            let waiting: Vec<String> = outbox
+                .iter()
+                .filter(|m| m.status == "pending" || m.status == "sending")
+                .map(|m| {
+                    format!(
+                        "{} to {} ({}: {})",
+                        m.kind, m.recipient, m.status, m.last_error
+                    )
+                })
+                .collect();
+            if !waiting.is_empty() {
+                return Err(format!("still waiting: {waiting:?}"));
+            }
+            if !condition().await {
+                return Err(format!("the outbox is empty but not yet {what}"));
+            }
+            Ok(outbox)
+        })
+        .await
+    }
+}
+
+// --- the meeting form --------------------------------------------------------------------------
+
+/// The meeting form as a test fills it: a public network plenary unless told otherwise, with
+/// just the fields set here (so a test names only what matters to it). `pairs()` is what
+/// `post_form` takes; `schedule()` creates the meeting.
+#[derive(Clone, Debug)]
+pub struct MeetingForm {
+    fields: Vec<(&'static str, String)>,
+}
+
+impl MeetingForm {
+    pub fn new(title: &str) -> Self {
+        Self {
+            fields: vec![
+                ("scope", "network".into()),
+                ("kind", "plenary".into()),
+                ("title", title.into()),
+                ("visibility", "public".into()),
+            ],
+        }
+    }
+
+    /// Sets `key` (replacing what it held), for the fields without a method of their own.
+    pub fn set(mut self, key: &'static str, value: impl ToString) -> Self {
+        let value = value.to_string();
+        match self.fields.iter_mut().find(|(k, _)| *k == key) {
+            Some(field) => field.1 = value,
+            None => self.fields.push((key, value)),
+        }
+        self
+    }
+
+    /// "network", "platform:ID" or "group:ID".
+    pub fn scope(self, scope: &str) -> Self {
+        self.set("scope", scope)
+    }
+
+    pub fn platform(self, platform_id: i64) -> Self {
+        self.set("scope", format!("platform:{platform_id}"))
+    }
+
+    pub fn group(self, group_id: i64) -> Self {
+        self.set("scope", format!("group:{group_id}"))
+    }
+
+    pub fn kind(self, kind: &str) -> Self {
+        self.set("kind", kind)
+    }
+
+    /// The day, "YYYY-MM-DD" (or a `NaiveDate`).
+    pub fn on(self, date: impl ToString) -> Self {
+        self.set("date", date)
+    }
+
+    pub fn from(self, start_time: &str) -> Self {
+        self.set("start_time", start_time)
+    }
+
+    pub fn to(self, end_time: &str) -> Self {
+        self.set("end_time", end_time)
+    }
+
+    pub fn members_only(self) -> Self {
+        self.set("visibility", "members")
+    }
+
+    pub fn place(self, name: &str) -> Self {
+        self.set("place_name", name)
+    }
+
+    /// Registration open, up to `capacity` people ("" for no limit).
+    pub fn registration(self, capacity: &str) -> Self {
+        self.set("registration_open", "on")
+            .set("capacity", capacity)
+    }
+
+    pub fn status(self, status: &str) -> Self {
+        self.set("status", status)
+    }
+
+    pub fn pairs(&self) -> Vec<(&str, &str)> {
+        self.fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+    }
+
+    /// Schedules it through the form (past clash warnings); returns its id.
+    pub async fn schedule(&self, visitor: &Visitor) -> i64 {
+        schedule_meeting(visitor, &self.pairs()).await
+    }
+}
+
+// --- skipped tests -----------------------------------------------------------------------------
+
+/// Says that a test did not run because `what` is missing on this machine, and how to install
+/// it. Written straight to stderr, past the test harness's capture, so that a plain `cargo test`
+/// shows it. (Under CI the tools are required — MAILLAGE_REQUIRE_PYTHON, MAILLAGE_REQUIRE_BROWSER
+/// — and the caller fails instead of skipping.)
+pub fn skipped(what: &str, install: &str) {
+    use std::io::Write;
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("un test")
+        .to_string();
+    let _ = writeln!(
+        std::io::stderr(),
+        "IGNORÉ : {test} — manque sur cette machine : {what} (pour le lancer : {install})"
+    );
+}
+
+/// A loopback port free when asked (for a server the test starts itself).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

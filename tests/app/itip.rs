@@ -12,8 +12,8 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, Visitor, schedule_meeting};
-use crate::mail::SmtpServer;
+use crate::helpers::smtp::SmtpServer;
+use crate::helpers::{TestApp, Visitor, schedule_meeting, skipped};
 
 const ORGANIZER: &str = "Coordination du CRI <coordination@cri-namur.example>";
 const ORGANIZER_EMAIL: &str = "coordination@cri-namur.example";
@@ -111,16 +111,25 @@ fn read_ics(ics: &str) -> Option<Value> {
             "/tests/tools/ics_check.py"
         ))
         .args([path.to_str().unwrap(), "2027-01-01", "2027-12-31"])
-        .output()
-        .ok()?;
-    if output.status.code() == Some(3) {
+        .output();
+    // No python3 at all, or no icalendar in it: skipped, and said so.
+    let missing = match &output {
+        Err(e) => Some(format!("python3 introuvable : {e}")),
+        Ok(o) if o.status.code() == Some(3) => Some(String::from_utf8_lossy(&o.stderr).into()),
+        Ok(_) => None,
+    };
+    if let Some(why) = missing {
         assert!(
             !std::env::var("MAILLAGE_REQUIRE_PYTHON").is_ok_and(|v| v == "1"),
-            "the iCalendar check needs Python's icalendar and recurring_ical_events"
+            "the iCalendar check needs Python's icalendar and recurring_ical_events: {why}"
         );
-        eprintln!("iCalendar check skipped: pip install icalendar recurring_ical_events");
+        skipped(
+            &format!("les lecteurs iCalendar de Python ({})", why.trim()),
+            "pip install icalendar recurring_ical_events",
+        );
         return None;
     }
+    let output = output.unwrap();
     assert!(
         output.status.success(),
         "ics_check.py failed: {}",

@@ -1,144 +1,13 @@
 //! Email against a real SMTP server (Python's aiosmtpd on loopback, writing a Maildir): what
 //! arrives is read back with Python's email package and icalendar, field by field.
 
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
 use maillage::entities::{invitation, outbox_message, registration};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, Visitor, extract_csrf, schedule_meeting};
-
-pub struct SmtpServer {
-    child: Option<Child>,
-    pub port: u16,
-    maildir: tempfile::TempDir,
-}
-
-fn required() -> bool {
-    std::env::var("MAILLAGE_REQUIRE_PYTHON").is_ok_and(|v| v == "1")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-impl SmtpServer {
-    /// A fresh SMTP server, or None when aiosmtpd is not installed (skipped; fails under CI).
-    pub async fn start() -> Option<SmtpServer> {
-        let ok = Command::new("python3")
-            .args(["-c", "import aiosmtpd, icalendar"])
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            assert!(
-                !required(),
-                "the mail tests need Python's aiosmtpd and icalendar"
-            );
-            eprintln!("mail test skipped: pip install aiosmtpd icalendar");
-            return None;
-        }
-        let maildir = tempfile::tempdir().unwrap();
-        for sub in ["tmp", "new", "cur"] {
-            std::fs::create_dir_all(maildir.path().join(sub)).unwrap();
-        }
-        let mut server = SmtpServer {
-            child: None,
-            port: free_port(),
-            maildir,
-        };
-        server.restart().await;
-        Some(server)
-    }
-
-    pub fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    pub async fn restart(&mut self) {
-        let child = Command::new("python3")
-            .env(
-                "PYTHONPATH",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools"),
-            )
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{}", self.port),
-                "-c",
-                // A Maildir that refuses "inconnu…" with a permanent 550 (tests/tools/smtp_reject.py).
-                "smtp_reject.RejectingMailbox",
-            ])
-            .arg(self.maildir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        self.child = Some(child);
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("aiosmtpd did not start");
-    }
-
-    pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    pub fn count(&self) -> usize {
-        std::fs::read_dir(self.maildir.path().join("new"))
-            .map(|d| d.count())
-            .unwrap_or(0)
-    }
-
-    /// Waits (up to 90 s: retries back off exponentially) until `n` messages arrived.
-    pub async fn wait_for(&self, n: usize) -> usize {
-        for _ in 0..900 {
-            if self.count() >= n {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        self.count()
-    }
-
-    pub fn messages(&self) -> Vec<Value> {
-        let output = Command::new("python3")
-            .arg(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/tools/mail_check.py"
-            ))
-            .arg(self.maildir.path())
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        serde_json::from_slice(&output.stdout).unwrap()
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
+use crate::helpers::smtp::SmtpServer;
+use crate::helpers::{MeetingForm, TestApp, Visitor, eventually, extract_csrf, free_port, skipped};
 
 const ORGANIZER: &str = "Coordination du CRI <coordination@cri-namur.example>";
 
@@ -164,25 +33,17 @@ async fn plenary_world(smtp: &SmtpServer) -> (TestApp, Visitor, i64, i64) {
         let id = app.create_person(name, email, false).await;
         app.add_to_platform(platform, id, "member").await;
     }
-    let scope = format!("platform:{platform}");
-    let id = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "plenary"),
-            ("title", "Plénière FLE"),
-            ("date", "2027-06-08"),
-            ("start_time", "09:00"),
-            ("end_time", "16:00"),
-            ("visibility", "public"),
-            ("place_name", "Centre culturel de la Marlagne"),
-            ("registration_open", "on"),
-            ("capacity", "50"),
-            ("meal_options", "Végétarien, Pas de repas"),
-            ("agenda", "09:00 | Accueil et café"),
-        ],
-    )
-    .await;
+    let id = MeetingForm::new("Plénière FLE")
+        .platform(platform)
+        .on("2027-06-08")
+        .from("09:00")
+        .to("16:00")
+        .place("Centre culturel de la Marlagne")
+        .registration("50")
+        .set("meal_options", "Végétarien, Pas de repas")
+        .set("agenda", "09:00 | Accueil et café")
+        .schedule(&coordinator)
+        .await;
     (app, coordinator, id, platform)
 }
 
@@ -221,8 +82,9 @@ async fn a_coordinator_invites_a_platform_and_partners_and_real_mail_clients_get
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.drain_outbox().await;
     assert_eq!(
-        smtp.wait_for(5).await,
+        smtp.count(),
         5,
         "two members and three partners (the sending coordinator is never invited)"
     );
@@ -294,7 +156,7 @@ async fn a_coordinator_invites_a_platform_and_partners_and_real_mail_clients_get
             &[("emails", "province@namur.example")],
         )
         .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.drain_outbox().await;
     assert_eq!(smtp.count(), 5);
 }
 
@@ -322,7 +184,7 @@ async fn a_partner_accepts_from_the_link_and_is_registered_but_a_link_scanner_ch
             &[("emails", "Province de Namur <province@namur.example>")],
         )
         .await;
-    smtp.wait_for(1).await;
+    app.drain_outbox().await;
     let message = &smtp.messages()[0];
     let accept = answer_link(message, "accepte");
 
@@ -423,34 +285,27 @@ async fn moving_then_cancelling_the_meeting_reaches_every_invitee_with_a_higher_
             &[("members", "on"), ("emails", "province@namur.example")],
         )
         .await;
-    assert_eq!(
-        smtp.wait_for(3).await,
-        3,
-        "the sending coordinator is not invited"
-    );
-    let scope = format!("platform:{platform}");
+    app.drain_outbox().await;
+    assert_eq!(smtp.count(), 3, "the sending coordinator is not invited");
     let r = coordinator
         .post_form(
             &format!("/reunions/{id}"),
-            &[
-                ("scope", &scope),
-                ("kind", "plenary"),
-                ("title", "Plénière FLE"),
-                ("date", "2027-06-15"),
-                ("start_time", "09:00"),
-                ("end_time", "16:00"),
-                ("visibility", "public"),
-                ("place_name", "Centre culturel de la Marlagne"),
-                ("registration_open", "on"),
-                ("capacity", "50"),
-                ("meal_options", "Végétarien, Pas de repas"),
-                ("status", "scheduled"),
-                ("confirm_clash", "1"),
-            ],
+            &MeetingForm::new("Plénière FLE")
+                .platform(platform)
+                .on("2027-06-15")
+                .from("09:00")
+                .to("16:00")
+                .place("Centre culturel de la Marlagne")
+                .registration("50")
+                .set("meal_options", "Végétarien, Pas de repas")
+                .status("scheduled")
+                .set("confirm_clash", "1")
+                .pairs(),
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(smtp.wait_for(6).await, 6);
+    app.drain_outbox().await;
+    assert_eq!(smtp.count(), 6);
     let updates: Vec<Value> = smtp
         .messages()
         .into_iter()
@@ -476,7 +331,8 @@ async fn moving_then_cancelling_the_meeting_reaches_every_invitee_with_a_higher_
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(smtp.wait_for(9).await, 9);
+    app.drain_outbox().await;
+    assert_eq!(smtp.count(), 9);
     let cancels: Vec<Value> = smtp
         .messages()
         .into_iter()
@@ -496,7 +352,6 @@ async fn moving_then_cancelling_the_meeting_reaches_every_invitee_with_a_higher_
             .clone();
         assert_eq!(part["method"], "CANCEL");
     }
-    let _ = app;
 }
 
 #[tokio::test]
@@ -505,30 +360,25 @@ async fn cancelling_one_occurrence_of_a_series_cancels_just_that_occurrence() {
         return;
     };
     let (app, coordinator, _, platform) = plenary_world(&smtp).await;
-    let scope = format!("platform:{platform}");
-    let series = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "findings"),
-            ("title", "Constats du mois"),
-            ("date", "2027-01-12"),
-            ("start_time", "09:30"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-            ("repeat", "monthly_nth"),
-            ("ord_2", "on"),
-            ("weekday", "TU"),
-        ],
-    )
-    .await;
+    let series = MeetingForm::new("Constats du mois")
+        .platform(platform)
+        .kind("findings")
+        .on("2027-01-12")
+        .from("09:30")
+        .to("12:00")
+        .set("repeat", "monthly_nth")
+        .set("ord_2", "on")
+        .set("weekday", "TU")
+        .schedule(&coordinator)
+        .await;
     coordinator
         .post_form(
             &format!("/reunions/{series}/invitations"),
             &[("emails", "province@namur.example")],
         )
         .await;
-    smtp.wait_for(1).await;
+    app.drain_outbox().await;
+    assert_eq!(smtp.count(), 1);
     let r = coordinator
         .post_form(
             &format!("/reunions/{series}/occurrences"),
@@ -536,7 +386,8 @@ async fn cancelling_one_occurrence_of_a_series_cancels_just_that_occurrence() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(smtp.wait_for(2).await, 2);
+    app.drain_outbox().await;
+    assert_eq!(smtp.count(), 2);
     let cancel = smtp
         .messages()
         .into_iter()
@@ -547,7 +398,6 @@ async fn cancelling_one_occurrence_of_a_series_cancels_just_that_occurrence() {
     assert_eq!(e["recurrence_id"]["local"], "2027-03-09T09:30:00");
     assert_eq!(e["recurrence_id"]["tzid"], "Europe/Brussels");
     assert_eq!(e["status"], "CANCELLED");
-    let _ = app;
 }
 
 #[tokio::test]
@@ -566,17 +416,29 @@ async fn with_the_smtp_server_down_for_a_while_nothing_is_lost_and_nothing_is_se
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    // Stop the server mid-batch.
-    let mut before = 0;
-    for _ in 0..200 {
-        before = smtp.count();
-        if before >= 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    // Stop the server mid-batch, and let the worker find it gone.
+    let before = smtp.wait_for(3).await;
     smtp.stop();
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    eventually("a send to fail against the stopped server", async || {
+        let failed = outbox_message::Entity::find()
+            .filter(outbox_message::Column::Status.eq("pending"))
+            .filter(outbox_message::Column::LastError.ne(""))
+            .count(&app.db)
+            .await
+            .unwrap();
+        let unsent = outbox_message::Entity::find()
+            .filter(outbox_message::Column::Status.ne("sent"))
+            .count(&app.db)
+            .await
+            .unwrap();
+        // (All sent before the stop: the assertion below says so.)
+        if failed > 0 || unsent == 0 {
+            Ok(())
+        } else {
+            Err("no temporary failure recorded yet".into())
+        }
+    })
+    .await;
     let waiting = outbox_message::Entity::find()
         .filter(outbox_message::Column::Status.ne("sent"))
         .count(&app.db)
@@ -598,8 +460,7 @@ async fn with_the_smtp_server_down_for_a_while_nothing_is_lost_and_nothing_is_se
             || admin_page.contains("Problème d'envoi")
     );
     smtp.restart().await;
-    assert_eq!(smtp.wait_for(30).await, 30);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.drain_outbox().await;
     let messages = smtp.messages();
     assert_eq!(messages.len(), 30, "each message once, none lost");
     let mut recipients: Vec<String> = messages
@@ -622,7 +483,10 @@ async fn with_the_smtp_server_down_for_a_while_nothing_is_lost_and_nothing_is_se
 #[tokio::test]
 async fn two_app_instances_on_one_database_never_send_the_same_message_twice() {
     if std::env::var("TEST_DATABASE_URL").is_err() {
-        eprintln!("two-instance outbox test: PostgreSQL only (TEST_DATABASE_URL)");
+        skipped(
+            "PostgreSQL (deux instances sur une base SQLite ne se partagent pas la file)",
+            "TEST_DATABASE_URL=postgres://…",
+        );
         return;
     }
     let Some(smtp) = SmtpServer::start().await else {
@@ -640,8 +504,7 @@ async fn two_app_instances_on_one_database_never_send_the_same_message_twice() {
             &[("emails", &partners.join("\n"))],
         )
         .await;
-    assert_eq!(smtp.wait_for(60).await, 60);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.drain_outbox().await;
     let messages = smtp.messages();
     assert_eq!(messages.len(), 60, "exactly once each");
     let workers: std::collections::BTreeSet<String> = outbox_message::Entity::find()
@@ -661,19 +524,13 @@ async fn without_smtp_messages_are_written_as_eml_files_and_listed_for_the_admin
     let (_, admin) = app
         .signed_in("Admin", "admin@cri-namur.example", true)
         .await;
-    let id = schedule_meeting(
-        &admin,
-        &[
-            ("scope", "network"),
-            ("kind", "information"),
-            ("title", "Séance d'information"),
-            ("date", "2027-03-02"),
-            ("start_time", "10:00"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-        ],
-    )
-    .await;
+    let id = MeetingForm::new("Séance d'information")
+        .kind("information")
+        .on("2027-03-02")
+        .from("10:00")
+        .to("12:00")
+        .schedule(&admin)
+        .await;
     let r = admin
         .post_form(
             &format!("/reunions/{id}/invitations"),
@@ -681,17 +538,10 @@ async fn without_smtp_messages_are_written_as_eml_files_and_listed_for_the_admin
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let dir = app.mail_dir.path().join("outbox");
-    let mut files = Vec::new();
-    for _ in 0..50 {
-        files = std::fs::read_dir(&dir)
-            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-            .unwrap_or_default();
-        if !files.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    app.drain_outbox().await;
+    let files: Vec<_> = std::fs::read_dir(app.mail_dir.path().join("outbox"))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
     assert_eq!(files.len(), 1);
     let eml = std::fs::read_to_string(&files[0]).unwrap();
     assert!(eml.contains("method=REQUEST") || eml.contains("method=\"REQUEST\""));
@@ -707,14 +557,15 @@ async fn an_smtp_server_that_cannot_be_reached_is_a_warning_not_a_crash() {
     let (_, admin) = app
         .signed_in("Admin", "admin@cri-namur.example", true)
         .await;
-    let mut page = String::new();
-    for _ in 0..50 {
-        page = admin.get_html("/admin/courriels").await.1;
+    let page = eventually("the administrator page to show the problem", async || {
+        let page = admin.get_html("/admin/courriels").await.1;
         if page.contains("Problème d") {
-            break;
+            Ok(page)
+        } else {
+            Err(page)
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await;
     assert!(
         page.contains("Problème d&#39;envoi") || page.contains("Problème d'envoi"),
         "{page}"
@@ -722,10 +573,13 @@ async fn an_smtp_server_that_cannot_be_reached_is_a_warning_not_a_crash() {
     assert_eq!(app.anonymous.get("/healthz").await.status(), StatusCode::OK);
 }
 
+/// A meeting `days_ahead` from today, open to `capacity` registrations, with a reminder
+/// `reminder_days` before it ("0" for none).
 async fn registration_world(
     smtp: &SmtpServer,
     days_ahead: i64,
     capacity: &str,
+    reminder_days: &str,
 ) -> (TestApp, Visitor, i64, i64) {
     let url = smtp.url();
     let app = TestApp::spawn_with(|c| c.smtp_url = Some(url)).await;
@@ -736,27 +590,20 @@ async fn registration_world(
         .signed_in("Coralie Lefèvre", "coralie@cri-namur.example", false)
         .await;
     app.add_to_platform(platform, coord, "coordinator").await;
-    let scope = format!("platform:{platform}");
     let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(days_ahead))
         .format("%Y-%m-%d")
         .to_string();
-    let id = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "information"),
-            ("title", "Séance d'information"),
-            ("date", &date),
-            ("start_time", "10:00"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-            ("registration_open", "on"),
-            ("capacity", capacity),
-            ("reminder_days", "2"),
-            ("reminder_text", "Pensez à votre carte d'identité."),
-        ],
-    )
-    .await;
+    let id = MeetingForm::new("Séance d'information")
+        .platform(platform)
+        .kind("information")
+        .on(&date)
+        .from("10:00")
+        .to("12:00")
+        .registration(capacity)
+        .set("reminder_days", reminder_days)
+        .set("reminder_text", "Pensez à votre carte d'identité.")
+        .schedule(&coordinator)
+        .await;
     (app, coordinator, id, platform)
 }
 
@@ -777,7 +624,7 @@ async fn registration_notices_and_promotions_reach_those_who_want_them() {
     let Some(smtp) = SmtpServer::start().await else {
         return;
     };
-    let (app, _, id, _) = registration_world(&smtp, 30, "1").await;
+    let (app, _, id, _) = registration_world(&smtp, 30, "1", "2").await;
     let (_, amina) = app
         .signed_in("Amina Benali", "amina@lee.example", false)
         .await;
@@ -813,12 +660,13 @@ async fn registration_notices_and_promotions_reach_those_who_want_them() {
     chloe
         .post_form(&format!("/reunions/{id}/inscription"), &[])
         .await;
-    assert_eq!(smtp.wait_for(2).await, 2);
+    app.drain_outbox().await;
+    assert_eq!(smtp.count(), 2);
     amina
         .post_form(&format!("/reunions/{id}/desinscription"), &[])
         .await;
-    assert_eq!(smtp.wait_for(3).await, 3);
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    app.drain_outbox().await;
+    assert_eq!(smtp.count(), 3);
     let got = subjects(&smtp);
     assert!(
         got.iter()
@@ -848,7 +696,8 @@ async fn reminders_go_out_once_to_registrants_and_accepted_invitees_within_the_d
     let Some(smtp) = SmtpServer::start().await else {
         return;
     };
-    let (app, coordinator, id, _) = registration_world(&smtp, 1, "10").await;
+    // No reminder yet: the worker must not send it before everyone registered.
+    let (app, coordinator, id, _) = registration_world(&smtp, 1, "10", "0").await;
     let (_, amina) = app
         .signed_in("Amina Benali", "amina@lee.example", false)
         .await;
@@ -877,14 +726,27 @@ async fn reminders_go_out_once_to_registrants_and_accepted_invitees_within_the_d
     amina
         .post_form(&format!("/reunions/{id}/inscription"), &[])
         .await;
-    // Amina's confirmation, then the reminder (the meeting is tomorrow, the delay two days).
-    for _ in 0..100 {
-        if subjects(&smtp).iter().any(|(_, s)| s.starts_with("Rappel")) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Now the reminder falls due: the meeting is tomorrow, the delay two days.
+    maillage::entities::meeting::Entity::update_many()
+        .col_expr(
+            maillage::entities::meeting::Column::ReminderDays,
+            sea_orm::sea_query::Expr::value(2),
+        )
+        .filter(maillage::entities::meeting::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    // Amina's confirmation, then the reminder; then one more pass of the worker, which must not
+    // send it again.
+    app.drain_outbox_until("the reminder is sent", async || {
+        maillage::entities::meeting::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_some_and(|m| m.reminder_sent_at.is_some())
+    })
+    .await;
+    app.drain_outbox().await;
     let got = subjects(&smtp);
     let reminders: Vec<&(String, String)> = got
         .iter()
@@ -935,7 +797,7 @@ async fn publishing_minutes_tells_the_platform_members_who_want_it() {
     let Some(smtp) = SmtpServer::start().await else {
         return;
     };
-    let (app, coordinator, id, platform) = registration_world(&smtp, 30, "10").await;
+    let (app, coordinator, id, platform) = registration_world(&smtp, 30, "10", "2").await;
     let (mina, _) = app.signed_in("Mina Membre", "mina@x.example", false).await;
     app.add_to_platform(platform, mina, "member").await;
     let (nora, nora_browser) = app.signed_in("Nora Sans CR", "nora@x.example", false).await;
@@ -953,8 +815,7 @@ async fn publishing_minutes_tells_the_platform_members_who_want_it() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    smtp.wait_for(2).await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    app.drain_outbox().await;
     let got = subjects(&smtp);
     assert!(
         got.iter()
@@ -979,7 +840,7 @@ async fn publishing_minutes_tells_the_platform_members_who_want_it() {
             ],
         )
         .await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    app.drain_outbox().await;
     assert_eq!(subjects(&smtp).len(), got.len());
 }
 
@@ -996,19 +857,13 @@ async fn an_unknown_mailbox_is_a_permanent_failure_shown_to_the_coordinator_and_
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(smtp.wait_for(1).await, 1);
-    let mut failed = None;
-    for _ in 0..100 {
-        failed = outbox_message::Entity::find()
-            .filter(outbox_message::Column::Status.eq("failed"))
-            .one(&app.db)
-            .await
-            .unwrap();
-        if failed.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    app.drain_outbox().await;
+    assert_eq!(smtp.count(), 1);
+    let failed = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Status.eq("failed"))
+        .one(&app.db)
+        .await
+        .unwrap();
     let rows: Vec<(String, String, i32, String)> = outbox_message::Entity::find()
         .all(&app.db)
         .await
@@ -1026,7 +881,8 @@ async fn an_unknown_mailbox_is_a_permanent_failure_shown_to_the_coordinator_and_
         "shown on the meeting page"
     );
     assert!(page.contains("inconnu@commune.example"));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // More passes of the worker leave it alone.
+    app.drain_outbox().await;
     assert_eq!(
         outbox_message::Entity::find_by_id(failed.id)
             .one(&app.db)
@@ -1056,7 +912,20 @@ async fn a_message_left_mid_send_by_a_killed_server_is_sent_once_more_after_its_
             &[("emails", "province@namur.example")],
         )
         .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Once the worker's first try failed against the stopped server (so it no longer holds it).
+    eventually("the first try to fail", async || {
+        let row = outbox_message::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap()
+            .ok_or("no message queued")?;
+        if row.status == "pending" && row.attempts >= 1 {
+            Ok(())
+        } else {
+            Err(format!("{} after {} attempts", row.status, row.attempts))
+        }
+    })
+    .await;
     outbox_message::Entity::update_many()
         .col_expr(
             outbox_message::Column::Status,
@@ -1080,13 +949,12 @@ async fn a_message_left_mid_send_by_a_killed_server_is_sent_once_more_after_its_
         .await
         .unwrap();
     smtp.restart().await;
+    app.drain_outbox().await;
     assert_eq!(
-        smtp.wait_for(1).await,
+        smtp.count(),
         1,
-        "taken over once the lease expired"
+        "taken over once the lease expired, and sent once, not twice"
     );
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(smtp.count(), 1, "and sent once, not twice");
     let row = outbox_message::Entity::find()
         .one(&app.db)
         .await

@@ -22,4 +22,5 @@ mod permissions;
 mod platforms;
 mod robustness;
 mod signin_hardening;
+mod snapshots;
 mod visibility;

@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::helpers::{TestApp, Visitor, location};
+use crate::helpers::{MeetingForm, TestApp, Visitor, location};
 
 /// A date a few months ahead, the same weekday as `weekday_of` (kept in the future).
 fn future_date(days: i64) -> NaiveDate {
@@ -80,33 +80,28 @@ async fn a_coordinator_schedules_a_plenary_with_its_programme_in_brussels_time()
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(form.contains("Plateforme Sociojuridique"));
-    let scope = format!("platform:{platform}");
     let id = schedule(
         &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "plenary"),
-            ("title", "Plénière du PPLI"),
-            ("date", "2027-06-08"),
-            ("start_time", "09:00"),
-            ("end_time", "16:00"),
-            ("place_name", "Centre culturel de la Marlagne"),
-            ("place_address", "Chemin des Marronniers 26, 5100 Wépion"),
-            ("video_url", "https://visio.example/ppli"),
-            ("visibility", "public"),
-            ("registration_open", "on"),
-            ("capacity", "100"),
-            ("deadline_date", "2027-06-01"),
-            ("deadline_time", "18:00"),
-            (
+        &MeetingForm::new("Plénière du PPLI")
+            .platform(platform)
+            .on("2027-06-08")
+            .from("09:00")
+            .to("16:00")
+            .place("Centre culturel de la Marlagne")
+            .set("place_address", "Chemin des Marronniers 26, 5100 Wépion")
+            .set("video_url", "https://visio.example/ppli")
+            .registration("100")
+            .set("deadline_date", "2027-06-01")
+            .set("deadline_time", "18:00")
+            .set(
                 "meal_options",
                 "Végétarien, Sans gluten, Sans porc, Pas de repas",
-            ),
-            (
+            )
+            .set(
                 "agenda",
                 "09:00 | Accueil et café\n09:30 | Introduction | La direction\n16:00 | Conclusions",
-            ),
-        ],
+            )
+            .pairs(),
     )
     .await;
     let saved = meeting::Entity::find_by_id(id)
@@ -140,15 +135,14 @@ async fn a_coordinator_schedules_a_plenary_with_its_programme_in_brussels_time()
     // A winter meeting: 14:00 CET is 13:00 UTC.
     let winter = schedule(
         &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "findings"),
-            ("title", "Constats de janvier"),
-            ("date", "2027-01-12"),
-            ("start_time", "14:00"),
-            ("end_time", "16:00"),
-            ("visibility", "members"),
-        ],
+        &MeetingForm::new("Constats de janvier")
+            .platform(platform)
+            .kind("findings")
+            .on("2027-01-12")
+            .from("14:00")
+            .to("16:00")
+            .members_only()
+            .pairs(),
     )
     .await;
     let saved = meeting::Entity::find_by_id(winter)
@@ -214,19 +208,15 @@ async fn bad_meeting_forms_are_refused_in_french_and_change_nothing() {
     let other = app
         .create_platform("Citoyenneté", "citoyennete", true)
         .await;
-    let other_scope = format!("platform:{other}");
     let r = coordinator
         .post_form(
             "/reunions",
-            &[
-                ("scope", &other_scope),
-                ("kind", "plenary"),
-                ("title", "X"),
-                ("date", "2027-03-09"),
-                ("start_time", "10:00"),
-                ("end_time", "11:00"),
-                ("visibility", "public"),
-            ],
+            &MeetingForm::new("X")
+                .platform(other)
+                .on("2027-03-09")
+                .from("10:00")
+                .to("11:00")
+                .pairs(),
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -248,19 +238,16 @@ async fn the_second_and_fourth_friday_series_keeps_its_local_time_across_the_clo
         .await;
     let id = schedule(
         &admin,
-        &[
-            ("scope", "network"),
-            ("kind", "office_hours"),
-            ("title", "Permanence du bureau d'accueil d'Andenne"),
-            ("date", "2027-01-08"),
-            ("start_time", "13:00"),
-            ("end_time", "16:00"),
-            ("visibility", "public"),
-            ("repeat", "monthly_nth"),
-            ("ord_2", "on"),
-            ("ord_4", "on"),
-            ("weekday", "FR"),
-        ],
+        &MeetingForm::new("Permanence du bureau d'accueil d'Andenne")
+            .kind("office_hours")
+            .on("2027-01-08")
+            .from("13:00")
+            .to("16:00")
+            .set("repeat", "monthly_nth")
+            .set("ord_2", "on")
+            .set("ord_4", "on")
+            .set("weekday", "FR")
+            .pairs(),
     )
     .await;
     let m = meeting::Entity::find_by_id(id)
@@ -315,18 +302,15 @@ async fn single_occurrences_are_skipped_cancelled_or_moved_without_touching_the_
     let date = first.format("%Y-%m-%d").to_string();
     let id = schedule(
         &admin,
-        &[
-            ("scope", "network"),
-            ("kind", "office_hours"),
-            ("title", "Permanence de Sambreville"),
-            ("date", &date),
-            ("start_time", "09:00"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-            ("repeat", "weekly"),
-            ("interval", "2"),
-            ("day_mo", "on"),
-        ],
+        &MeetingForm::new("Permanence de Sambreville")
+            .kind("office_hours")
+            .on(&date)
+            .from("09:00")
+            .to("12:00")
+            .set("repeat", "weekly")
+            .set("interval", "2")
+            .set("day_mo", "on")
+            .pairs(),
     )
     .await;
     let at = |weeks: i64| {
@@ -427,18 +411,15 @@ async fn open_meeting(app: &TestApp, admin: &Visitor, capacity: &str, meals: &st
     let _ = app;
     schedule(
         admin,
-        &[
-            ("scope", "network"),
-            ("kind", "information"),
-            ("title", "Séance d'information"),
-            ("date", &date),
-            ("start_time", "09:00"),
-            ("end_time", "12:00"),
-            ("visibility", "members"),
-            ("registration_open", "on"),
-            ("capacity", capacity),
-            ("meal_options", meals),
-        ],
+        &MeetingForm::new("Séance d'information")
+            .kind("information")
+            .on(&date)
+            .from("09:00")
+            .to("12:00")
+            .members_only()
+            .registration(capacity)
+            .set("meal_options", meals)
+            .pairs(),
     )
     .await
 }
@@ -530,18 +511,15 @@ async fn registering_past_capacity_puts_people_on_the_waiting_list_and_a_cancell
     let lower = admin
         .post_form(
             &format!("/reunions/{id}"),
-            &[
-                ("scope", "network"),
-                ("kind", "information"),
-                ("title", "Séance d'information"),
-                ("date", &date),
-                ("start_time", "09:00"),
-                ("end_time", "12:00"),
-                ("visibility", "members"),
-                ("registration_open", "on"),
-                ("capacity", "1"),
-                ("meal_options", "Végétarien, Pas de repas"),
-            ],
+            &MeetingForm::new("Séance d'information")
+                .kind("information")
+                .on(&date)
+                .from("09:00")
+                .to("12:00")
+                .members_only()
+                .registration("1")
+                .set("meal_options", "Végétarien, Pas de repas")
+                .pairs(),
         )
         .await;
     assert_eq!(lower.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -699,17 +677,12 @@ async fn workshops_are_assigned_to_a_hundred_registrants_within_capacity_and_peo
     let date = future_date(90).format("%Y-%m-%d").to_string();
     let id = schedule(
         &admin,
-        &[
-            ("scope", "network"),
-            ("kind", "plenary"),
-            ("title", "Plénière du PPLI"),
-            ("date", &date),
-            ("start_time", "09:00"),
-            ("end_time", "16:00"),
-            ("visibility", "public"),
-            ("registration_open", "on"),
-            ("capacity", "120"),
-        ],
+        &MeetingForm::new("Plénière du PPLI")
+            .on(&date)
+            .from("09:00")
+            .to("16:00")
+            .registration("120")
+            .pairs(),
     )
     .await;
     let axes = [
@@ -992,19 +965,16 @@ async fn attendance_is_ticked_in_place_and_counted_with_meals_and_exported_as_cs
 async fn published_minutes_are_read_by_platform_members_only() {
     let app = TestApp::spawn().await;
     let (platform, _, coordinator) = platform_with_coordinator(&app).await;
-    let scope = format!("platform:{platform}");
     let id = schedule(
         &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "findings"),
-            ("title", "Constats d'octobre"),
-            ("date", "2026-10-13"),
-            ("start_time", "09:30"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-            ("status", "held"),
-        ],
+        &MeetingForm::new("Constats d'octobre")
+            .platform(platform)
+            .kind("findings")
+            .on("2026-10-13")
+            .from("09:30")
+            .to("12:00")
+            .status("held")
+            .pairs(),
     )
     .await;
     let refused = coordinator
@@ -1050,33 +1020,28 @@ async fn published_minutes_are_read_by_platform_members_only() {
 async fn the_agenda_the_month_calendar_and_my_meetings_show_what_each_person_may_see() {
     let app = TestApp::spawn().await;
     let (platform, coord, coordinator) = platform_with_coordinator(&app).await;
-    let scope = format!("platform:{platform}");
     let day = future_date(20);
     let date = day.format("%Y-%m-%d").to_string();
     schedule(
         &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "plenary"),
-            ("title", "Plénière publique"),
-            ("date", &date),
-            ("start_time", "09:00"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-        ],
+        &MeetingForm::new("Plénière publique")
+            .platform(platform)
+            .on(&date)
+            .from("09:00")
+            .to("12:00")
+            .pairs(),
     )
     .await;
     schedule(
         &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "findings"),
-            ("title", "Réunion interne"),
-            ("date", &date),
-            ("start_time", "14:00"),
-            ("end_time", "16:00"),
-            ("visibility", "members"),
-        ],
+        &MeetingForm::new("Réunion interne")
+            .platform(platform)
+            .kind("findings")
+            .on(&date)
+            .from("14:00")
+            .to("16:00")
+            .members_only()
+            .pairs(),
     )
     .await;
     let (_, agenda) = app.anonymous.get_html("/reunions").await;
@@ -1120,16 +1085,13 @@ async fn a_clash_in_the_same_place_is_flagged_before_saving_and_can_be_confirmed
     let date = future_date(30).format("%Y-%m-%d").to_string();
     schedule(
         &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "plenary"),
-            ("title", "Plénière"),
-            ("date", &date),
-            ("start_time", "09:00"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-            ("place_name", "Salle du CRI"),
-        ],
+        &MeetingForm::new("Plénière")
+            .platform(platform)
+            .on(&date)
+            .from("09:00")
+            .to("12:00")
+            .place("Salle du CRI")
+            .pairs(),
     )
     .await;
     let fields = [
@@ -1156,16 +1118,15 @@ async fn a_clash_in_the_same_place_is_flagged_before_saving_and_can_be_confirmed
     let r = coordinator
         .post_form(
             "/reunions",
-            &[
-                ("scope", &scope),
-                ("kind", "peer_session"),
-                ("title", "Intervision"),
-                ("date", &date),
-                ("start_time", "10:00"),
-                ("end_time", "11:00"),
-                ("visibility", "members"),
-                ("place_name", "Ailleurs"),
-            ],
+            &MeetingForm::new("Intervision")
+                .platform(platform)
+                .kind("peer_session")
+                .on(&date)
+                .from("10:00")
+                .to("11:00")
+                .members_only()
+                .place("Ailleurs")
+                .pairs(),
         )
         .await;
     assert!(
@@ -1191,16 +1152,15 @@ async fn a_working_group_page_shows_each_members_attendance_over_the_year() {
         .to_string();
     let id = schedule(
         &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "working_group"),
-            ("title", "GT de rentrée"),
-            ("date", &past),
-            ("start_time", "09:30"),
-            ("end_time", "11:30"),
-            ("visibility", "members"),
-            ("status", "held"),
-        ],
+        &MeetingForm::new("GT de rentrée")
+            .scope(&scope)
+            .kind("working_group")
+            .on(&past)
+            .from("09:30")
+            .to("11:30")
+            .members_only()
+            .status("held")
+            .pairs(),
     )
     .await;
     let r = coordinator
@@ -1222,20 +1182,18 @@ async fn a_working_group_page_shows_each_members_attendance_over_the_year() {
 async fn members_only_meetings_refuse_outsiders_and_registration_needs_an_account() {
     let app = TestApp::spawn().await;
     let (platform, _, coordinator) = platform_with_coordinator(&app).await;
-    let scope = format!("platform:{platform}");
     let date = future_date(40).format("%Y-%m-%d").to_string();
     let id = schedule(
         &coordinator,
-        &[
-            ("scope", &scope),
-            ("kind", "findings"),
-            ("title", "Interne"),
-            ("date", &date),
-            ("start_time", "09:00"),
-            ("end_time", "10:00"),
-            ("visibility", "members"),
-            ("registration_open", "on"),
-        ],
+        &MeetingForm::new("Interne")
+            .platform(platform)
+            .kind("findings")
+            .on(&date)
+            .from("09:00")
+            .to("10:00")
+            .members_only()
+            .set("registration_open", "on")
+            .pairs(),
     )
     .await;
     assert_eq!(

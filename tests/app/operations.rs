@@ -3,19 +3,10 @@
 
 use std::io::Read;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{PASSWORD, TestApp, Visitor};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use crate::helpers::{PASSWORD, TestApp, Visitor, eventually, free_port};
 
 #[tokio::test]
 async fn the_server_logs_one_json_line_per_request_without_secrets_and_stops_on_sigterm() {
@@ -36,17 +27,14 @@ async fn the_server_logs_one_json_line_per_request_without_secrets_and_stops_on_
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let browser = Visitor::new(&base);
-    let mut up = false;
-    for _ in 0..100 {
-        if let Ok(r) = browser.client.get(format!("{base}/healthz")).send().await
-            && r.status() == StatusCode::OK
-        {
-            up = true;
-            break;
+    eventually("the server to start", async || {
+        match browser.client.get(format!("{base}/healthz")).send().await {
+            Ok(r) if r.status() == StatusCode::OK => Ok(()),
+            Ok(r) => Err(r.status().to_string()),
+            Err(e) => Err(e.to_string()),
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "the server did not start");
+    })
+    .await;
     browser.sign_in("claire@cri-namur.example", PASSWORD).await;
     let csrf = browser.csrf().await;
     assert_eq!(
@@ -59,15 +47,13 @@ async fn the_server_logs_one_json_line_per_request_without_secrets_and_stops_on_
         .status()
         .unwrap();
     assert!(killed.success());
-    let mut exited = None;
-    for _ in 0..100 {
-        if let Some(status) = child.try_wait().unwrap() {
-            exited = Some(status);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let status = exited.expect("the server stops on SIGTERM");
+    let status = eventually("the server to stop on SIGTERM", async || {
+        child
+            .try_wait()
+            .unwrap()
+            .ok_or_else(|| "still running".into())
+    })
+    .await;
     assert!(status.success(), "clean exit: {status}");
     let mut logs = String::new();
     child

@@ -9,7 +9,7 @@ use maillage::web::ctx::Keys;
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-use crate::helpers::{TestApp, Visitor, schedule_meeting};
+use crate::helpers::{MeetingForm, TestApp, Visitor};
 
 /// Pages crawled per account, at most (the demo has about 60 people and 30 organisations).
 const CRAWL_LIMIT: usize = 350;
@@ -207,19 +207,15 @@ async fn group_attendance_is_shown_to_the_group_and_its_coordinators_only() {
     let (other_id, other) = app.signed_in("Autre", "autre@x.example", false).await;
     let elsewhere = app.create_platform("Ailleurs", "ailleurs", true).await;
     app.add_to_platform(elsewhere, other_id, "member").await;
-    let _ = schedule_meeting(
-        &admin,
-        &[
-            ("scope", &format!("group:{group}")),
-            ("kind", "working_group"),
-            ("title", "Réunion du GT tenue"),
-            ("date", "2020-01-01"),
-            ("start_time", "10:00"),
-            ("end_time", "12:00"),
-            ("visibility", "members"),
-        ],
-    )
-    .await;
+    let _ = MeetingForm::new("Réunion du GT tenue")
+        .group(group)
+        .kind("working_group")
+        .on("2020-01-01")
+        .from("10:00")
+        .to("12:00")
+        .members_only()
+        .schedule(&admin)
+        .await;
 
     let path = format!("/gt/{group}");
     for (who, browser, sees) in [
@@ -259,35 +255,25 @@ async fn the_clash_warning_names_only_meetings_the_coordinator_may_open() {
     app.add_to_group(group, gc_id, "coordinator").await;
 
     let hidden = "Coordination confidentielle des sans-papiers";
-    schedule_meeting(
-        &admin,
-        &[
-            ("scope", &format!("platform:{secret}")),
-            ("kind", "plenary"),
-            ("title", hidden),
-            ("date", "2027-03-09"),
-            ("start_time", "10:00"),
-            ("end_time", "12:00"),
-            ("visibility", "members"),
-            ("place_name", "Salle du CRI"),
-        ],
-    )
-    .await;
+    MeetingForm::new(hidden)
+        .platform(secret)
+        .on("2027-03-09")
+        .from("10:00")
+        .to("12:00")
+        .members_only()
+        .place("Salle du CRI")
+        .schedule(&admin)
+        .await;
     let shown = "Rencontre publique sur le droit de vote";
-    schedule_meeting(
-        &admin,
-        &[
-            ("scope", &format!("platform:{public}")),
-            ("kind", "information"),
-            ("title", shown),
-            ("date", "2027-03-10"),
-            ("start_time", "10:00"),
-            ("end_time", "12:00"),
-            ("visibility", "public"),
-            ("place_name", "Salle du CRI"),
-        ],
-    )
-    .await;
+    MeetingForm::new(shown)
+        .platform(public)
+        .kind("information")
+        .on("2027-03-10")
+        .from("10:00")
+        .to("12:00")
+        .place("Salle du CRI")
+        .schedule(&admin)
+        .await;
 
     let attempt = |scope: String, date: &'static str, place: &'static str| {
         vec![
@@ -372,21 +358,15 @@ async fn answer_world() -> (TestApp, i64) {
     let fle = app.create_platform("FLE", "fle", true).await;
     let (coord, coordinator) = app.signed_in("Coord", "coord@x.example", false).await;
     app.add_to_platform(fle, coord, "coordinator").await;
-    let id = schedule_meeting(
-        &coordinator,
-        &[
-            ("scope", &format!("platform:{fle}")),
-            ("kind", "plenary"),
-            ("title", "Plénière FLE"),
-            ("date", "2027-06-08"),
-            ("start_time", "09:00"),
-            ("end_time", "16:00"),
-            ("visibility", "public"),
-            ("registration_open", "on"),
-            ("meal_options", "Végétarien, Pas de repas"),
-        ],
-    )
-    .await;
+    let id = MeetingForm::new("Plénière FLE")
+        .platform(fle)
+        .on("2027-06-08")
+        .from("09:00")
+        .to("16:00")
+        .set("registration_open", "on")
+        .set("meal_options", "Végétarien, Pas de repas")
+        .schedule(&coordinator)
+        .await;
     (app, id)
 }
 
