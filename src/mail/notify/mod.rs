@@ -20,6 +20,7 @@ use crate::entities::{
 use crate::meetings::rules::parse_local;
 use crate::meetings::views::when_fr;
 use crate::meetings::{self, Loaded};
+use crate::web::french;
 
 pub use links::{answer_links, sign_token, verify_token, verify_token_at};
 pub use reminders::{answer_reminders, due_reminders};
@@ -192,7 +193,7 @@ async fn to_invitees(
         if let Some(original) = only {
             mail.when = format!(
                 "séance du {} (les autres dates sont maintenues)",
-                crate::meetings::views::day_fr(original.date())
+                french::weekday_date(original.date())
             );
         }
         let calendar = itip::calendar(
