@@ -47,6 +47,7 @@ use maillage::entities::{
 use maillage::meetings::recurrence::{self, Rule};
 use maillage::meetings::rules::format_local;
 use maillage::meetings::schedule;
+use maillage::web::french;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::Expr;
@@ -392,7 +393,7 @@ async fn seed(db: &DatabaseConnection) -> Seeded {
         let title = format!(
             "{} — {}",
             TITLES[rng.gen_range(0..TITLES.len())],
-            recurrence::date_fr(start.date())
+            french::date(start.date())
         );
         let created_at = now - Days::days(rng.gen_range(1..200));
         let past = start < recurrence::to_local(now);

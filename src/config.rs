@@ -316,9 +316,43 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// A configured mailbox (`MAILLAGE_MAIL_FROM`, `MAILLAGE_ORGANIZER`): "Name <address>" or
+/// "address" → (name, address), read by lettre's RFC 5322 parser (a quoted name comes back
+/// unquoted). Text it cannot read stays whole as the address with no name: composing a message
+/// then refuses it by name, instead of the server refusing to start.
+pub fn mailbox_parts(mailbox: &str) -> (String, String) {
+    match mailbox.trim().parse::<lettre::message::Mailbox>() {
+        Ok(parsed) => (parsed.name.unwrap_or_default(), parsed.email.to_string()),
+        Err(_) => (String::new(), mailbox.trim().to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn configured_mailboxes_split_into_name_and_address() {
+        let parts = |name: &str, email: &str| (name.to_string(), email.to_string());
+        assert_eq!(
+            mailbox_parts("Coordination du CRI <coordination@cri-namur.example>"),
+            parts("Coordination du CRI", "coordination@cri-namur.example")
+        );
+        assert_eq!(
+            mailbox_parts("\"Coordination du réseau\" <coordination@cri-namur.example>"),
+            parts("Coordination du réseau", "coordination@cri-namur.example")
+        );
+        assert_eq!(
+            mailbox_parts("Réseau d'intégration <reseau@cri-namur.example>"),
+            parts("Réseau d'intégration", "reseau@cri-namur.example")
+        );
+        assert_eq!(mailbox_parts(" x@y.example "), parts("", "x@y.example"));
+        assert_eq!(
+            mailbox_parts("pas une adresse"),
+            parts("", "pas une adresse"),
+            "kept whole, to be refused by name"
+        );
+    }
 
     #[test]
     fn environment_wins_over_the_file_and_defaults_fill_the_rest() {

@@ -45,21 +45,10 @@ pub fn meeting_uid(meeting_id: i64, base_url: &str) -> String {
 /// as ORGANIZER of every VEVENT: PUBLISH objects need one too (RFC 5546 §3.2.1). Read once per
 /// batch of meetings written, not per request.
 pub fn organizer(config: &Config) -> Organizer {
-    let mailbox = config.organizer.trim();
-    let (name, email) = match (mailbox.find('<'), mailbox.rfind('>')) {
-        (Some(open), Some(close)) if close > open => (
-            mailbox
-                .get(..open)
-                .unwrap_or_default()
-                .trim()
-                .trim_matches('"'),
-            mailbox.get(open + 1..close).unwrap_or_default().trim(),
-        ),
-        _ => ("", mailbox),
-    };
+    let (name, email) = crate::config::mailbox_parts(&config.organizer);
     Organizer {
-        email: email.to_string(),
-        name: name.to_string(),
+        email,
+        name,
         sent_by: None,
     }
 }

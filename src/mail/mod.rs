@@ -9,6 +9,7 @@ pub mod outbox;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
+use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tokio::sync::Notify;
 
@@ -46,7 +47,7 @@ impl Mailer {
             ),
             None => Transport::Files(PathBuf::from(&config.outbox_dir)),
         };
-        let organizer = mailbox_parts(&config.organizer);
+        let organizer = crate::config::mailbox_parts(&config.organizer);
         Ok(Arc::new(Mailer {
             transport,
             sender: Sender {
@@ -111,9 +112,9 @@ impl Mailer {
                 std::fs::write(&path, message).map_err(|e| Failure::Temporary(e.to_string()))
             }
             Transport::Smtp(smtp) => {
-                let from = mailbox_parts(&self.sender.from).1;
+                let from = self.sender.from.trim().parse::<Mailbox>().ok();
                 let envelope = lettre::address::Envelope::new(
-                    from.parse().ok(),
+                    from.map(|mailbox| mailbox.email),
                     vec![
                         recipient
                             .parse()
@@ -131,42 +132,10 @@ impl Mailer {
     }
 }
 
-/// "Name <email>" → ("Name", "email"); a bare address gives an empty name.
-pub fn mailbox_parts(mailbox: &str) -> (String, String) {
-    let mailbox = mailbox.trim();
-    match (mailbox.find('<'), mailbox.rfind('>')) {
-        (Some(open), Some(close)) if close > open => (
-            mailbox[..open].trim().trim_matches('"').to_string(),
-            mailbox[open + 1..close].trim().to_string(),
-        ),
-        _ => (String::new(), mailbox.to_string()),
-    }
-}
-
 #[derive(Debug)]
 pub enum Failure {
     /// Worth trying again later (server down, 4xx).
     Temporary(String),
     /// Will never work (5xx, unknown mailbox).
     Permanent(String),
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mailboxes_split_into_name_and_address() {
-        assert_eq!(
-            mailbox_parts("Coordination du CRI <coordination@cri-namur.example>"),
-            (
-                "Coordination du CRI".to_string(),
-                "coordination@cri-namur.example".to_string()
-            )
-        );
-        assert_eq!(
-            mailbox_parts("x@y.example"),
-            (String::new(), "x@y.example".to_string())
-        );
-    }
 }

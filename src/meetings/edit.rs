@@ -865,14 +865,14 @@ pub async fn change_occurrence(
         "move" => {
             let what = format!(
                 "la séance du {} est déplacée",
-                crate::meetings::views::day_fr(original.date())
+                crate::web::french::weekday_date(original.date())
             );
             crate::mail::notify::meeting_changed(&txn, &state, &after, &what, me).await?;
         }
         _ => {
             let what = format!(
                 "la séance du {} est rétablie",
-                crate::meetings::views::day_fr(original.date())
+                crate::web::french::weekday_date(original.date())
             );
             crate::mail::notify::meeting_changed(&txn, &state, &after, &what, me).await?;
         }

@@ -1291,28 +1291,11 @@ fn walk_count(dtstart: NaiveDateTime, rule: &Rule, matcher: &Matcher, limit: usi
 
 // ---- French wording -------------------------------------------------------------------------
 
-const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
+// Month and weekday names are shared with the other rooms (`crate::web::french`).
+use crate::web::french::{date as date_fr, weekday as weekday_fr};
 
 fn month_fr(month: u32) -> &'static str {
-    usize::try_from(month)
-        .ok()
-        .and_then(|m| m.checked_sub(1))
-        .and_then(|i| MONTHS_FR.get(i))
-        .copied()
-        .unwrap_or("?")
+    crate::web::french::month(month).unwrap_or("?")
 }
 
 /// "de mars", "d'octobre".
@@ -1323,28 +1306,6 @@ fn month_de_fr(month: u32) -> String {
     } else {
         format!("de {name}")
     }
-}
-
-fn weekday_fr(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Mon => "lundi",
-        Weekday::Tue => "mardi",
-        Weekday::Wed => "mercredi",
-        Weekday::Thu => "jeudi",
-        Weekday::Fri => "vendredi",
-        Weekday::Sat => "samedi",
-        Weekday::Sun => "dimanche",
-    }
-}
-
-/// "30 juin 2027", "1er juillet 2027".
-pub fn date_fr(date: NaiveDate) -> String {
-    let day = if date.day() == 1 {
-        "1er".to_string()
-    } else {
-        date.day().to_string()
-    };
-    format!("{day} {} {}", month_fr(date.month()), date.year())
 }
 
 /// "a", "a et b", "a, b et c".

@@ -44,14 +44,15 @@ pub fn status_label(status: &str) -> &str {
 
 pub const DEFAULT_MEALS: &str = "Végétarien, Sans gluten, Sans porc, Pas de repas";
 
-pub const WEEKDAYS: [(&str, Weekday, &str); 7] = [
-    ("MO", Weekday::Mon, "lundi"),
-    ("TU", Weekday::Tue, "mardi"),
-    ("WE", Weekday::Wed, "mercredi"),
-    ("TH", Weekday::Thu, "jeudi"),
-    ("FR", Weekday::Fri, "vendredi"),
-    ("SA", Weekday::Sat, "samedi"),
-    ("SU", Weekday::Sun, "dimanche"),
+/// The form's weekday codes (RRULE's); their French names come from [`crate::web::french`].
+pub const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("MO", Weekday::Mon),
+    ("TU", Weekday::Tue),
+    ("WE", Weekday::Wed),
+    ("TH", Weekday::Thu),
+    ("FR", Weekday::Fri),
+    ("SA", Weekday::Sat),
+    ("SU", Weekday::Sun),
 ];
 
 pub const ORDINALS: [(&str, i8, &str); 6] = [
@@ -189,8 +190,7 @@ impl MeetingForm {
                         self.repeat = "weekly".into();
                         self.interval = interval.to_string();
                         for day in days {
-                            if let Some((code, _, _)) = WEEKDAYS.iter().find(|(_, d, _)| *d == day)
-                            {
+                            if let Some((code, _)) = WEEKDAYS.iter().find(|(_, d)| *d == day) {
                                 self.set_day(code);
                             }
                         }
@@ -202,8 +202,8 @@ impl MeetingForm {
                         }
                         self.weekday = WEEKDAYS
                             .iter()
-                            .find(|(_, d, _)| *d == weekday)
-                            .map(|(c, _, _)| c.to_string())
+                            .find(|(_, d)| *d == weekday)
+                            .map(|(c, _)| c.to_string())
                             .unwrap_or_default();
                     }
                     Pattern::MonthlyDay { .. } => {
@@ -626,8 +626,8 @@ impl MeetingForm {
             "weekly" => {
                 let days: Vec<Weekday> = WEEKDAYS
                     .iter()
-                    .filter(|(c, _, _)| self.day_checked(c))
-                    .map(|(_, d, _)| *d)
+                    .filter(|(c, _)| self.day_checked(c))
+                    .map(|(_, d)| *d)
                     .collect();
                 if days.is_empty() {
                     errors.add("repeat", "Cochez au moins un jour de la semaine.");
@@ -643,8 +643,8 @@ impl MeetingForm {
                     .collect();
                 let weekday = WEEKDAYS
                     .iter()
-                    .find(|(c, _, _)| *c == self.weekday)
-                    .map(|(_, d, _)| *d);
+                    .find(|(c, _)| *c == self.weekday)
+                    .map(|(_, d)| *d);
                 match (ordinals.is_empty(), weekday) {
                     (false, Some(weekday)) => Pattern::MonthlyNth { ordinals, weekday },
                     _ => {

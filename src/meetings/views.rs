@@ -1,7 +1,7 @@
 //! Meeting pages: agenda lists, the month calendar, the meeting page with registration,
 //! workshops and minutes, the scheduling form, the attendance sheet.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use maud::{Markup, html};
 
 use super::booking::{CONFIRMED, WAITING};
@@ -16,76 +16,35 @@ use crate::web::Ctx;
 use crate::web::components::{
     FieldErrors, checkbox, empty_state, form_errors, input, post_button, select, textarea,
 };
+use crate::web::french;
 use crate::web::layout::{csrf_field, page, paragraphs};
-
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-pub fn weekday_fr(day: Weekday) -> &'static str {
-    WEEKDAYS
-        .iter()
-        .find(|(_, d, _)| *d == day)
-        .map(|(_, _, l)| *l)
-        .unwrap_or("")
-}
-
-pub fn month_fr(month: u32) -> &'static str {
-    MONTHS
-        .get(month.saturating_sub(1) as usize)
-        .copied()
-        .unwrap_or("")
-}
-
-/// "mardi 8 juin 2027"
-pub fn day_fr(date: NaiveDate) -> String {
-    let day = if date.day() == 1 {
-        "1er".to_string()
-    } else {
-        date.day().to_string()
-    };
-    format!(
-        "{} {} {} {}",
-        weekday_fr(date.weekday()),
-        day,
-        month_fr(date.month()),
-        date.year()
-    )
-}
 
 /// "mardi 8 juin 2027, 09:00–16:00", "mardi 8 juin 2027 (toute la journée)"
 pub fn when_fr(start: NaiveDateTime, end: NaiveDateTime, all_day: bool) -> String {
     if all_day {
         let last = (end - Duration::days(1)).date();
         if last <= start.date() {
-            format!("{} (toute la journée)", day_fr(start.date()))
+            format!("{} (toute la journée)", french::weekday_date(start.date()))
         } else {
-            format!("du {} au {}", day_fr(start.date()), day_fr(last))
+            format!(
+                "du {} au {}",
+                french::weekday_date(start.date()),
+                french::weekday_date(last)
+            )
         }
     } else if start.date() == end.date() {
         format!(
             "{}, {}–{}",
-            day_fr(start.date()),
+            french::weekday_date(start.date()),
             start.format("%H:%M"),
             end.format("%H:%M")
         )
     } else {
         format!(
             "du {} {} au {} {}",
-            day_fr(start.date()),
+            french::weekday_date(start.date()),
             start.format("%H:%M"),
-            day_fr(end.date()),
+            french::weekday_date(end.date()),
             end.format("%H:%M")
         )
     }
@@ -234,7 +193,11 @@ pub fn month_page(
         .checked_add_months(chrono::Months::new(1))
         .unwrap_or(first);
     let grid_start = first - Duration::days(i64::from(first.weekday().num_days_from_monday()));
-    let title = format!("{} {}", month_fr(first.month()), first.year());
+    let title = format!(
+        "{} {}",
+        french::month(first.month()).unwrap_or_default(),
+        first.year()
+    );
     page(
         ctx,
         &format!("Calendrier — {title}"),
@@ -242,8 +205,8 @@ pub fn month_page(
             div.page-head {
                 h1 { "Calendrier — " (title) }
                 div.actions {
-                    a.button href=(format!("/reunions/calendrier?mois={}", previous.format("%Y-%m"))) { "← " (month_fr(previous.month())) }
-                    a.button href=(format!("/reunions/calendrier?mois={}", next.format("%Y-%m"))) { (month_fr(next.month())) " →" }
+                    a.button href=(format!("/reunions/calendrier?mois={}", previous.format("%Y-%m"))) { "← " (french::month(previous.month()).unwrap_or_default()) }
+                    a.button href=(format!("/reunions/calendrier?mois={}", next.format("%Y-%m"))) { (french::month(next.month()).unwrap_or_default()) " →" }
                 }
             }
             (agenda_nav("/reunions/calendrier"))
@@ -351,7 +314,7 @@ fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&str>) -> Mar
                         dd {
                             @if let Some(rule) = schedule::rule_of(m) {
                                 (rule.describe_fr()) ", " (start.format("%H:%M")) "–" (end.format("%H:%M"))
-                                br; span.muted { "à partir du " (day_fr(start.date())) " (heure de Bruxelles)" }
+                                br; span.muted { "à partir du " (french::weekday_date(start.date())) " (heure de Bruxelles)" }
                             } @else {
                                 (when_fr(start, end, m.all_day)) span.muted { " (heure de Bruxelles)" }
                             }
@@ -695,7 +658,11 @@ fn awaits_reconfirmation(m: &meeting::Model, i: &crate::entities::invitation::Mo
 /// "mardi 8 juin 2027 à 14:05", Brussels time, of an instant.
 fn instant_fr(at: chrono::DateTime<chrono::Utc>) -> String {
     let local = at.with_timezone(&chrono_tz::Europe::Brussels).naive_local();
-    format!("{} à {}", day_fr(local.date()), local.format("%H:%M"))
+    format!(
+        "{} à {}",
+        french::weekday_date(local.date()),
+        local.format("%H:%M")
+    )
 }
 
 fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
@@ -878,7 +845,7 @@ pub fn meeting_form(
     weekdays.extend(
         WEEKDAYS
             .iter()
-            .map(|(c, _, l)| (c.to_string(), l.to_string())),
+            .map(|(c, d)| (c.to_string(), french::weekday(*d).to_string())),
     );
     let back = existing
         .map(|l| format!("/reunions/{}", l.meeting.id))
@@ -920,7 +887,8 @@ pub fn meeting_form(
                     div.field {
                         span.label { "Jours de la semaine (répétition hebdomadaire)" }
                         div.actions {
-                            @for (code, _, label) in WEEKDAYS {
+                            @for (code, day) in WEEKDAYS {
+                                @let label = french::weekday(day);
                                 @let name = format!("day_{}", code.to_lowercase());
                                 span.checkbox { input id=(name) name=(name) type="checkbox" checked[form.day_checked(code)]; " " label for=(name) { (label) } }
                             }

@@ -1,11 +1,12 @@
 //! Shared web plumbing: the context middleware (sessions, CSRF, flash), the error type,
-//! the layout and components, and extractors whose refusals speak French.
+//! the layout and components, extractors whose refusals speak French, and French dates.
 
 pub mod client_ip;
 pub mod components;
 pub mod ctx;
 pub mod error;
 pub mod extract;
+pub mod french;
 pub mod layout;
 pub mod logging;
 

@@ -1,0 +1,337 @@
+//! What the app tells people by email, composed from a meeting and written to the outbox inside
+//! the caller's transaction: invitations and their updates and cancellations (with iTIP
+//! calendar parts), registration notices, reminders, "minutes published".
+
+mod itip;
+mod links;
+mod reminders;
+#[cfg(test)]
+mod tests;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+
+use super::compose::{self, Kind, MeetingMail, Recipient};
+use super::outbox;
+use crate::app::AppState;
+use crate::calendar::ics::Method;
+use crate::entities::{
+    agenda_item, invitation, meeting, occurrence_change, person, platform_membership,
+};
+use crate::meetings::rules::parse_local;
+use crate::meetings::views::when_fr;
+use crate::meetings::{self, Loaded};
+use crate::web::french;
+
+pub use links::{answer_links, sign_token, verify_token, verify_token_at};
+pub use reminders::{answer_reminders, due_reminders};
+
+fn meeting_text(loaded: &Loaded) -> (String, Option<String>) {
+    let m = &loaded.meeting;
+    let start = parse_local(&m.start_local).unwrap_or_default();
+    let end = parse_local(&m.end_local).unwrap_or_default();
+    let when = match meetings::schedule::rule_of(m) {
+        Some(rule) if m.all_day => rule.describe_fr(),
+        Some(rule) => format!(
+            "{}, {}–{} (heure de Bruxelles)",
+            rule.describe_fr(),
+            start.format("%H:%M"),
+            end.format("%H:%M")
+        ),
+        // All day: no hour to place in a time zone.
+        None if m.all_day => when_fr(start, end, true),
+        None => format!("{} (heure de Bruxelles)", when_fr(start, end, m.all_day)),
+    };
+    let place = [m.place_name.as_str(), m.place_address.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    (when, (!place.is_empty()).then_some(place))
+}
+
+async fn agenda_of(
+    db: &impl ConnectionTrait,
+    meeting_id: i64,
+) -> Result<Vec<agenda_item::Model>, DbErr> {
+    agenda_item::Entity::find()
+        .filter(agenda_item::Column::MeetingId.eq(meeting_id))
+        .order_by_asc(agenda_item::Column::Position)
+        .all(db)
+        .await
+}
+
+fn mail_for(
+    state: &AppState,
+    loaded: &Loaded,
+    agenda: &[agenda_item::Model],
+    kind: Kind,
+    sent_by: Option<&person::Model>,
+) -> MeetingMail {
+    let (when, place) = meeting_text(loaded);
+    let m = &loaded.meeting;
+    MeetingMail {
+        kind,
+        title: m.title.clone(),
+        when,
+        place,
+        video_url: (!m.video_url.is_empty()).then(|| m.video_url.clone()),
+        agenda: agenda
+            .iter()
+            .map(|a| {
+                if a.time.is_empty() {
+                    a.title.clone()
+                } else {
+                    format!("{} {}", a.time, a.title)
+                }
+            })
+            .collect(),
+        page_url: format!("{}/reunions/{}", state.config.base_url, m.id),
+        answer_links: None,
+        note: None,
+        sent_by: sent_by.map(|p| (p.name.clone(), p.email.clone())),
+        calendar: None,
+    }
+}
+
+fn recipient(invitee: &invitation::Model) -> Recipient {
+    Recipient {
+        email: invitee.email.clone(),
+        name: invitee.name.clone(),
+        language: invitee.language.clone(),
+    }
+}
+
+async fn enqueue_mail(
+    txn: &impl ConnectionTrait,
+    state: &AppState,
+    kind: &str,
+    meeting_id: i64,
+    to: &Recipient,
+    mail: &MeetingMail,
+) -> Result<bool, DbErr> {
+    match compose::compose(&state.mailer.sender, to, mail) {
+        Ok(message) => {
+            outbox::enqueue(
+                txn,
+                kind,
+                Some(meeting_id),
+                &to.email,
+                &compose::subject_for(to, mail),
+                &message,
+            )
+            .await?;
+            Ok(true)
+        }
+        Err(problem) => {
+            tracing::warn!(problème = %problem, "message non composé");
+            Ok(false)
+        }
+    }
+}
+
+/// A message with an iTIP calendar to each invitee: the three kinds differ only in what they
+/// say and which method their calendar carries.
+#[derive(Clone, Copy, Debug)]
+enum ToInvitees<'a> {
+    /// METHOD:REQUEST, with answer links.
+    Invitation,
+    /// METHOD:REQUEST (same UID, the new SEQUENCE), with answer links; `what` changed.
+    Update { what: &'a str },
+    /// METHOD:CANCEL of the whole meeting, or of one occurrence of a series (its original local
+    /// start).
+    Cancellation {
+        occurrence: Option<chrono::NaiveDateTime>,
+    },
+}
+
+impl ToInvitees<'_> {
+    fn kind(self) -> Kind {
+        match self {
+            ToInvitees::Invitation => Kind::Invitation,
+            ToInvitees::Update { what } => Kind::Update {
+                what: what.to_string(),
+            },
+            ToInvitees::Cancellation { .. } => Kind::Cancellation,
+        }
+    }
+
+    /// The outbox row's kind.
+    fn label(self) -> &'static str {
+        match self {
+            ToInvitees::Invitation => "invitation",
+            ToInvitees::Update { .. } => "update",
+            ToInvitees::Cancellation { .. } => "cancellation",
+        }
+    }
+}
+
+/// One message per invitee, each with their own calendar (their PARTSTAT) and, for a REQUEST,
+/// their own answer links. Returns how many were written to the outbox.
+async fn to_invitees(
+    txn: &impl ConnectionTrait,
+    state: &AppState,
+    loaded: &Loaded,
+    invitees: &[invitation::Model],
+    message: ToInvitees<'_>,
+    sent_by: Option<&person::Model>,
+) -> Result<usize, DbErr> {
+    let agenda = agenda_of(txn, loaded.meeting.id).await?;
+    let changes = occurrence_change::Entity::find()
+        .filter(occurrence_change::Column::MeetingId.eq(loaded.meeting.id))
+        .all(txn)
+        .await?;
+    let (method, only) = match message {
+        ToInvitees::Invitation | ToInvitees::Update { .. } => (Method::Request, None),
+        ToInvitees::Cancellation { occurrence } => (Method::Cancel, occurrence),
+    };
+    let mut sent = 0;
+    for invitee in invitees {
+        let mut mail = mail_for(state, loaded, &agenda, message.kind(), sent_by);
+        if method == Method::Request {
+            mail.answer_links = Some(answer_links(state, invitee.id, &loaded.meeting));
+        }
+        if let Some(original) = only {
+            mail.when = format!(
+                "séance du {} (les autres dates sont maintenues)",
+                french::weekday_date(original.date())
+            );
+        }
+        let calendar = itip::calendar(
+            state,
+            (loaded, &agenda, &changes),
+            invitee,
+            method,
+            sent_by,
+            only,
+        );
+        mail.calendar = Some((calendar, method));
+        let to = recipient(invitee);
+        if enqueue_mail(txn, state, message.label(), loaded.meeting.id, &to, &mail).await? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Invitations (METHOD:REQUEST), one message per invitee.
+pub async fn send_invitations(
+    txn: &impl ConnectionTrait,
+    state: &AppState,
+    loaded: &Loaded,
+    invitees: &[invitation::Model],
+    sent_by: Option<&person::Model>,
+) -> Result<usize, DbErr> {
+    let message = ToInvitees::Invitation;
+    to_invitees(txn, state, loaded, invitees, message, sent_by).await
+}
+
+async fn invitees(
+    txn: &impl ConnectionTrait,
+    meeting_id: i64,
+) -> Result<Vec<invitation::Model>, DbErr> {
+    invitation::Entity::find()
+        .filter(invitation::Column::MeetingId.eq(meeting_id))
+        .order_by_asc(invitation::Column::Id)
+        .all(txn)
+        .await
+}
+
+/// After a change of time, place or status: an update (REQUEST, same UID, the new SEQUENCE)
+/// to every invitee who has not declined.
+pub async fn meeting_changed(
+    txn: &impl ConnectionTrait,
+    state: &AppState,
+    loaded: &Loaded,
+    what: &str,
+    sent_by: Option<&person::Model>,
+) -> Result<usize, DbErr> {
+    let mut listed = invitees(txn, loaded.meeting.id).await?;
+    listed.retain(|i| i.answer != "declined");
+    let message = ToInvitees::Update { what };
+    to_invitees(txn, state, loaded, &listed, message, sent_by).await
+}
+
+/// A cancellation (METHOD:CANCEL) of the whole meeting, or of one occurrence of a series.
+pub async fn meeting_cancelled(
+    txn: &impl ConnectionTrait,
+    state: &AppState,
+    loaded: &Loaded,
+    occurrence: Option<chrono::NaiveDateTime>,
+    sent_by: Option<&person::Model>,
+) -> Result<usize, DbErr> {
+    let listed = invitees(txn, loaded.meeting.id).await?;
+    let message = ToInvitees::Cancellation { occurrence };
+    to_invitees(txn, state, loaded, &listed, message, sent_by).await
+}
+
+/// Registration notices (confirmed, waiting list, promoted), for people who want them.
+pub async fn registration_notice(
+    txn: &impl ConnectionTrait,
+    state: &AppState,
+    meeting_id: i64,
+    person_id: i64,
+    kind: Kind,
+) -> Result<(), DbErr> {
+    let Some(person) = person::Entity::find_by_id(person_id).one(txn).await? else {
+        return Ok(());
+    };
+    if !person.notify_confirmations || !person.active {
+        return Ok(());
+    }
+    let Some(m) = meeting::Entity::find_by_id(meeting_id).one(txn).await? else {
+        return Ok(());
+    };
+    let loaded = Loaded {
+        meeting: m,
+        platform: None,
+        group: None,
+    };
+    let agenda = agenda_of(txn, meeting_id).await?;
+    let mail = mail_for(state, &loaded, &agenda, kind, None);
+    let to = Recipient {
+        email: person.email.clone(),
+        name: person.name.clone(),
+        language: person.language.clone(),
+    };
+    enqueue_mail(txn, state, "registration", meeting_id, &to, &mail).await?;
+    Ok(())
+}
+
+/// "Minutes published" to the members of the meeting's platform (or group) who want it.
+pub async fn minutes_published(
+    txn: &impl ConnectionTrait,
+    state: &AppState,
+    loaded: &Loaded,
+) -> Result<usize, DbErr> {
+    let Some(platform) = &loaded.platform else {
+        return Ok(0);
+    };
+    let members: Vec<i64> = platform_membership::Entity::find()
+        .filter(platform_membership::Column::PlatformId.eq(platform.id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|m| m.person_id)
+        .collect();
+    let people = person::Entity::find()
+        .filter(person::Column::Id.is_in(members))
+        .filter(person::Column::Active.eq(true))
+        .filter(person::Column::NotifyMinutes.eq(true))
+        .all(txn)
+        .await?;
+    let agenda = agenda_of(txn, loaded.meeting.id).await?;
+    let mut sent = 0;
+    for p in people {
+        let mut mail = mail_for(state, loaded, &agenda, Kind::MinutesPublished, None);
+        mail.note = Some(loaded.meeting.minutes.chars().take(600).collect());
+        let to = Recipient {
+            email: p.email.clone(),
+            name: p.name.clone(),
+            language: p.language.clone(),
+        };
+        if enqueue_mail(txn, state, "minutes", loaded.meeting.id, &to, &mail).await? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
