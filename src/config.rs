@@ -156,6 +156,7 @@ impl Config {
             env("MAILLAGE_LOG_FORMAT"),
         );
         config.apply_mail(mail);
+        config.check_mailboxes()?;
         config.invitations_per_request = limit(
             "MAILLAGE_INVITATIONS_PER_REQUEST",
             env("MAILLAGE_INVITATIONS_PER_REQUEST"),
@@ -253,6 +254,23 @@ impl Config {
         }
     }
 
+    /// The sender and the organizer must read as mailboxes (RFC 5322, as lettre reads them): one
+    /// that does not would only fail later, when each message is composed.
+    fn check_mailboxes(&self) -> anyhow::Result<()> {
+        for (key, value) in [
+            ("MAILLAGE_MAIL_FROM", &self.mail_from),
+            ("MAILLAGE_ORGANIZER", &self.organizer),
+        ] {
+            if value.trim().parse::<lettre::message::Mailbox>().is_err() {
+                anyhow::bail!(
+                    "{key} n'est pas une adresse lisible : « {value} ». Écrivez `Nom <adresse@exemple.be>` \
+                     et mettez le nom entre guillemets s'il contient des parenthèses ou des virgules."
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// A configuration for tests and tools: the given database, everything else default.
     pub fn for_database(database_url: &str) -> Self {
         Self::from_parts(
@@ -330,6 +348,19 @@ pub fn mailbox_parts(mailbox: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreadable_sender_or_organizer_stops_the_start() {
+        let mut config = Config::for_database(DEFAULT_DATABASE_URL);
+        assert!(config.check_mailboxes().is_ok());
+        config.organizer = "CRI (Namur) <coordination@cri-namur.example>, x".into();
+        let error = config.check_mailboxes().map(|_| ()).unwrap_err().to_string();
+        assert!(error.contains("MAILLAGE_ORGANIZER"), "{error}");
+        config.organizer = "\"CRI (Namur)\" <coordination@cri-namur.example>".into();
+        assert!(config.check_mailboxes().is_ok());
+        config.mail_from = "pas une adresse".into();
+        assert!(config.check_mailboxes().is_err());
+    }
 
     #[test]
     fn configured_mailboxes_split_into_name_and_address() {
