@@ -354,7 +354,11 @@ mod tests {
         let mut config = Config::for_database(DEFAULT_DATABASE_URL);
         assert!(config.check_mailboxes().is_ok());
         config.organizer = "CRI (Namur) <coordination@cri-namur.example>, x".into();
-        let error = config.check_mailboxes().map(|_| ()).unwrap_err().to_string();
+        let error = config
+            .check_mailboxes()
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("MAILLAGE_ORGANIZER"), "{error}");
         config.organizer = "\"CRI (Namur)\" <coordination@cri-namur.example>".into();
         assert!(config.check_mailboxes().is_ok());

@@ -44,9 +44,9 @@ impl Refusal {
 /// The wait after `failures` failures of an account from one address, if any.
 pub fn delay_after(failures: u64) -> Option<Duration> {
     let extra = failures.checked_sub(FREE_FAILURES)?;
-    let factor = 1_i64
-        .checked_shl(u32::try_from(extra).unwrap_or(u32::MAX))
-        .unwrap_or(i64::MAX);
+    // Past 2^16 minutes the cap applies anyway; clamping the shift keeps the factor positive
+    // (1 << 63 would be negative).
+    let factor = 1_i64 << extra.min(16);
     let minutes = FIRST_DELAY_MINUTES
         .saturating_mul(factor)
         .min(LONGEST_DELAY_MINUTES);
@@ -201,6 +201,10 @@ mod tests {
             ]
         );
         assert_eq!(delay_after(u64::MAX).map(|d| d.num_minutes()), Some(60));
+        // 1 << 63 is negative: the shift is clamped so that no count gives a wait below the cap.
+        for failures in FREE_FAILURES + 60..FREE_FAILURES + 66 {
+            assert_eq!(delay_after(failures).map(|d| d.num_minutes()), Some(60));
+        }
     }
 
     #[test]
