@@ -4,10 +4,12 @@
 pub mod client_ip;
 pub mod components;
 pub mod ctx;
+pub mod email;
 pub mod error;
 pub mod extract;
 pub mod layout;
 pub mod logging;
+pub mod token;
 
 pub use ctx::Ctx;
 pub use error::{AppError, AppResult};
