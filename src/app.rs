@@ -1,4 +1,7 @@
-//! Application state and the router that merges every room.
+//! The router that merges every room, and the server around it.
+
+/// The state lives in `crate::state` (below every room); named here too for callers of old.
+pub use crate::state::AppState;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,49 +16,17 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::config::Config;
-use crate::web::ctx::{self, Keys};
+use crate::web::ctx;
 use crate::web::{AppError, logging};
 use crate::{
     audit, auth, calendar, db, groups, home, meetings, offices, organisations, people, platforms,
     statics,
 };
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub config: Arc<Config>,
-    pub keys: Arc<Keys>,
-    pub mailer: Arc<crate::mail::Mailer>,
-    /// Public feeds already built, under the calendar version they were built for.
-    pub feeds: Arc<crate::calendar::cache::FeedCache>,
-    /// Each meeting's VEVENTs as last written (feeds rewrite only what changed).
-    pub fragments: Arc<crate::calendar::cache::FragmentCache>,
-}
-
-impl AppState {
-    /// Connects, applies the migrations and loads the secret key.
-    pub async fn start(config: Config) -> anyhow::Result<Self> {
-        let db = db::connect(&config).await?;
-        db::migrate(&db).await?;
-        let secret = db::secret_key(&db, &config).await?;
-        let mailer = crate::mail::Mailer::from_config(&config)?;
-        Ok(Self {
-            db,
-            config: Arc::new(config),
-            keys: Arc::new(Keys::new(secret)),
-            mailer,
-            feeds: Arc::new(crate::calendar::cache::FeedCache::default()),
-            fragments: Arc::new(crate::calendar::cache::FragmentCache::default()),
-        })
-    }
-}
 
 pub fn router(state: AppState) -> Router {
     let pages = Router::new()
@@ -67,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .merge(people::routes())
         .merge(offices::routes())
         .merge(meetings::routes())
+        .merge(meetings::panels::routes())
         .merge(calendar::feeds::routes())
         .merge(crate::mail::invitations::routes())
         .merge(audit::routes())

@@ -56,6 +56,14 @@ fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether a write was refused by a unique index (the caller turns it into a field error).
+pub fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
+    matches!(
+        error.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await?;
     Ok(())

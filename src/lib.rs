@@ -20,5 +20,6 @@ pub mod offices;
 pub mod organisations;
 pub mod people;
 pub mod platforms;
+pub mod state;
 pub mod statics;
 pub mod web;

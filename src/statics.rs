@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 const HTMX: &[u8] = include_bytes!("../static/htmx.min.js");
 const APP_JS: &[u8] = include_bytes!("../static/app.js");

@@ -10,6 +10,7 @@ mod m20261129_000004_calendar_feeds;
 mod m20261129_000005_mail;
 mod m20261129_000006_calendar_changes;
 mod m20261130_000007_itip_reconfirm;
+mod m20261130_000008_feed_triggers;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_mail::Migration),
             Box::new(m20261129_000006_calendar_changes::Migration),
             Box::new(m20261130_000007_itip_reconfirm::Migration),
+            Box::new(m20261130_000008_feed_triggers::Migration),
         ]
     }
 }

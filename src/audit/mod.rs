@@ -11,9 +11,9 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::permissions::Action;
 use crate::entities::{audit_entry, person};
+use crate::state::AppState;
 use crate::web::extract::Query;
 use crate::web::layout::page;
 use crate::web::{AppResult, Ctx};

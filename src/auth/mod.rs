@@ -17,13 +17,13 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::throttle::Refusal;
 use crate::entities::{person, session};
-use crate::people::rules::normalize_email;
+use crate::state::AppState;
 use crate::web::ctx::{
     self, FlashKind, SESSION_COOKIE, append_cookie, cookie, redirect_with_flash,
 };
+use crate::web::email::normalize_email;
 use crate::web::extract::{Form, Query};
 use crate::web::{AppResult, Ctx, safe_next};
 

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::permissions::{Actor, Role};
 use crate::entities::{group_membership, person, platform_membership, session};
-use crate::web::ctx::random_token;
+use crate::web::token::random_token;
 
 pub const SESSION_DAYS: i64 = 14;
 

@@ -1,66 +1,26 @@
-//! The calendar version: one row in `settings`, rewritten by every change that can alter a public
-//! feed (a meeting, its occurrences, a platform's or group's name). Public feeds derive their
-//! ETag from it with one primary-key lookup, so a 304 costs about what `/healthz` costs, and every
-//! instance sharing the database agrees. Built feeds are kept in memory under that version
+//! The calendar version: one row in `settings`, rewritten (by database triggers) with every change
+//! that can alter a public feed (a meeting, its programme or occurrences, a platform's or group's
+//! name). Public feeds derive their ETag from it with one primary-key lookup, so a 304 costs about
+//! what `/healthz` costs, and every instance sharing the database agrees. Built feeds are kept in memory under that version
 //! (`super::cache`), and the change log (`calendar_changes`) tells them what to rewrite.
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement,
+    QueryOrder, QuerySelect, Statement,
 };
 
-use crate::entities::{calendar_change, setting};
+use crate::entities::calendar_change;
 
 const KEY: &str = "calendar_version";
 
-/// Marks every public feed as changed, anything in it possibly (a platform, a group, an
-/// import): feeds kept in memory are built again. Call it inside the transaction of the change.
-pub async fn bump(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    record(db, None).await
-}
-
-/// Marks one meeting as changed (its fields, programme or occurrences; created or deleted):
-/// feeds kept in memory rewrite that meeting alone. Call it inside the transaction of the change.
-pub async fn meeting_changed(db: &impl ConnectionTrait, meeting_id: i64) -> Result<(), DbErr> {
-    record(db, Some(meeting_id)).await
-}
-
-/// A change log row older than this serves no one (feeds kept in memory are rebuilt each day).
-const LOG_DAYS: i64 = 3;
-
-async fn record(db: &impl ConnectionTrait, meeting_id: Option<i64>) -> Result<(), DbErr> {
-    let now = Utc::now();
-    let value = format!("{}|{}", now.to_rfc3339(), uuid::Uuid::new_v4().simple());
-    // The version row first: its lock, held until commit, orders the log rows below by commit
-    // (a reader that saw row n has seen every change before it).
-    setting::Entity::insert(setting::ActiveModel {
-        key: Set(KEY.to_string()),
-        value: Set(value),
-    })
-    .on_conflict(
-        OnConflict::column(setting::Column::Key)
-            .update_column(setting::Column::Value)
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    calendar_change::Entity::insert(calendar_change::ActiveModel {
-        meeting_id: Set(meeting_id),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .exec_without_returning(db)
-    .await?;
-    calendar_change::Entity::delete_many()
-        .filter(calendar_change::Column::CreatedAt.lt(now - Duration::days(LOG_DAYS)))
-        .exec(db)
-        .await?;
-    Ok(())
-}
+// Written by the database, not here: triggers on every table a feed reads (migration
+// `m20261130_000008_feed_triggers`) rewrite the version row, then insert the change log row, in
+// the transaction of the change, whoever writes it. A meeting's change logs its id; a
+// platform's, group's or office's logs "anything may have changed".
 
 /// The id of the last change (0 before any): read before what a feed is built from.
 pub async fn last_change(db: &impl ConnectionTrait) -> Result<i64, DbErr> {

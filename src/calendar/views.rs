@@ -1,41 +1,12 @@
-//! Subscribe boxes (webcal link, copyable address, instructions) and the personal-feed page.
+//! The personal-feed page (the subscribe box itself is `web::components::subscribe`).
 
 use maud::{Markup, html};
 
 use crate::entities::feed_token;
 use crate::web::Ctx;
 use crate::web::components::post_button;
-
-pub fn webcal(https_url: &str) -> String {
-    match https_url.split_once("://") {
-        Some((_, rest)) => format!("webcal://{rest}"),
-        None => https_url.to_string(),
-    }
-}
-
-/// "S'abonner": a webcal link, the address to copy, and how to add it in each client.
-pub fn subscribe(title: &str, url: &str) -> Markup {
-    html! {
-        section.card.subscribe {
-            h2 { "S'abonner à l'agenda" }
-            p.muted { (title) " : les réunions apparaissent dans votre calendrier et s'y mettent à jour d'elles-mêmes." }
-            p { a.button.primary href=(webcal(url)) { "Ajouter à mon calendrier" } }
-            div.field {
-                label for="feed-url" { "Adresse de l'agenda (à copier)" }
-                input #feed-url type="text" readonly value=(url);
-            }
-            details {
-                summary { "Comment faire avec Outlook, Google Agenda ou Apple Calendrier ?" }
-                ul {
-                    li { strong { "Outlook : " } "Calendrier › Ajouter un calendrier › S'abonner à partir du web, collez l'adresse, puis Importer." }
-                    li { strong { "Google Agenda : " } "Autres agendas › + › À partir de l'URL, collez l'adresse, puis Ajouter un agenda. Google rafraîchit toutes les quelques heures." }
-                    li { strong { "Apple Calendrier : " } "Fichier › Nouvel abonnement à un calendrier, collez l'adresse ; sur iPhone : Réglages › Calendrier › Comptes › Ajouter un compte › Autre › Ajouter un calendrier avec abonnement." }
-                }
-                p.hint { "Certains calendriers ne se mettent à jour que toutes les quelques heures : les changements urgents vous parviennent aussi par e-mail." }
-            }
-        }
-    }
-}
+// The subscribe box is a plain component (a page of any room can show one for a feed address).
+pub use crate::web::components::{subscribe, webcal};
 
 pub fn token_page(
     ctx: &Ctx,

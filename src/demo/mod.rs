@@ -152,7 +152,6 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<String> {
         .await?;
         summary
     };
-    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(summary)
 }

@@ -12,13 +12,13 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::audit;
 use crate::auth::permissions::Action;
+use crate::db::is_unique_violation;
 use crate::entities::{platform, working_group};
 use crate::members::{self, Scope};
-use crate::organisations::is_unique_violation;
 use crate::platforms::{find_by_slug, group_ref, platform_ref};
+use crate::state::AppState;
 use crate::web::components::FieldErrors;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
@@ -107,29 +107,11 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> A
         return Err(AppError::NotFound);
     };
     let gref = group_ref(group, platform);
-    let meetings =
-        crate::meetings::upcoming(&state, &ctx, crate::meetings::Filter::Group(group.id), 8)
-            .await?;
     let can_schedule = ctx.can(Action::CreateMeeting(
         crate::auth::permissions::MeetingScope::Group(&gref),
     ));
-    let attendance = if ctx.can(Action::ViewGroupAttendance(&gref)) {
-        let (held, table) =
-            crate::meetings::participation::group_attendance(&state, &ctx, group.id).await?;
-        crate::meetings::views::group_attendance(&held, &table)
-    } else {
-        maud::html! {}
-    };
-    Ok(views::show(
-        &ctx,
-        group,
-        platform,
-        panel,
-        meetings,
-        can_schedule,
-        attendance,
-    )
-    .into_response())
+    let attendance = ctx.can(Action::ViewGroupAttendance(&gref));
+    Ok(views::show(&ctx, group, platform, panel, can_schedule, attendance).into_response())
 }
 
 async fn new_form(
@@ -204,7 +186,6 @@ async fn create(
         format!("GT « {} » créé dans « {} »", created.name, platform.name),
     )
     .await?;
-    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/gt/{}", created.id),
@@ -273,7 +254,6 @@ async fn update(
         format!("GT « {} » modifié", input.name),
     )
     .await?;
-    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/gt/{id}"),
@@ -305,7 +285,6 @@ async fn set_status(state: &AppState, ctx: &Ctx, id: i64, status: &str) -> AppRe
         message.clone(),
     )
     .await?;
-    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/gt/{id}"),

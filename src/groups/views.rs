@@ -5,7 +5,9 @@ use crate::auth::permissions::Action;
 use crate::entities::{platform, working_group};
 use crate::platforms::group_ref;
 use crate::web::Ctx;
-use crate::web::components::{FieldErrors, empty_state, form_errors, input, post_button, textarea};
+use crate::web::components::{
+    FieldErrors, empty_state, form_errors, input, lazy_panel, post_button, textarea,
+};
 use crate::web::layout::{csrf_field, page, paragraphs};
 
 pub fn show(
@@ -13,9 +15,8 @@ pub fn show(
     group: &working_group::Model,
     platform: &platform::Model,
     members_panel: Markup,
-    meetings: Markup,
     can_schedule: bool,
-    attendance: Markup,
+    attendance: bool,
 ) -> Markup {
     let gref = group_ref(group, platform);
     page(
@@ -53,13 +54,17 @@ pub fn show(
                         a.button.small href=(format!("/reunions/nouvelle?portee=group:{}", group.id)) { "Programmer une réunion" }
                     }
                 }
-                (meetings)
-                (attendance)
+                // The meetings room serves the list and the attendance table (loaded here; a
+                // link without JavaScript).
+                (lazy_panel(&format!("/gt/{}/reunions", group.id), "reunions-groupe", "Voir les réunions du groupe"))
+                @if attendance {
+                    (lazy_panel(&format!("/gt/{}/presences", group.id), "presences-groupe", "Voir les présences de l'année"))
+                }
                 }
                 div {
                 (members_panel)
                 @if gref.platform.public && !gref.platform.archived {
-                    (crate::calendar::views::subscribe(&format!("L'agenda du groupe {}", group.name), &format!("{}/agenda/gt/{}.ics", ctx.base_url, group.id)))
+                    (crate::web::components::subscribe(&format!("L'agenda du groupe {}", group.name), &format!("{}/agenda/gt/{}.ics", ctx.base_url, group.id)))
                 }
             }
             }

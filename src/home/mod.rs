@@ -7,10 +7,10 @@ use axum::routing::get;
 use maud::{Markup, html};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::app::AppState;
 use crate::auth::permissions::{Action, Role};
 use crate::entities::{platform, working_group};
 use crate::platforms::{self, platform_ref};
+use crate::state::AppState;
 use crate::web::components::empty_state;
 use crate::web::layout::page;
 use crate::web::{AppResult, Ctx};

@@ -433,7 +433,6 @@ pub async fn create(
         format!("Réunion « {} » programmée", created.title),
     )
     .await?;
-    crate::calendar::version::meeting_changed(&txn, created.id).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/reunions/{}", created.id),
@@ -669,7 +668,6 @@ pub async fn update(
         format!("Réunion « {} » modifiée", saved.title),
     )
     .await?;
-    crate::calendar::version::meeting_changed(&txn, saved.id).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/reunions/{id}"),
@@ -741,7 +739,6 @@ pub async fn set_status(
         format!("« {} » : {}", loaded.meeting.title, form.status),
     )
     .await?;
-    crate::calendar::version::meeting_changed(&txn, id).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/reunions/{id}"),
@@ -891,7 +888,6 @@ pub async fn change_occurrence(
         ),
     )
     .await?;
-    crate::calendar::version::meeting_changed(&txn, id).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(&back, FlashKind::Success, message))
 }
@@ -1005,7 +1001,6 @@ pub async fn add_workshop(
         format!("Atelier « {title} » ({start})"),
     )
     .await?;
-    crate::calendar::version::meeting_changed(&txn, id).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &back,
@@ -1039,7 +1034,6 @@ pub async fn remove_workshop(
         format!("Atelier « {} » retiré", found.title),
     )
     .await?;
-    crate::calendar::version::meeting_changed(&txn, id).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/reunions/{id}#ateliers"),

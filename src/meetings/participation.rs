@@ -1009,8 +1009,6 @@ async fn save_minutes(
         loaded.meeting.title.clone(),
     )
     .await?;
-    // LAST-MODIFIED in the feeds follows the meeting's updated_at.
-    crate::calendar::version::meeting_changed(&txn, id).await?;
     txn.commit().await?;
     let message = if publish {
         "Compte rendu publié : les membres peuvent le lire."

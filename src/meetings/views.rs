@@ -154,7 +154,7 @@ pub fn agenda_page(
         }
             (occurrence_list(occurrences, loaded, if past { "Aucune réunion ces douze derniers mois." } else { "Aucune réunion prévue dans l'année qui vient." }))
             @if !past {
-                (crate::calendar::views::subscribe("L'agenda public du réseau", &format!("{}/agenda/reseau.ics", ctx.base_url)))
+                (crate::web::components::subscribe("L'agenda public du réseau", &format!("{}/agenda/reseau.ics", ctx.base_url)))
             }
         },
     )

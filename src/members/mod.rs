@@ -13,13 +13,13 @@ use maud::Markup;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::audit;
 use crate::auth::permissions::{Action, Role};
 use crate::entities::{group_membership, person, platform, platform_membership, working_group};
 use crate::groups;
 use crate::platforms::rules::sort_key;
 use crate::platforms::{self, group_ref, platform_ref};
+use crate::state::AppState;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path, Query};
 use crate::web::{AppError, AppResult, Ctx};
@@ -310,7 +310,7 @@ async fn add(state: &AppState, ctx: &Ctx, scope: Scope, form: AddForm) -> AppRes
     };
     match inserted {
         Ok(()) => {}
-        Err(e) if crate::organisations::is_unique_violation(&e) => {
+        Err(e) if crate::db::is_unique_violation(&e) => {
             return Err(AppError::BadRequest(format!(
                 "{} fait déjà partie de « {} ».",
                 person.name,

@@ -10,8 +10,8 @@ use axum::routing::get;
 use maud::{Markup, html};
 use sea_orm::{EntityTrait, QueryOrder};
 
-use crate::app::AppState;
 use crate::entities::{municipality, reception_office};
+use crate::state::AppState;
 use crate::web::layout::page;
 use crate::web::{AppResult, Ctx};
 
@@ -74,7 +74,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
                         h3 { (office.name) }
                         @if !office.schedule.is_empty() { p { "Permanences : " (office.schedule) } }
                         p {
-                            a href=(crate::calendar::views::webcal(&format!("{}/agenda/bureaux/{}.ics", ctx.base_url, office.slug))) { "S'abonner à l'agenda du bureau" }
+                            a href=(crate::web::components::webcal(&format!("{}/agenda/bureaux/{}.ics", ctx.base_url, office.slug))) { "S'abonner à l'agenda du bureau" }
                             " · "
                             a href=(format!("/agenda/bureaux/{}.ics", office.slug)) { "adresse https" }
                         }

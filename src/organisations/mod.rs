@@ -12,11 +12,12 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::app::AppState;
 use crate::audit;
 use crate::auth::permissions::Action;
+use crate::db::is_unique_violation;
 use crate::entities::{organisation, person};
 use crate::offices;
+use crate::state::AppState;
 use crate::web::components::FieldErrors;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
@@ -315,11 +316,4 @@ async fn unarchive(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     set_archived(&state, &ctx, id, false).await
-}
-
-pub fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
-    matches!(
-        error.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
 }

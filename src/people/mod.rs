@@ -15,15 +15,15 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::audit;
 use crate::auth::permissions::{Action, Role};
 use crate::auth::{password, sessions};
+use crate::db::is_unique_violation;
 use crate::entities::{
     group_membership, organisation, person, platform, platform_membership, working_group,
 };
-use crate::organisations::is_unique_violation;
 use crate::platforms::platform_ref;
+use crate::state::AppState;
 use crate::web::components::FieldErrors;
 use crate::web::ctx::{FlashKind, SESSION_COOKIE, append_cookie, cookie, redirect_with_flash};
 use crate::web::extract::{Form, Path, Query};

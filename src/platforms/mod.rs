@@ -16,12 +16,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::app::AppState;
 use crate::audit;
 use crate::auth::permissions::{Action, GroupRef, PlatformRef};
+use crate::db::is_unique_violation;
 use crate::entities::{platform, working_group};
 use crate::members::{self, Scope};
-use crate::organisations::is_unique_violation;
+use crate::state::AppState;
 use crate::web::components::FieldErrors;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
@@ -110,17 +110,10 @@ async fn show(
         return Err(AppError::NotFound);
     };
     let panel = members::panel(&ctx, &scope, &members, scope.can_manage(&ctx), None);
-    let meetings = crate::meetings::upcoming(
-        &state,
-        &ctx,
-        crate::meetings::Filter::Platform(platform.id),
-        8,
-    )
-    .await?;
     let can_schedule = ctx.can(Action::CreateMeeting(
         crate::auth::permissions::MeetingScope::Platform(&pref),
     ));
-    Ok(views::show(&ctx, platform, &groups, panel, meetings, can_schedule).into_response())
+    Ok(views::show(&ctx, platform, &groups, panel, can_schedule).into_response())
 }
 
 async fn new_form(ctx: Ctx) -> AppResult<Response> {
@@ -241,7 +234,6 @@ async fn create(
         format!("Plateforme « {} » créée", created.name),
     )
     .await?;
-    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/plateformes/{}", created.slug),
@@ -289,7 +281,6 @@ async fn update(
         format!("Plateforme « {} » modifiée", input.name),
     )
     .await?;
-    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/plateformes/{}", input.slug),
@@ -332,7 +323,6 @@ async fn set_archived(
         message.clone(),
     )
     .await?;
-    crate::calendar::version::bump(&txn).await?;
     txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/plateformes/{slug}"),

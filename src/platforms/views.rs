@@ -6,7 +6,7 @@ use crate::auth::permissions::Action;
 use crate::entities::{platform, working_group};
 use crate::web::Ctx;
 use crate::web::components::{
-    FieldErrors, empty_state, form_errors, input, post_button, select, textarea,
+    FieldErrors, empty_state, form_errors, input, lazy_panel, post_button, select, textarea,
 };
 use crate::web::layout::{csrf_field, page, paragraphs};
 
@@ -48,7 +48,6 @@ pub fn show(
     p: &platform::Model,
     groups: &[working_group::Model],
     members_panel: Markup,
-    meetings: Markup,
     can_schedule: bool,
 ) -> Markup {
     let pref = platform_ref(p);
@@ -82,7 +81,8 @@ pub fn show(
                         a.button.small href=(format!("/reunions/nouvelle?portee=platform:{}", p.id)) { "Programmer une réunion" }
                     }
                 }
-                (meetings)
+                // The meetings room serves the list (loaded here; a link without JavaScript).
+                (lazy_panel(&format!("/plateformes/{}/reunions", p.slug), "reunions-plateforme", "Voir les réunions de la plateforme"))
                     div.page-head {
                         h2 { "Groupes de travail" }
                         @if ctx.can(Action::CreateGroup(&pref)) {
@@ -108,7 +108,7 @@ pub fn show(
                 div {
                 (members_panel)
                 @if pref.public && !pref.archived {
-                    (crate::calendar::views::subscribe(&format!("L'agenda de la plateforme {}", p.name), &format!("{}/agenda/plateformes/{}.ics", ctx.base_url, p.slug)))
+                    (crate::web::components::subscribe(&format!("L'agenda de la plateforme {}", p.name), &format!("{}/agenda/plateformes/{}.ics", ctx.base_url, p.slug)))
                 }
             }
             }

@@ -14,17 +14,18 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use rand::RngCore;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::app::AppState;
 use crate::auth::permissions::{Action, Actor, allows};
 use crate::auth::sessions;
 use crate::entities::person;
+use crate::state::AppState;
 use crate::web::client_ip;
 use crate::web::error::{AppError, ErrorPage};
 use crate::web::layout;
+// Also named here for callers of old (the feeds' token pages).
+pub use crate::web::token::random_token;
 
 pub const SESSION_COOKIE: &str = "maillage_session";
 const CSRF_COOKIE: &str = "maillage_csrf";
@@ -159,12 +160,6 @@ pub fn cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> St
         cookie.push_str("; Secure");
     }
     cookie
-}
-
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn valid_browser_id(value: &str) -> bool {

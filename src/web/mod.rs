@@ -4,11 +4,13 @@
 pub mod client_ip;
 pub mod components;
 pub mod ctx;
+pub mod email;
 pub mod error;
 pub mod extract;
 pub mod french;
 pub mod layout;
 pub mod logging;
+pub mod token;
 
 pub use ctx::Ctx;
 pub use error::{AppError, AppResult};

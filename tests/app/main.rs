@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod bad_input;
+mod boundaries;
 mod browser;
 mod calendar;
 mod cli;

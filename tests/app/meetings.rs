@@ -129,7 +129,11 @@ async fn a_coordinator_schedules_a_plenary_with_its_programme_in_brussels_time()
     assert!(page.contains("mardi 8 juin 2027, 09:00–16:00"));
     assert!(page.contains("Introduction"));
     assert!(page.contains("Centre culturel de la Marlagne"));
-    let (_, platform_page) = app.anonymous.get_html("/plateformes/sociojuridique").await;
+    // The platform page loads its meetings from the meetings room's panel.
+    let (_, platform_page) = app
+        .anonymous
+        .get_html("/plateformes/sociojuridique/reunions")
+        .await;
     assert!(platform_page.contains("Plénière du PPLI"));
 
     // A winter meeting: 14:00 CET is 13:00 UTC.
@@ -1170,7 +1174,8 @@ async fn a_working_group_page_shows_each_members_attendance_over_the_year() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, page) = member.get_html(&format!("/gt/{group}")).await;
+    // The group page loads the table from the meetings room's panel.
+    let (_, page) = member.get_html(&format!("/gt/{group}/presences")).await;
     assert!(page.contains("Présences sur l&#39;année") || page.contains("Présences sur l'année"));
     assert!(
         page.contains("<td>Mina</td><td title=\"présent·e\">✔</td><td>1 / 1</td>"),

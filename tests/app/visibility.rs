@@ -228,8 +228,15 @@ async fn group_attendance_is_shown_to_the_group_and_its_coordinators_only() {
     ] {
         let (status, html) = browser.get_html(&path).await;
         assert_eq!(status, StatusCode::OK, "{who}");
+        // The page loads the table from the meetings room; the panel itself is guarded too.
         assert_eq!(
-            html.contains("presences-annee"),
+            html.contains(&format!("/gt/{group}/presences")),
+            sees,
+            "{who} is offered the attendance table: {sees}"
+        );
+        let (_, panel) = browser.get_html(&format!("/gt/{group}/presences")).await;
+        assert_eq!(
+            panel.contains("presences-annee"),
             sees,
             "{who} sees the attendance table: {sees}"
         );

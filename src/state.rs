@@ -1,0 +1,41 @@
+//! What every handler is given: the database, the configuration, the keys, the mailer and the
+//! feeds kept in memory. Below every room, so rooms and the router name it without naming each
+//! other.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::config::Config;
+use crate::db;
+use crate::web::ctx::Keys;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub keys: Arc<Keys>,
+    pub mailer: Arc<crate::mail::Mailer>,
+    /// Public feeds already built, under the calendar version they were built for.
+    pub feeds: Arc<crate::calendar::cache::FeedCache>,
+    /// Each meeting's VEVENTs as last written (feeds rewrite only what changed).
+    pub fragments: Arc<crate::calendar::cache::FragmentCache>,
+}
+
+impl AppState {
+    /// Connects, applies the migrations and loads the secret key.
+    pub async fn start(config: Config) -> anyhow::Result<Self> {
+        let db = db::connect(&config).await?;
+        db::migrate(&db).await?;
+        let secret = db::secret_key(&db, &config).await?;
+        let mailer = crate::mail::Mailer::from_config(&config)?;
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            keys: Arc::new(Keys::new(secret)),
+            mailer,
+            feeds: Arc::new(crate::calendar::cache::FeedCache::default()),
+            fragments: Arc::new(crate::calendar::cache::FragmentCache::default()),
+        })
+    }
+}
