@@ -3,6 +3,7 @@
 use super::{DAYS_AHEAD, DAYS_BACK};
 use crate::auth::permissions::Actor;
 use crate::entities::{meeting, platform};
+use crate::meetings;
 use crate::web::{AppError, AppResult};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -89,24 +90,9 @@ pub(super) struct Spec {
 
 pub(super) fn window() -> Condition {
     let now = Utc::now();
-    let from = now - Duration::days(DAYS_BACK);
-    let to = now + Duration::days(DAYS_AHEAD);
-    Condition::all().add(meeting::Column::StartsAt.lt(to)).add(
-        Condition::any()
-            .add(
-                Condition::all()
-                    .add(meeting::Column::Rrule.is_null())
-                    .add(meeting::Column::EndsAt.gt(from)),
-            )
-            .add(
-                Condition::all()
-                    .add(meeting::Column::Rrule.is_not_null())
-                    .add(
-                        Condition::any()
-                            .add(meeting::Column::SeriesEndsAt.is_null())
-                            .add(meeting::Column::SeriesEndsAt.gt(from)),
-                    ),
-            ),
+    meetings::overlapping(
+        now - Duration::days(DAYS_BACK),
+        now + Duration::days(DAYS_AHEAD),
     )
 }
 
