@@ -61,24 +61,53 @@ pub(super) async fn register_self(
     let loaded = load(&state, id).await?;
     ctx.require(Action::RegisterForMeeting(&loaded.reference()))?;
     let me = ctx.signed_in()?;
-    let back = format!("/reunions/{id}");
-    let request = request_from(&pairs, me.id, Some(me.id));
-    match booking::register(&state.db, id, request, Utc::now(), Some(&state)).await? {
+    register(&state, &ctx, id, &pairs, Whom::Myself(me.id)).await
+}
+
+/// Whom a registration form is for; the flash message, the page gone back to and the form shown
+/// again after a refusal follow from it.
+enum Whom<'a> {
+    /// The signed-in person, registering themselves.
+    Myself(i64),
+    /// Someone a coordinator (`by`) picked.
+    Other {
+        person: &'a person::Model,
+        by: Option<i64>,
+    },
+}
+
+/// Registers as the form `pairs` asks: back to the meeting with the outcome, or the meeting page
+/// again with the refusal (status 422) and what was chosen.
+async fn register(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    pairs: &[(String, String)],
+    whom: Whom<'_>,
+) -> AppResult<Response> {
+    let (request, who, back, form_action) = match whom {
+        Whom::Myself(me) => (
+            request_from(pairs, me, Some(me)),
+            "vous",
+            format!("/reunions/{id}"),
+            format!("/reunions/{id}/inscription"),
+        ),
+        Whom::Other { person, by } => (
+            request_from(pairs, person.id, by),
+            person.name.as_str(),
+            format!("/reunions/{id}#inscriptions"),
+            format!("/reunions/{id}/inscriptions"),
+        ),
+    };
+    match booking::register(&state.db, id, request, Utc::now(), Some(state)).await? {
         Ok(outcome) => Ok(redirect_with_flash(
             &back,
             FlashKind::Success,
-            outcome_message(&outcome, "vous"),
+            outcome_message(&outcome, who),
         )),
         Err(message) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            refused_page(
-                &state,
-                &ctx,
-                id,
-                &message,
-                (&format!("/reunions/{id}/inscription"), &pairs),
-            )
-            .await?,
+            refused_page(state, ctx, id, &message, (&form_action, pairs)).await?,
         )
             .into_response()),
     }
@@ -139,26 +168,11 @@ pub(super) async fn register_other(
         .ok_or_else(|| {
             AppError::BadRequest("Cette personne n'existe pas ou son compte est désactivé.".into())
         })?;
-    let request = request_from(&pairs, person.id, ctx.person_id());
-    match booking::register(&state.db, id, request, Utc::now(), Some(&state)).await? {
-        Ok(outcome) => Ok(redirect_with_flash(
-            &format!("/reunions/{id}#inscriptions"),
-            FlashKind::Success,
-            outcome_message(&outcome, &person.name),
-        )),
-        Err(message) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            refused_page(
-                &state,
-                &ctx,
-                id,
-                &message,
-                (&format!("/reunions/{id}/inscriptions"), &pairs),
-            )
-            .await?,
-        )
-            .into_response()),
-    }
+    let whom = Whom::Other {
+        person: &person,
+        by: ctx.person_id(),
+    };
+    register(&state, &ctx, id, &pairs, whom).await
 }
 
 pub(super) async fn cancel_other(
