@@ -15,12 +15,12 @@ use sea_orm::{
 };
 
 use super::notify;
-use crate::app::AppState;
 use crate::audit;
 use crate::auth::permissions::Action;
 use crate::entities::{group_membership, invitation, outbox_message, person, platform_membership};
 use crate::meetings::{self, booking};
 use crate::people::rules::{normalize_email, parse_email};
+use crate::state::AppState;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
 use crate::web::layout::{csrf_field, page};

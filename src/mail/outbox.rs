@@ -171,7 +171,7 @@ pub async fn run_once(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize,
 /// sent, then reminders that fell due are queued. Public so that a caller (the test suite) can
 /// drive the worker itself and wait for mail without sleeping; it is safe beside the running
 /// worker, since messages and reminders are claimed. Returns how many messages were handled.
-pub async fn pass(state: &crate::app::AppState) -> Result<usize, DbErr> {
+pub async fn pass(state: &crate::state::AppState) -> Result<usize, DbErr> {
     let mut handled = 0;
     loop {
         let count = run_once(&state.db, &state.mailer).await?;
@@ -185,7 +185,7 @@ pub async fn pass(state: &crate::app::AppState) -> Result<usize, DbErr> {
 }
 
 /// The worker: runs until the app stops.
-pub fn spawn(state: crate::app::AppState) -> tokio::task::JoinHandle<()> {
+pub fn spawn(state: crate::state::AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let db = state.db.clone();
         let mailer: Arc<Mailer> = state.mailer.clone();

@@ -97,7 +97,7 @@ pub async fn register(
     meeting_id: i64,
     request: Request,
     now: DateTime<Utc>,
-    notify: Option<&crate::app::AppState>,
+    notify: Option<&crate::state::AppState>,
 ) -> Result<Result<Outcome, String>, DbErr> {
     let txn = db.begin().await?;
     let outcome = register_in(&txn, meeting_id, request, now, notify).await?;
@@ -115,7 +115,7 @@ pub async fn register_in(
     meeting_id: i64,
     request: Request,
     now: DateTime<Utc>,
-    notify: Option<&crate::app::AppState>,
+    notify: Option<&crate::state::AppState>,
 ) -> Result<Result<Outcome, String>, DbErr> {
     let Some(meeting) = lock(txn, meeting_id).await? else {
         return Ok(Err("Cette réunion n'existe pas.".into()));
@@ -243,7 +243,7 @@ pub async fn cancel(
     person_id: i64,
     by: Option<i64>,
     now: DateTime<Utc>,
-    notify: Option<&crate::app::AppState>,
+    notify: Option<&crate::state::AppState>,
 ) -> Result<Option<Vec<i64>>, DbErr> {
     let txn = db.begin().await?;
     let cancelled = cancel_in(&txn, meeting_id, person_id, by, now, notify).await?;
@@ -260,7 +260,7 @@ pub async fn cancel_in(
     person_id: i64,
     by: Option<i64>,
     now: DateTime<Utc>,
-    notify: Option<&crate::app::AppState>,
+    notify: Option<&crate::state::AppState>,
 ) -> Result<Option<Vec<i64>>, DbErr> {
     let Some(meeting) = lock(txn, meeting_id).await? else {
         return Ok(None);

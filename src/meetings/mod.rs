@@ -15,14 +15,14 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::permissions::{Action, MeetingRef};
 use crate::entities::{meeting, occurrence_change, platform, registration, working_group};
 use crate::platforms::{group_ref, platform_ref};
+use crate::state::AppState;
 use crate::web::extract::{Path, Query};
 use crate::web::{AppError, AppResult, Ctx};
 use schedule::Occurrence;
@@ -168,6 +168,29 @@ pub async fn window(
     Ok((expand_all(&loaded, &changes, from, to), loaded))
 }
 
+/// The meetings that may have an occurrence in [from, to): they start before `to`, and either a
+/// one-off ends after `from` or a series has no end or ends after `from`. The agenda pages and the
+/// feeds select their meetings with it.
+pub fn overlapping(from: DateTime<Utc>, to: DateTime<Utc>) -> Condition {
+    Condition::all().add(meeting::Column::StartsAt.lt(to)).add(
+        Condition::any()
+            .add(
+                Condition::all()
+                    .add(meeting::Column::Rrule.is_null())
+                    .add(meeting::Column::EndsAt.gt(from)),
+            )
+            .add(
+                Condition::all()
+                    .add(meeting::Column::Rrule.is_not_null())
+                    .add(
+                        Condition::any()
+                            .add(meeting::Column::SeriesEndsAt.is_null())
+                            .add(meeting::Column::SeriesEndsAt.gt(from)),
+                    ),
+            ),
+    )
+}
+
 /// The meetings `ctx` may see with occurrences possibly in [from, to), and their series' changes.
 async fn visible_in_window(
     state: &AppState,
@@ -179,24 +202,7 @@ async fn visible_in_window(
     let from_utc = recurrence::to_utc(from);
     let to_utc = recurrence::to_utc(to);
     let mut select = meeting::Entity::find()
-        .filter(meeting::Column::StartsAt.lt(to_utc))
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(meeting::Column::Rrule.is_null())
-                        .add(meeting::Column::EndsAt.gt(from_utc)),
-                )
-                .add(
-                    Condition::all()
-                        .add(meeting::Column::Rrule.is_not_null())
-                        .add(
-                            Condition::any()
-                                .add(meeting::Column::SeriesEndsAt.is_null())
-                                .add(meeting::Column::SeriesEndsAt.gt(from_utc)),
-                        ),
-                ),
-        )
+        .filter(overlapping(from_utc, to_utc))
         .order_by_asc(meeting::Column::StartsAt);
     select = match filter {
         Filter::All => select,

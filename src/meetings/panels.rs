@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 
-use crate::app::AppState;
 use crate::auth::permissions::Action;
 use crate::platforms::{group_ref, platform_ref};
+use crate::state::AppState;
 use crate::web::AppResult;
 use crate::web::Ctx;
 use crate::web::extract::Path;

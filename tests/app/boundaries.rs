@@ -307,10 +307,28 @@ const MEETINGS_TO_MAIL_TODAY: &[(&str, &str, usize)] = &[
         "mail::notify::registration_notice",
         2,
     ),
-    ("src/meetings/edit.rs", "mail::notify::meeting_cancelled", 3),
-    ("src/meetings/edit.rs", "mail::notify::meeting_changed", 4),
     (
-        "src/meetings/participation.rs",
+        "src/meetings/edit/mod.rs",
+        "mail::notify::meeting_cancelled",
+        2,
+    ),
+    (
+        "src/meetings/edit/mod.rs",
+        "mail::notify::meeting_changed",
+        2,
+    ),
+    (
+        "src/meetings/edit/occurrences.rs",
+        "mail::notify::meeting_cancelled",
+        1,
+    ),
+    (
+        "src/meetings/edit/occurrences.rs",
+        "mail::notify::meeting_changed",
+        2,
+    ),
+    (
+        "src/meetings/participation/minutes.rs",
         "mail::notify::minutes_published",
         1,
     ),

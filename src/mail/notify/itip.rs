@@ -3,10 +3,10 @@
 
 use chrono::Utc;
 
-use crate::app::AppState;
 use crate::calendar::ics::{self, Attendee, Calendar, Method, Organizer, Status, When};
 use crate::entities::{agenda_item, invitation, meeting, occurrence_change, person};
 use crate::meetings::{self, Loaded};
+use crate::state::AppState;
 
 /// The iTIP calendar for one invitee: REQUEST (invitation, update) or CANCEL; `only` restricts
 /// to one occurrence of a series (its original local start).

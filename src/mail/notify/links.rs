@@ -3,9 +3,9 @@
 
 use chrono::{Duration, Utc};
 
-use crate::app::AppState;
 use crate::entities::meeting;
 use crate::mail::compose::AnswerLinks;
+use crate::state::AppState;
 
 /// How long answer links work after the meeting.
 const LINK_DAYS_AFTER: i64 = 7;

@@ -12,7 +12,6 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 
 use super::compose::{self, Kind, MeetingMail, Recipient};
 use super::outbox;
-use crate::app::AppState;
 use crate::calendar::ics::Method;
 use crate::entities::{
     agenda_item, invitation, meeting, occurrence_change, person, platform_membership,
@@ -20,6 +19,7 @@ use crate::entities::{
 use crate::meetings::rules::parse_local;
 use crate::meetings::views::when_fr;
 use crate::meetings::{self, Loaded};
+use crate::state::AppState;
 use crate::web::french;
 
 pub use links::{answer_links, sign_token, verify_token, verify_token_at};

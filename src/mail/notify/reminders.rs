@@ -8,10 +8,10 @@ use sea_orm::{
 };
 
 use super::{agenda_of, answer_links, enqueue_mail, invitees, mail_for, recipient};
-use crate::app::AppState;
 use crate::entities::{invitation, meeting, person, registration};
 use crate::mail::compose::{Kind, Recipient};
 use crate::meetings::{self, Loaded};
+use crate::state::AppState;
 
 /// A reminder to invitees who have not answered (once).
 pub async fn answer_reminders(

@@ -1,246 +1,18 @@
-//! Meeting pages: agenda lists, the month calendar, the meeting page with registration,
-//! workshops and minutes, the scheduling form, the attendance sheet.
+//! The meeting page: details, occurrences, workshops, registration, invitations and registrations.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use super::{badges, day_fr, registration_label, when_fr};
+use crate::entities::meeting;
+use crate::meetings::booking::CONFIRMED;
+use crate::meetings::participation::{MeetingPage, RegRow};
+use crate::meetings::rules::{kind_label, parse_local, status_label};
+use crate::meetings::schedule;
+use crate::meetings::{Loaded, recurrence};
+use crate::web::Ctx;
+use crate::web::components::{FieldErrors, checkbox, empty_state, input, post_button};
+use crate::web::layout::{csrf_field, page, paragraphs};
 use maud::{Markup, html};
 
-use super::booking::{CONFIRMED, WAITING};
-use super::participation::{MeetingPage, MinutesForm, RegRow, SheetRow};
-use super::rules::{
-    KINDS, MeetingForm, ORDINALS, STATUSES, WEEKDAYS, kind_label, parse_local, status_label,
-};
-use super::schedule::{self, Occurrence};
-use super::{Loaded, recurrence};
-use crate::entities::{meeting, person};
-use crate::web::Ctx;
-use crate::web::components::{
-    FieldErrors, checkbox, empty_state, form_errors, input, post_button, select, textarea,
-};
-use crate::web::french;
-use crate::web::layout::{csrf_field, page, paragraphs};
-
-/// "mardi 8 juin 2027, 09:00–16:00", "mardi 8 juin 2027 (toute la journée)"
-pub fn when_fr(start: NaiveDateTime, end: NaiveDateTime, all_day: bool) -> String {
-    if all_day {
-        let last = (end - Duration::days(1)).date();
-        if last <= start.date() {
-            format!("{} (toute la journée)", french::weekday_date(start.date()))
-        } else {
-            format!(
-                "du {} au {}",
-                french::weekday_date(start.date()),
-                french::weekday_date(last)
-            )
-        }
-    } else if start.date() == end.date() {
-        format!(
-            "{}, {}–{}",
-            french::weekday_date(start.date()),
-            start.format("%H:%M"),
-            end.format("%H:%M")
-        )
-    } else {
-        format!(
-            "du {} {} au {} {}",
-            french::weekday_date(start.date()),
-            start.format("%H:%M"),
-            french::weekday_date(end.date()),
-            end.format("%H:%M")
-        )
-    }
-}
-
-pub fn presence_label(status: &str) -> &'static str {
-    match status {
-        "present" => "présent·e",
-        "excused" => "excusé·e",
-        "absent" => "absent·e",
-        _ => "",
-    }
-}
-
-pub fn registration_label(status: &str) -> &'static str {
-    match status {
-        CONFIRMED => "confirmée",
-        WAITING => "liste d'attente",
-        _ => "annulée",
-    }
-}
-
-fn find(loaded: &[Loaded], id: i64) -> Option<&Loaded> {
-    loaded.iter().find(|l| l.meeting.id == id)
-}
-
-fn badges(m: &meeting::Model, occurrence_cancelled: bool) -> Markup {
-    html! {
-        @if occurrence_cancelled || m.status == "cancelled" { " " span.badge.badge-archived { "annulée" } }
-        @else if m.status == "held" { " " span.badge { "tenue" } }
-        @if m.visibility == "members" { " " span.badge.badge-private { "membres" } }
-        @if m.rrule.is_some() { " " span.badge { "série" } }
-    }
-}
-
-/// A list of occurrences: date, time, title, where.
-pub fn occurrence_list(occurrences: &[Occurrence], loaded: &[Loaded], empty: &str) -> Markup {
-    html! {
-        @if occurrences.is_empty() {
-            (empty_state(empty))
-        } @else {
-            ul.results.agenda {
-                @for o in occurrences {
-                    @if let Some(l) = find(loaded, o.meeting_id) {
-                        li {
-                            span {
-                                strong { (when_fr(o.start, o.end, l.meeting.all_day)) }
-                                " — "
-                                a href=(format!("/reunions/{}", l.meeting.id)) { (l.meeting.title) }
-                                (badges(&l.meeting, o.cancelled))
-                                @if o.moved { " " span.badge { "déplacée" } }
-                                br;
-                                span.muted {
-                                    (kind_label(&l.meeting.kind)) " · " (l.scope_label())
-                                    @if !l.meeting.place_name.is_empty() { " · " (l.meeting.place_name) }
-                                    @if !l.meeting.video_url.is_empty() { " · en visio" }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn agenda_nav(current: &str) -> Markup {
-    html! {
-        nav.actions aria-label="Vues de l'agenda" {
-            @for (href, label) in [("/reunions", "À venir"), ("/reunions?passees=1", "Passées"), ("/reunions/calendrier", "Calendrier du mois"), ("/reunions/mes", "Mes réunions")] {
-                @if href == current { strong { (label) } } @else { a href=(href) { (label) } }
-            }
-        }
-    }
-}
-
-pub fn agenda_page(
-    ctx: &Ctx,
-    occurrences: &[Occurrence],
-    loaded: &[Loaded],
-    past: bool,
-    can_create: bool,
-    with_office_hours: bool,
-) -> Markup {
-    let title = if past {
-        "Réunions passées"
-    } else {
-        "Agenda du réseau"
-    };
-    page(
-        ctx,
-        title,
-        html! {
-            div.page-head {
-                h1 { (title) }
-                @if can_create { a.button.primary href="/reunions/nouvelle" { "Programmer une réunion" } }
-            }
-            (agenda_nav(if past { "/reunions?passees=1" } else { "/reunions" }))
-        p.muted {
-            @if with_office_hours {
-                "Avec les permanences des bureaux d'accueil. "
-                a href=(if past { "/reunions?passees=1" } else { "/reunions" }) { "Les masquer" }
-            } @else {
-                "Sans les permanences des bureaux d'accueil (voir " a href="/bureaux" { "les bureaux" } "). "
-                a href=(if past { "/reunions?passees=1&permanences=1" } else { "/reunions?permanences=1" }) { "Les afficher aussi" }
-            }
-        }
-            (occurrence_list(occurrences, loaded, if past { "Aucune réunion ces douze derniers mois." } else { "Aucune réunion prévue dans l'année qui vient." }))
-            @if !past {
-                (crate::web::components::subscribe("L'agenda public du réseau", &format!("{}/agenda/reseau.ics", ctx.base_url)))
-            }
-        },
-    )
-}
-
-pub fn mine_page(
-    ctx: &Ctx,
-    occurrences: &[Occurrence],
-    loaded: &[Loaded],
-    registered: &[i64],
-) -> Markup {
-    page(
-        ctx,
-        "Mes réunions",
-        html! {
-            h1 { "Mes réunions" }
-            (agenda_nav("/reunions/mes"))
-            p.muted { "Les réunions de vos plateformes et groupes de travail, et celles où vous êtes inscrit·e (" (registered.len()) " inscription(s))." }
-        p { a href="/profil/agenda" { "Recevoir ces réunions dans mon calendrier (agenda personnel)" } }
-            (occurrence_list(occurrences, loaded, "Rien de prévu pour vous dans l'année qui vient."))
-        },
-    )
-}
-
-pub fn month_page(
-    ctx: &Ctx,
-    first: NaiveDate,
-    today: NaiveDate,
-    occurrences: &[Occurrence],
-    loaded: &[Loaded],
-) -> Markup {
-    let previous = first
-        .checked_sub_months(chrono::Months::new(1))
-        .unwrap_or(first);
-    let next = first
-        .checked_add_months(chrono::Months::new(1))
-        .unwrap_or(first);
-    let grid_start = first - Duration::days(i64::from(first.weekday().num_days_from_monday()));
-    let title = format!(
-        "{} {}",
-        french::month(first.month()).unwrap_or_default(),
-        first.year()
-    );
-    page(
-        ctx,
-        &format!("Calendrier — {title}"),
-        html! {
-            div.page-head {
-                h1 { "Calendrier — " (title) }
-                div.actions {
-                    a.button href=(format!("/reunions/calendrier?mois={}", previous.format("%Y-%m"))) { "← " (french::month(previous.month()).unwrap_or_default()) }
-                    a.button href=(format!("/reunions/calendrier?mois={}", next.format("%Y-%m"))) { (french::month(next.month()).unwrap_or_default()) " →" }
-                }
-            }
-            (agenda_nav("/reunions/calendrier"))
-            table.month {
-                thead { tr { @for d in ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."] { th scope="col" { (d) } } } }
-                tbody {
-                    @for week in 0..6 {
-                        @let week_start = grid_start + Duration::days(week * 7);
-                        @if week == 0 || week_start.month() == first.month() {
-                            tr {
-                                @for day in 0..7 {
-                                    @let date = week_start + Duration::days(day);
-                                    td.other-month[date.month() != first.month()] .today[date == today] {
-                                        div.day-number { (date.day()) }
-                                        @for o in occurrences.iter().filter(|o| o.start.date() == date) {
-                                            @if let Some(l) = find(loaded, o.meeting_id) {
-                                                a.event.cancelled[o.cancelled] href=(format!("/reunions/{}", l.meeting.id)) title=(l.meeting.title) {
-                                                    @if !l.meeting.all_day { (o.start.format("%H:%M")) " " }
-                                                    (l.meeting.title)
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        },
-    )
-}
-
-fn scope_links(l: &Loaded) -> Markup {
+pub(super) fn scope_links(l: &Loaded) -> Markup {
     html! {
         @match (&l.group, &l.platform) {
             (Some(g), Some(p)) => { a href=(format!("/plateformes/{}", p.slug)) { (p.name) } " › " a href=(format!("/gt/{}", g.id)) { (g.name) } },
@@ -258,7 +30,7 @@ pub fn meeting_page_with_error(ctx: &Ctx, data: &MeetingPage, message: &str) -> 
     meeting_page_inner(ctx, data, Some(message))
 }
 
-fn workshop_label(data: &MeetingPage, id: i64) -> String {
+pub(super) fn workshop_label(data: &MeetingPage, id: i64) -> String {
     data.workshops
         .iter()
         .find(|w| w.id == id)
@@ -266,7 +38,7 @@ fn workshop_label(data: &MeetingPage, id: i64) -> String {
         .unwrap_or_default()
 }
 
-fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&str>) -> Markup {
+pub(super) fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&str>) -> Markup {
     let l = &data.loaded;
     let m = &l.meeting;
     let start = parse_local(&m.start_local).unwrap_or_default();
@@ -314,7 +86,7 @@ fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&str>) -> Mar
                         dd {
                             @if let Some(rule) = schedule::rule_of(m) {
                                 (rule.describe_fr()) ", " (start.format("%H:%M")) "–" (end.format("%H:%M"))
-                                br; span.muted { "à partir du " (french::weekday_date(start.date())) " (heure de Bruxelles)" }
+                                br; span.muted { "à partir du " (day_fr(start.date())) " (heure de Bruxelles)" }
                             } @else {
                                 (when_fr(start, end, m.all_day)) span.muted { " (heure de Bruxelles)" }
                             }
@@ -369,7 +141,7 @@ fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&str>) -> Mar
     )
 }
 
-fn occurrences_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
+pub(super) fn occurrences_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
     let id = data.loaded.meeting.id;
     html! {
         section #seances {
@@ -385,7 +157,7 @@ fn occurrences_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
                         }
                         @if data.can_manage {
                             @if let Some(original) = o.original_start {
-                                @let original = super::rules::format_local(original);
+                                @let original = crate::meetings::rules::format_local(original);
                                 details.occurrence-tools {
                                     summary { "Modifier cette séance" }
                                     div.actions {
@@ -415,7 +187,13 @@ fn occurrences_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
     }
 }
 
-fn occurrence_button(ctx: &Ctx, id: i64, original: &str, action: &str, label: &str) -> Markup {
+pub(super) fn occurrence_button(
+    ctx: &Ctx,
+    id: i64,
+    original: &str,
+    action: &str,
+    label: &str,
+) -> Markup {
     html! {
         form.inline method="post" action=(format!("/reunions/{id}/occurrences")) {
             (csrf_field(ctx))
@@ -426,7 +204,7 @@ fn occurrence_button(ctx: &Ctx, id: i64, original: &str, action: &str, label: &s
     }
 }
 
-fn workshops_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
+pub(super) fn workshops_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
     let id = data.loaded.meeting.id;
     let mine: Vec<i64> = data
         .mine
@@ -499,7 +277,7 @@ fn workshops_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
     }
 }
 
-fn registration_box(ctx: &Ctx, data: &MeetingPage) -> Markup {
+pub(super) fn registration_box(ctx: &Ctx, data: &MeetingPage) -> Markup {
     let m = &data.loaded.meeting;
     let id = m.id;
     html! {
@@ -531,7 +309,7 @@ fn registration_box(ctx: &Ctx, data: &MeetingPage) -> Markup {
 }
 
 /// Meal, ranked workshop choices and a note; `people` adds a person picker (coordinators).
-fn registration_fields(
+pub(super) fn registration_fields(
     ctx: &Ctx,
     data: &MeetingPage,
     action: &str,
@@ -594,7 +372,7 @@ fn registration_fields(
     }
 }
 
-fn counts_box(data: &MeetingPage) -> Markup {
+pub(super) fn counts_box(data: &MeetingPage) -> Markup {
     let c = &data.counts;
     let id = data.loaded.meeting.id;
     html! {
@@ -613,7 +391,7 @@ fn counts_box(data: &MeetingPage) -> Markup {
     }
 }
 
-fn registrations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
+pub(super) fn registrations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
     let id = data.loaded.meeting.id;
     html! {
         section #inscriptions {
@@ -636,7 +414,7 @@ fn registrations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
     }
 }
 
-fn answer_label(answer: &str) -> &'static str {
+pub(super) fn answer_label(answer: &str) -> &'static str {
     match answer {
         "accepted" => "j'y serai",
         "tentative" => "peut-être",
@@ -647,7 +425,10 @@ fn answer_label(answer: &str) -> &'static str {
 
 /// Whether an invitee said yes or maybe before the meeting's last change of date, time or place
 /// and has not answered since: their answer stands, but is to be confirmed again.
-fn awaits_reconfirmation(m: &meeting::Model, i: &crate::entities::invitation::Model) -> bool {
+pub(super) fn awaits_reconfirmation(
+    m: &meeting::Model,
+    i: &crate::entities::invitation::Model,
+) -> bool {
     let Some(change) = m.reconfirm_since else {
         return false;
     };
@@ -656,16 +437,12 @@ fn awaits_reconfirmation(m: &meeting::Model, i: &crate::entities::invitation::Mo
 }
 
 /// "mardi 8 juin 2027 à 14:05", Brussels time, of an instant.
-fn instant_fr(at: chrono::DateTime<chrono::Utc>) -> String {
+pub(super) fn instant_fr(at: chrono::DateTime<chrono::Utc>) -> String {
     let local = at.with_timezone(&chrono_tz::Europe::Brussels).naive_local();
-    format!(
-        "{} à {}",
-        french::weekday_date(local.date()),
-        local.format("%H:%M")
-    )
+    format!("{} à {}", day_fr(local.date()), local.format("%H:%M"))
 }
 
-fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
+pub(super) fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
     let id = data.loaded.meeting.id;
     let unconfirmed = data
         .invitations
@@ -746,7 +523,7 @@ fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
     }
 }
 
-fn registration_row(ctx: &Ctx, data: &MeetingPage, row: &RegRow) -> Markup {
+pub(super) fn registration_row(ctx: &Ctx, data: &MeetingPage, row: &RegRow) -> Markup {
     let id = data.loaded.meeting.id;
     html! {
         tr {
@@ -776,311 +553,6 @@ fn registration_row(ctx: &Ctx, data: &MeetingPage, row: &RegRow) -> Markup {
                 }
             }
             td { (post_button(&ctx.csrf_token, &format!("/reunions/{id}/inscriptions/{}/annuler", row.person.id), "Désinscrire", "small danger")) }
-        }
-    }
-}
-
-/// What the meeting form offers to choose from.
-pub struct Choices {
-    pub scopes: Vec<(String, String)>,
-    pub offices: Vec<(String, String)>,
-}
-
-pub fn meeting_form(
-    ctx: &Ctx,
-    existing: Option<&Loaded>,
-    form: &MeetingForm,
-    scopes: &Choices,
-    errors: &FieldErrors,
-    warnings: &[String],
-) -> Markup {
-    let (title, action) = match existing {
-        Some(l) => (
-            format!("Modifier « {} »", l.meeting.title),
-            format!("/reunions/{}", l.meeting.id),
-        ),
-        None => (
-            "Programmer une réunion".to_string(),
-            "/reunions".to_string(),
-        ),
-    };
-    let mut scope_options = vec![(String::new(), "— Choisir —".to_string())];
-    scope_options.extend(scopes.scopes.iter().cloned());
-    let mut offices = vec![(String::new(), "— Aucun —".to_string())];
-    offices.extend(scopes.offices.iter().cloned());
-    let mut kinds = vec![(String::new(), "— Choisir —".to_string())];
-    kinds.extend(KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string())));
-    let visibilities = vec![
-        ("members".to_string(), "Réservée aux membres".to_string()),
-        (
-            "public".to_string(),
-            "Publique (visible par les partenaires)".to_string(),
-        ),
-    ];
-    let statuses: Vec<(String, String)> = STATUSES
-        .iter()
-        .map(|(k, l)| (k.to_string(), l.to_string()))
-        .collect();
-    let repeats = vec![
-        ("none".to_string(), "Une seule fois".to_string()),
-        (
-            "weekly".to_string(),
-            "Chaque semaine (ou toutes les N semaines)".to_string(),
-        ),
-        (
-            "monthly_nth".to_string(),
-            "Certains jours du mois (p. ex. 2e et 4e vendredis)".to_string(),
-        ),
-        (
-            "monthly_day".to_string(),
-            "Chaque mois à la même date".to_string(),
-        ),
-        (
-            "daily".to_string(),
-            "Chaque jour (ou tous les N jours)".to_string(),
-        ),
-        ("custom".to_string(), "Règle avancée (RRULE)".to_string()),
-    ];
-    let mut weekdays = vec![(String::new(), "— jour —".to_string())];
-    weekdays.extend(
-        WEEKDAYS
-            .iter()
-            .map(|(c, d)| (c.to_string(), french::weekday(*d).to_string())),
-    );
-    let back = existing
-        .map(|l| format!("/reunions/{}", l.meeting.id))
-        .unwrap_or_else(|| "/reunions".into());
-    page(
-        ctx,
-        &title,
-        html! {
-            p.breadcrumb { a href="/reunions" { "Agenda" } " › " }
-            h1 { (title) }
-            (form_errors(errors))
-            @if !warnings.is_empty() {
-                div.flash.flash-error role="alert" {
-                    strong { "Attention, conflit d'agenda :" }
-                    ul { @for w in warnings { li { (w) } } }
-                    "Modifiez la date ou le lieu, ou confirmez en bas du formulaire."
-                }
-            }
-            form.stack method="post" action=(action) novalidate {
-                (csrf_field(ctx))
-                (select("Pour", "scope", &scope_options, &form.scope, errors, true))
-                (select("Type de réunion", "kind", &kinds, &form.kind, errors, true))
-                (input("Titre", "title", "text", &form.title, errors, true, Some("Par exemple : Plénière du PPLI")))
-                (textarea("Description", "description", &form.description, errors, None))
-                fieldset {
-                    legend { "Date et heure (heure de Bruxelles)" }
-                    div.picker-row {
-                        (input("Date", "date", "date", &form.date, errors, true, None))
-                        (input("Début", "start_time", "time", &form.start_time, errors, false, None))
-                        (input("Fin", "end_time", "time", &form.end_time, errors, false, None))
-                        (input("Date de fin (si plusieurs jours)", "end_date", "date", &form.end_date, errors, false, None))
-                    }
-                    (checkbox("Toute la journée", "all_day", form.all_day.is_some()))
-                }
-                fieldset {
-                    legend { "Répétition" }
-                    (select("Se répète", "repeat", &repeats, if form.repeat.is_empty() { "none" } else { &form.repeat }, errors, false))
-                    (input("Intervalle", "interval", "number", &form.interval, errors, false, Some("Toutes les N semaines ou N jours (1 par défaut ; 2 = un lundi sur deux).")))
-                    div.field {
-                        span.label { "Jours de la semaine (répétition hebdomadaire)" }
-                        div.actions {
-                            @for (code, day) in WEEKDAYS {
-                                @let label = french::weekday(day);
-                                @let name = format!("day_{}", code.to_lowercase());
-                                span.checkbox { input id=(name) name=(name) type="checkbox" checked[form.day_checked(code)]; " " label for=(name) { (label) } }
-                            }
-                        }
-                    }
-                    div.field {
-                        span.label { "Quels jours du mois" }
-                        div.actions {
-                            @for (code, _, label) in ORDINALS {
-                                @let name = format!("ord_{code}");
-                                span.checkbox { input id=(name) name=(name) type="checkbox" checked[form.ordinal_checked(code)]; " " label for=(name) { (label) } }
-                            }
-                        }
-                    }
-                    (select("Jour", "weekday", &weekdays, &form.weekday, errors, false))
-                    div.picker-row {
-                        (input("Jusqu'au", "until", "date", &form.until, errors, false, None))
-                        (input("ou nombre de séances", "count", "number", &form.count, errors, false, None))
-                    }
-                    (input("Règle avancée (RRULE)", "rrule", "text", &form.rrule, errors, false, Some("Uniquement avec « Règle avancée », par exemple FREQ=MONTHLY;BYDAY=1TU.")))
-                }
-                fieldset {
-                    legend { "Lieu" }
-                    (input("Nom du lieu", "place_name", "text", &form.place_name, errors, false, Some("Par exemple : Centre culturel de la Marlagne")))
-                    (input("Adresse", "place_address", "text", &form.place_address, errors, false, None))
-                    (input("Lien de visioconférence", "video_url", "url", &form.video_url, errors, false, Some("https://…")))
-                    (select("Territoire (bureau d'accueil)", "office_id", &offices, &form.office_id, errors, false))
-                }
-                (select("Visibilité", "visibility", &visibilities, &form.visibility, errors, true))
-                @if existing.is_some() { (select("Statut", "status", &statuses, &form.status, errors, true)) }
-                fieldset {
-                    legend { "Inscriptions" }
-                    (checkbox("Les participant·es s'inscrivent", "registration_open", form.registration_open.is_some()))
-                    @if let Some(e) = errors.get("registration_open") { p.field-error { (e) } }
-                    (input("Capacité", "capacity", "number", &form.capacity, errors, false, Some("Vide : sans limite. Au-delà, liste d'attente.")))
-                    div.picker-row {
-                        (input("Date limite", "deadline_date", "date", &form.deadline_date, errors, false, None))
-                        (input("Heure limite", "deadline_time", "time", &form.deadline_time, errors, false, None))
-                    }
-                    (input("Choix de repas proposés", "meal_options", "text", &form.meal_options, errors, false, Some(&format!("Séparés par des virgules, par exemple : {}. Vide : pas de repas.", super::rules::DEFAULT_MEALS))))
-                }
-                (textarea("Programme", "agenda", &form.agenda, errors, Some("Une ligne par point : HH:MM | Titre | Intervenant·es (l'heure et les intervenant·es sont facultatifs).")))
-            fieldset {
-                legend { "Courriels" }
-                div.picker-row {
-                    (input("Rappel, jours avant", "reminder_days", "number", &form.reminder_days, errors, false, Some("Aux inscrit·es et à qui a accepté ; 2 par défaut, 0 : aucun.")))
-                    (input("Relance des sans-réponse, jours avant", "answer_reminder_days", "number", &form.answer_reminder_days, errors, false, Some("Vide : seulement à la demande.")))
-                }
-                (textarea("Texte ajouté au rappel", "reminder_text", &form.reminder_text, errors, None))
-            }
-                div.actions {
-                    @if !warnings.is_empty() {
-                        button.primary type="submit" name="confirm_clash" value="1" { "Enregistrer malgré le conflit" }
-                    } @else {
-                        button.primary type="submit" { "Enregistrer" }
-                    }
-                    a href=(back) { "Annuler" }
-                }
-            }
-        },
-    )
-}
-
-pub fn attendance_row(ctx: &Ctx, meeting_id: i64, row: &SheetRow) -> Markup {
-    let row_id = row
-        .person_id
-        .map(|p| format!("presence-{p}"))
-        .unwrap_or_default();
-    html! {
-        tr id=(row_id) {
-            td { (row.name) @if row.walk_in { " " span.badge { "sur place" } } @if let Some(o) = &row.organisation { br; span.muted { (o) } } }
-            td { strong { (row.status.as_deref().map(presence_label).unwrap_or("—")) } }
-            td {
-                @if let Some(pid) = row.person_id {
-                    div.actions {
-                        @for (status, label) in [("present", "Présent·e"), ("excused", "Excusé·e"), ("absent", "Absent·e")] {
-                            form.inline method="post" action=(format!("/reunions/{meeting_id}/presences/{pid}"))
-                                hx-post=(format!("/reunions/{meeting_id}/presences/{pid}")) hx-target=(format!("#presence-{pid}")) hx-swap="outerHTML" {
-                                (csrf_field(ctx))
-                                input type="hidden" name="status" value=(status);
-                                button.small.primary[row.status.as_deref() == Some(status)] type="submit" aria-pressed=(if row.status.as_deref() == Some(status) { "true" } else { "false" }) { (label) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-pub fn attendance_page(
-    ctx: &Ctx,
-    loaded: &Loaded,
-    rows: &[SheetRow],
-    people: &[(String, String)],
-) -> Markup {
-    let m = &loaded.meeting;
-    page(
-        ctx,
-        &format!("Présences — {}", m.title),
-        html! {
-            p.breadcrumb { a href=(format!("/reunions/{}", m.id)) { (m.title) } " › " }
-            h1 { "Présences" }
-            p.muted { (when_fr(parse_local(&m.start_local).unwrap_or_default(), parse_local(&m.end_local).unwrap_or_default(), m.all_day)) }
-            @if rows.is_empty() { (empty_state("Personne n'est attendu : ajoutez les personnes venues sur place ci-dessous.")) } @else {
-                table.attendance {
-                    thead { tr { th { "Personne" } th { "État" } th { "Marquer" } } }
-                    tbody { @for row in rows { (attendance_row(ctx, m.id, row)) } }
-                }
-            }
-            h2 { "Venu·e sur place" }
-            form.picker-row method="post" action=(format!("/reunions/{}/presences/sur-place", m.id)) {
-                (csrf_field(ctx))
-                div.field {
-                    label for="walkin-person" { "Personne de l'annuaire" }
-                    select #walkin-person name="person_id" {
-                        option value="" { "— Choisir —" }
-                        @for (value, label) in people { option value=(value) { (label) } }
-                    }
-                }
-                div.field { label for="walkin-name" { "ou nom (sans compte)" } input #walkin-name type="text" name="name"; }
-                button type="submit" { "Ajouter comme présent·e" }
-            }
-        },
-    )
-}
-
-pub fn minutes_page(ctx: &Ctx, loaded: &Loaded, form: &MinutesForm) -> Markup {
-    minutes_inner(ctx, loaded, form, None)
-}
-
-pub fn minutes_error(ctx: &Ctx, loaded: &Loaded, form: &MinutesForm, message: &str) -> Markup {
-    minutes_inner(ctx, loaded, form, Some(message))
-}
-
-fn minutes_inner(ctx: &Ctx, loaded: &Loaded, form: &MinutesForm, error: Option<&str>) -> Markup {
-    let m = &loaded.meeting;
-    let errors = FieldErrors::default();
-    page(
-        ctx,
-        &format!("Compte rendu — {}", m.title),
-        html! {
-            p.breadcrumb { a href=(format!("/reunions/{}", m.id)) { (m.title) } " › " }
-            h1 { "Compte rendu" }
-            @if let Some(message) = error { div.flash.flash-error role="alert" { (message) } }
-            form.stack method="post" action=(format!("/reunions/{}/compte-rendu", m.id)) {
-                (csrf_field(ctx))
-                (textarea("Compte rendu", "minutes", &form.minutes, &errors, None))
-                (textarea("Décisions", "decisions", &form.decisions, &errors, Some("Une décision par ligne.")))
-                (textarea("Actions", "actions", &form.actions, &errors, Some("Qui fait quoi, pour quand.")))
-                (checkbox("Publier : les membres de la plateforme peuvent le lire", "published", form.published.is_some()))
-                button.primary type="submit" { "Enregistrer" }
-            }
-        },
-    )
-}
-
-/// A working group's attendance over the year, for its page.
-pub fn group_attendance(
-    meetings: &[meeting::Model],
-    table: &[(person::Model, Vec<Option<String>>)],
-) -> Markup {
-    html! {
-        section #presences-annee {
-            h2 { "Présences sur l'année" }
-            @if meetings.is_empty() { (empty_state("Aucune réunion tenue ces douze derniers mois.")) } @else {
-                div.table-scroll {
-                    table {
-                        thead {
-                            tr {
-                                th { "Membre" }
-                                @for m in meetings { th { a href=(format!("/reunions/{}", m.id)) title=(m.title) { (parse_local(&m.start_local).map(|d| d.format("%d/%m").to_string()).unwrap_or_default()) } } }
-                                th { "Présent·e" }
-                            }
-                        }
-                        tbody {
-                            @for (p, statuses) in table {
-                                tr {
-                                    td { (p.name) }
-                                    @for s in statuses {
-                                        td title=(s.as_deref().map(presence_label).unwrap_or("non noté")) {
-                                            (match s.as_deref() { Some("present") => "✔", Some("excused") => "E", Some("absent") => "✘", _ => "·" })
-                                        }
-                                    }
-                                    td { (statuses.iter().filter(|s| s.as_deref() == Some("present")).count()) " / " (meetings.len()) }
-                                }
-                            }
-                        }
-                    }
-                }
-                p.hint { "✔ présent·e · E excusé·e · ✘ absent·e · « · » non noté" }
-            }
         }
     }
 }

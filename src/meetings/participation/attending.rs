@@ -1,0 +1,297 @@
+//! Attendance on the day (the sheet, marks, walk-ins), and a group's attendance over a year.
+
+use crate::auth::permissions::Action;
+use crate::entities::{
+    attendance, group_membership, meeting, person, platform_membership, registration,
+};
+use crate::meetings::booking::CONFIRMED;
+use crate::meetings::{Loaded, load, views};
+use crate::state::AppState;
+use crate::web::ctx::{FlashKind, redirect_with_flash};
+use crate::web::extract::{Form, Path};
+use crate::web::{AppError, AppResult, Ctx};
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+pub struct SheetRow {
+    pub person_id: Option<i64>,
+    pub name: String,
+    pub organisation: Option<String>,
+    pub status: Option<String>,
+    pub walk_in: bool,
+}
+
+/// Who is expected: confirmed registrants, or (no registration) the members of the group or
+/// platform; plus the walk-ins already recorded.
+pub(super) async fn sheet(state: &AppState, loaded: &Loaded) -> AppResult<Vec<SheetRow>> {
+    let id = loaded.meeting.id;
+    let mut expected: Vec<i64> = registration::Entity::find()
+        .filter(registration::Column::MeetingId.eq(id))
+        .filter(registration::Column::Status.eq(CONFIRMED))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| r.person_id)
+        .collect();
+    if !loaded.meeting.registration_open && expected.is_empty() {
+        expected = match (&loaded.group, &loaded.platform) {
+            (Some(g), _) => group_membership::Entity::find()
+                .filter(group_membership::Column::WorkingGroupId.eq(g.id))
+                .all(&state.db)
+                .await?
+                .into_iter()
+                .map(|m| m.person_id)
+                .collect(),
+            (None, Some(p)) => platform_membership::Entity::find()
+                .filter(platform_membership::Column::PlatformId.eq(p.id))
+                .all(&state.db)
+                .await?
+                .into_iter()
+                .map(|m| m.person_id)
+                .collect(),
+            _ => Vec::new(),
+        };
+    }
+    let marks = attendance::Entity::find()
+        .filter(attendance::Column::MeetingId.eq(id))
+        .all(&state.db)
+        .await?;
+    let ids: BTreeSet<i64> = expected
+        .iter()
+        .copied()
+        .chain(marks.iter().filter_map(|m| m.person_id))
+        .collect();
+    let people = person::Entity::find()
+        .filter(person::Column::Id.is_in(ids.iter().copied()))
+        .all(&state.db)
+        .await?;
+    let orgs = crate::people::organisation_names(state).await?;
+    let mut rows: Vec<SheetRow> = people
+        .into_iter()
+        .map(|p| SheetRow {
+            status: marks
+                .iter()
+                .find(|m| m.person_id == Some(p.id))
+                .map(|m| m.status.clone()),
+            walk_in: !expected.contains(&p.id),
+            organisation: p.organisation_id.and_then(|o| orgs.get(&o).cloned()),
+            person_id: Some(p.id),
+            name: p.name,
+        })
+        .collect();
+    rows.extend(
+        marks
+            .iter()
+            .filter(|m| m.person_id.is_none())
+            .map(|m| SheetRow {
+                person_id: None,
+                name: m.walk_in_name.clone(),
+                organisation: None,
+                status: Some(m.status.clone()),
+                walk_in: true,
+            }),
+    );
+    rows.sort_by_cached_key(|r| crate::platforms::rules::sort_key(&r.name));
+    Ok(rows)
+}
+
+pub(super) async fn attendance_sheet(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let loaded = load(&state, id).await?;
+    ctx.require(Action::ManageMeeting(&loaded.reference()))?;
+    let rows = sheet(&state, &loaded).await?;
+    let people: Vec<(String, String)> = crate::people::search(&state, "", usize::MAX)
+        .await?
+        .into_iter()
+        .map(|(p, _)| (p.id.to_string(), p.name))
+        .collect();
+    Ok(views::attendance_page(&ctx, &loaded, &rows, &people).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct MarkForm {
+    pub(super) status: String,
+}
+
+pub(super) async fn upsert_mark(
+    state: &AppState,
+    ctx: &Ctx,
+    meeting_id: i64,
+    person_id: Option<i64>,
+    name: &str,
+    status: &str,
+) -> AppResult<()> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let existing = match person_id {
+        Some(pid) => {
+            attendance::Entity::find()
+                .filter(attendance::Column::MeetingId.eq(meeting_id))
+                .filter(attendance::Column::PersonId.eq(pid))
+                .one(&txn)
+                .await?
+        }
+        None => None,
+    };
+    match existing {
+        Some(row) => {
+            let mut model: attendance::ActiveModel = row.into();
+            model.status = Set(status.to_string());
+            model.marked_by = Set(ctx.person_id());
+            model.marked_at = Set(Utc::now());
+            model.update(&txn).await?;
+        }
+        None => {
+            attendance::ActiveModel {
+                meeting_id: Set(meeting_id),
+                person_id: Set(person_id),
+                walk_in_name: Set(name.to_string()),
+                status: Set(status.to_string()),
+                marked_by: Set(ctx.person_id()),
+                marked_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn mark(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, person_id)): Path<(i64, i64)>,
+    Form(form): Form<MarkForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, id).await?;
+    ctx.require(Action::ManageMeeting(&loaded.reference()))?;
+    if !["present", "excused", "absent"].contains(&form.status.as_str()) {
+        return Err(AppError::BadRequest(
+            "Choisissez présent·e, excusé·e ou absent·e.".into(),
+        ));
+    }
+    let person = person::Entity::find_by_id(person_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    upsert_mark(&state, &ctx, id, Some(person_id), "", &form.status).await?;
+    if ctx.htmx {
+        let rows = sheet(&state, &loaded).await?;
+        let row = rows
+            .into_iter()
+            .find(|r| r.person_id == Some(person.id))
+            .ok_or(AppError::NotFound)?;
+        return Ok(views::attendance_row(&ctx, id, &row).into_response());
+    }
+    Ok(redirect_with_flash(
+        &format!("/reunions/{id}/presences"),
+        FlashKind::Success,
+        format!("{} : {}.", person.name, views::presence_label(&form.status)),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct WalkInForm {
+    pub(super) person_id: String,
+    pub(super) name: String,
+}
+
+pub(super) async fn walk_in(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<WalkInForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, id).await?;
+    ctx.require(Action::ManageMeeting(&loaded.reference()))?;
+    let back = format!("/reunions/{id}/presences");
+    if let Ok(pid) = form.person_id.trim().parse::<i64>() {
+        let person = person::Entity::find_by_id(pid)
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| AppError::BadRequest("Cette personne n'existe pas.".into()))?;
+        upsert_mark(&state, &ctx, id, Some(pid), "", "present").await?;
+        return Ok(redirect_with_flash(
+            &back,
+            FlashKind::Success,
+            format!("{} ajouté·e sur place.", person.name),
+        ));
+    }
+    let name = crate::web::components::name_field(
+        &form.name,
+        200,
+        "Indiquez le nom de la personne venue sur place.",
+    )
+    .map_err(AppError::BadRequest)?;
+    upsert_mark(&state, &ctx, id, None, &name, "present").await?;
+    Ok(redirect_with_flash(
+        &back,
+        FlashKind::Success,
+        format!("{name} ajouté·e sur place."),
+    ))
+}
+
+/// A working group's attendance over the last year: its meetings, and per member a status each.
+pub async fn group_attendance(
+    state: &AppState,
+    ctx: &Ctx,
+    group_id: i64,
+) -> AppResult<(
+    Vec<meeting::Model>,
+    Vec<(person::Model, Vec<Option<String>>)>,
+)> {
+    let since = Utc::now() - Duration::days(365);
+    let held = meeting::Entity::find()
+        .filter(meeting::Column::WorkingGroupId.eq(group_id))
+        .filter(meeting::Column::Rrule.is_null())
+        .filter(meeting::Column::StartsAt.gt(since))
+        .filter(meeting::Column::StartsAt.lt(Utc::now()))
+        .order_by_asc(meeting::Column::StartsAt)
+        .all(&state.db)
+        .await?;
+    // The table's columns name meetings: only those the viewer may open.
+    let meetings: Vec<meeting::Model> = crate::meetings::visible(state, ctx, held)
+        .await?
+        .into_iter()
+        .map(|l| l.meeting)
+        .collect();
+    let members = group_membership::Entity::find()
+        .filter(group_membership::Column::WorkingGroupId.eq(group_id))
+        .all(&state.db)
+        .await?;
+    let mut people = person::Entity::find()
+        .filter(person::Column::Id.is_in(members.iter().map(|m| m.person_id)))
+        .all(&state.db)
+        .await?;
+    people.sort_by_cached_key(|p| crate::platforms::rules::sort_key(&p.name));
+    let marks = attendance::Entity::find()
+        .filter(attendance::Column::MeetingId.is_in(meetings.iter().map(|m| m.id)))
+        .all(&state.db)
+        .await?;
+    let table = people
+        .into_iter()
+        .map(|p| {
+            let statuses = meetings
+                .iter()
+                .map(|m| {
+                    marks
+                        .iter()
+                        .find(|a| a.meeting_id == m.id && a.person_id == Some(p.id))
+                        .map(|a| a.status.clone())
+                })
+                .collect();
+            (p, statuses)
+        })
+        .collect();
+    Ok((meetings, table))
+}

@@ -1,0 +1,212 @@
+//! Registering and cancelling, for oneself or (coordinators) for others.
+
+use super::meeting_page_data;
+use crate::auth::permissions::Action;
+use crate::entities::person;
+use crate::meetings::booking::{self, Outcome, Request};
+use crate::meetings::{load, views};
+use crate::state::AppState;
+use crate::web::ctx::{FlashKind, redirect_with_flash};
+use crate::web::extract::{Form, Path};
+use crate::web::{AppError, AppResult, Ctx};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use sea_orm::EntityTrait;
+
+/// The registration form: meal, note, and `choice_1`…`choice_n` (workshop titles, best first).
+pub(super) fn request_from(pairs: &[(String, String)], person_id: i64, by: Option<i64>) -> Request {
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut choices: Vec<(u32, String)> = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("choice_")
+                .and_then(|n| n.parse::<u32>().ok())
+                .map(|n| (n, v.trim().to_string()))
+        })
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    choices.sort();
+    Request {
+        person_id,
+        meal: get("meal"),
+        note: get("note").chars().take(2000).collect(),
+        preferences: choices.into_iter().map(|(_, v)| v).collect(),
+        registered_by: by,
+    }
+}
+
+pub(super) fn outcome_message(outcome: &Outcome, who: &str) -> String {
+    match outcome {
+        Outcome::Confirmed => format!("Inscription confirmée pour {who}."),
+        Outcome::Waiting(place) => format!(
+            "La réunion est complète : {who} est en liste d'attente (place {place}). La place sera attribuée automatiquement si quelqu'un se désiste."
+        ),
+    }
+}
+
+pub(super) async fn register_self(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let loaded = load(&state, id).await?;
+    ctx.require(Action::RegisterForMeeting(&loaded.reference()))?;
+    let me = ctx.signed_in()?;
+    register(&state, &ctx, id, &pairs, Whom::Myself(me.id)).await
+}
+
+/// Whom a registration form is for; the flash message, the page gone back to and the form shown
+/// again after a refusal follow from it.
+enum Whom<'a> {
+    /// The signed-in person, registering themselves.
+    Myself(i64),
+    /// Someone a coordinator (`by`) picked.
+    Other {
+        person: &'a person::Model,
+        by: Option<i64>,
+    },
+}
+
+/// Registers as the form `pairs` asks: back to the meeting with the outcome, or the meeting page
+/// again with the refusal (status 422) and what was chosen.
+async fn register(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    pairs: &[(String, String)],
+    whom: Whom<'_>,
+) -> AppResult<Response> {
+    let (request, who, back, form_action) = match whom {
+        Whom::Myself(me) => (
+            request_from(pairs, me, Some(me)),
+            "vous",
+            format!("/reunions/{id}"),
+            format!("/reunions/{id}/inscription"),
+        ),
+        Whom::Other { person, by } => (
+            request_from(pairs, person.id, by),
+            person.name.as_str(),
+            format!("/reunions/{id}#inscriptions"),
+            format!("/reunions/{id}/inscriptions"),
+        ),
+    };
+    match booking::register(&state.db, id, request, Utc::now(), Some(state)).await? {
+        Ok(outcome) => Ok(redirect_with_flash(
+            &back,
+            FlashKind::Success,
+            outcome_message(&outcome, who),
+        )),
+        Err(message) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            refused_page(state, ctx, id, &message, (&form_action, pairs)).await?,
+        )
+            .into_response()),
+    }
+}
+
+/// The meeting page again with the refusal on top (what was chosen is asked again).
+pub(super) async fn refused_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    message: &str,
+    typed: (&str, &[(String, String)]),
+) -> AppResult<maud::Markup> {
+    let loaded = load(state, id).await?;
+    let mut page = meeting_page_data(state, ctx, loaded).await?;
+    page.typed_action = Some(typed.0.to_string());
+    page.typed = typed.1.to_vec();
+    Ok(views::meeting_page_with_error(ctx, &page, message))
+}
+
+pub(super) async fn cancel_self(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let loaded = load(&state, id).await?;
+    loaded.open_for(&ctx)?;
+    let me = ctx.signed_in()?.id;
+    match booking::cancel(&state.db, id, me, Some(me), Utc::now(), Some(&state)).await? {
+        Some(_) => Ok(redirect_with_flash(
+            &format!("/reunions/{id}"),
+            FlashKind::Success,
+            "Votre inscription est annulée.",
+        )),
+        None => Err(AppError::BadRequest(
+            "Vous n'êtes pas inscrit·e à cette réunion.".into(),
+        )),
+    }
+}
+
+pub(super) async fn register_other(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let loaded = load(&state, id).await?;
+    ctx.require(Action::ManageMeeting(&loaded.reference()))?;
+    let person_id = pairs
+        .iter()
+        .find(|(k, _)| k == "person_id")
+        .and_then(|(_, v)| v.trim().parse::<i64>().ok())
+        .ok_or_else(|| AppError::BadRequest("Choisissez une personne dans la liste.".into()))?;
+    let person = person::Entity::find_by_id(person_id)
+        .one(&state.db)
+        .await?
+        .filter(|p| p.active)
+        .ok_or_else(|| {
+            AppError::BadRequest("Cette personne n'existe pas ou son compte est désactivé.".into())
+        })?;
+    let whom = Whom::Other {
+        person: &person,
+        by: ctx.person_id(),
+    };
+    register(&state, &ctx, id, &pairs, whom).await
+}
+
+pub(super) async fn cancel_other(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, person_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let loaded = load(&state, id).await?;
+    ctx.require(Action::ManageMeeting(&loaded.reference()))?;
+    match booking::cancel(
+        &state.db,
+        id,
+        person_id,
+        ctx.person_id(),
+        Utc::now(),
+        Some(&state),
+    )
+    .await?
+    {
+        Some(promoted) => {
+            let extra = if promoted.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " {} personne(s) promue(s) depuis la liste d'attente.",
+                    promoted.len()
+                )
+            };
+            Ok(redirect_with_flash(
+                &format!("/reunions/{id}#inscriptions"),
+                FlashKind::Success,
+                format!("Inscription annulée.{extra}"),
+            ))
+        }
+        None => Err(AppError::NotFound),
+    }
+}

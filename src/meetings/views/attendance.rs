@@ -1,0 +1,114 @@
+//! The attendance sheet, and a working group's attendance over the year.
+
+use super::{presence_label, when_fr};
+use crate::entities::{meeting, person};
+use crate::meetings::Loaded;
+use crate::meetings::participation::SheetRow;
+use crate::meetings::rules::parse_local;
+use crate::web::Ctx;
+use crate::web::components::empty_state;
+use crate::web::layout::{csrf_field, page};
+use maud::{Markup, html};
+
+pub fn attendance_row(ctx: &Ctx, meeting_id: i64, row: &SheetRow) -> Markup {
+    let row_id = row
+        .person_id
+        .map(|p| format!("presence-{p}"))
+        .unwrap_or_default();
+    html! {
+        tr id=(row_id) {
+            td { (row.name) @if row.walk_in { " " span.badge { "sur place" } } @if let Some(o) = &row.organisation { br; span.muted { (o) } } }
+            td { strong { (row.status.as_deref().map(presence_label).unwrap_or("—")) } }
+            td {
+                @if let Some(pid) = row.person_id {
+                    div.actions {
+                        @for (status, label) in [("present", "Présent·e"), ("excused", "Excusé·e"), ("absent", "Absent·e")] {
+                            form.inline method="post" action=(format!("/reunions/{meeting_id}/presences/{pid}"))
+                                hx-post=(format!("/reunions/{meeting_id}/presences/{pid}")) hx-target=(format!("#presence-{pid}")) hx-swap="outerHTML" {
+                                (csrf_field(ctx))
+                                input type="hidden" name="status" value=(status);
+                                button.small.primary[row.status.as_deref() == Some(status)] type="submit" aria-pressed=(if row.status.as_deref() == Some(status) { "true" } else { "false" }) { (label) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn attendance_page(
+    ctx: &Ctx,
+    loaded: &Loaded,
+    rows: &[SheetRow],
+    people: &[(String, String)],
+) -> Markup {
+    let m = &loaded.meeting;
+    page(
+        ctx,
+        &format!("Présences — {}", m.title),
+        html! {
+            p.breadcrumb { a href=(format!("/reunions/{}", m.id)) { (m.title) } " › " }
+            h1 { "Présences" }
+            p.muted { (when_fr(parse_local(&m.start_local).unwrap_or_default(), parse_local(&m.end_local).unwrap_or_default(), m.all_day)) }
+            @if rows.is_empty() { (empty_state("Personne n'est attendu : ajoutez les personnes venues sur place ci-dessous.")) } @else {
+                table.attendance {
+                    thead { tr { th { "Personne" } th { "État" } th { "Marquer" } } }
+                    tbody { @for row in rows { (attendance_row(ctx, m.id, row)) } }
+                }
+            }
+            h2 { "Venu·e sur place" }
+            form.picker-row method="post" action=(format!("/reunions/{}/presences/sur-place", m.id)) {
+                (csrf_field(ctx))
+                div.field {
+                    label for="walkin-person" { "Personne de l'annuaire" }
+                    select #walkin-person name="person_id" {
+                        option value="" { "— Choisir —" }
+                        @for (value, label) in people { option value=(value) { (label) } }
+                    }
+                }
+                div.field { label for="walkin-name" { "ou nom (sans compte)" } input #walkin-name type="text" name="name"; }
+                button type="submit" { "Ajouter comme présent·e" }
+            }
+        },
+    )
+}
+
+/// A working group's attendance over the year, for its page.
+pub fn group_attendance(
+    meetings: &[meeting::Model],
+    table: &[(person::Model, Vec<Option<String>>)],
+) -> Markup {
+    html! {
+        section #presences-annee {
+            h2 { "Présences sur l'année" }
+            @if meetings.is_empty() { (empty_state("Aucune réunion tenue ces douze derniers mois.")) } @else {
+                div.table-scroll {
+                    table {
+                        thead {
+                            tr {
+                                th { "Membre" }
+                                @for m in meetings { th { a href=(format!("/reunions/{}", m.id)) title=(m.title) { (parse_local(&m.start_local).map(|d| d.format("%d/%m").to_string()).unwrap_or_default()) } } }
+                                th { "Présent·e" }
+                            }
+                        }
+                        tbody {
+                            @for (p, statuses) in table {
+                                tr {
+                                    td { (p.name) }
+                                    @for s in statuses {
+                                        td title=(s.as_deref().map(presence_label).unwrap_or("non noté")) {
+                                            (match s.as_deref() { Some("present") => "✔", Some("excused") => "E", Some("absent") => "✘", _ => "·" })
+                                        }
+                                    }
+                                    td { (statuses.iter().filter(|s| s.as_deref() == Some("present")).count()) " / " (meetings.len()) }
+                                }
+                            }
+                        }
+                    }
+                }
+                p.hint { "✔ présent·e · E excusé·e · ✘ absent·e · « · » non noté" }
+            }
+        }
+    }
+}

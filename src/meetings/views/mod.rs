@@ -1,0 +1,91 @@
+//! Meeting pages: agenda lists, the month calendar, the meeting page with registration,
+//! workshops and minutes, the scheduling form, the attendance sheet.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, Weekday};
+use maud::{Markup, html};
+
+use super::Loaded;
+use super::booking::{CONFIRMED, WAITING};
+use crate::entities::meeting;
+pub use agenda::{agenda_page, mine_page, month_page, occurrence_list};
+pub use attendance::{attendance_page, attendance_row, group_attendance};
+pub use form::{Choices, meeting_form};
+pub use minutes::{minutes_error, minutes_page};
+pub use page::{meeting_page, meeting_page_with_error};
+
+mod agenda;
+mod attendance;
+mod form;
+mod minutes;
+mod page;
+
+// Month and weekday names are shared with the other rooms (`crate::web::french`).
+pub fn weekday_fr(day: Weekday) -> &'static str {
+    crate::web::french::weekday(day)
+}
+
+pub fn month_fr(month: u32) -> &'static str {
+    crate::web::french::month(month).unwrap_or_default()
+}
+
+/// "mardi 8 juin 2027"
+pub fn day_fr(date: NaiveDate) -> String {
+    crate::web::french::weekday_date(date)
+}
+
+/// "mardi 8 juin 2027, 09:00–16:00", "mardi 8 juin 2027 (toute la journée)"
+pub fn when_fr(start: NaiveDateTime, end: NaiveDateTime, all_day: bool) -> String {
+    if all_day {
+        let last = (end - Duration::days(1)).date();
+        if last <= start.date() {
+            format!("{} (toute la journée)", day_fr(start.date()))
+        } else {
+            format!("du {} au {}", day_fr(start.date()), day_fr(last))
+        }
+    } else if start.date() == end.date() {
+        format!(
+            "{}, {}–{}",
+            day_fr(start.date()),
+            start.format("%H:%M"),
+            end.format("%H:%M")
+        )
+    } else {
+        format!(
+            "du {} {} au {} {}",
+            day_fr(start.date()),
+            start.format("%H:%M"),
+            day_fr(end.date()),
+            end.format("%H:%M")
+        )
+    }
+}
+
+pub fn presence_label(status: &str) -> &'static str {
+    match status {
+        "present" => "présent·e",
+        "excused" => "excusé·e",
+        "absent" => "absent·e",
+        _ => "",
+    }
+}
+
+pub fn registration_label(status: &str) -> &'static str {
+    match status {
+        CONFIRMED => "confirmée",
+        WAITING => "liste d'attente",
+        _ => "annulée",
+    }
+}
+
+fn find(loaded: &[Loaded], id: i64) -> Option<&Loaded> {
+    loaded.iter().find(|l| l.meeting.id == id)
+}
+
+fn badges(m: &meeting::Model, occurrence_cancelled: bool) -> Markup {
+    html! {
+        @if occurrence_cancelled || m.status == "cancelled" { " " span.badge.badge-archived { "annulée" } }
+        @else if m.status == "held" { " " span.badge { "tenue" } }
+        @if m.visibility == "members" { " " span.badge.badge-private { "membres" } }
+        @if m.rrule.is_some() { " " span.badge { "série" } }
+    }
+}
