@@ -11,7 +11,7 @@ use chrono::Utc;
 use maud::{Markup, html};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, Set, TransactionTrait,
 };
 
 use super::notify;
@@ -516,7 +516,11 @@ async fn answer(
             Some(p) => p.id,
             None if answer == "accepted" => {
                 let now = Utc::now();
-                person::ActiveModel {
+                // In a savepoint: on PostgreSQL two answers from the same new address at the same
+                // moment both find nobody; the second insert then meets the first one's row, and
+                // takes it instead of failing.
+                let savepoint = txn.begin().await?;
+                let inserted = person::ActiveModel {
                     name: Set(newcomer_name(&invitation.name, &invitation.email)),
                     email: Set(invitation.email.clone()),
                     email_normalized: Set(invitation.email_normalized.clone()),
@@ -529,9 +533,27 @@ async fn answer(
                     updated_at: Set(now),
                     ..Default::default()
                 }
-                .insert(&txn)
-                .await?
-                .id
+                .insert(&savepoint)
+                .await;
+                match inserted {
+                    Ok(created) => {
+                        savepoint.commit().await?;
+                        created.id
+                    }
+                    Err(e) if crate::db::is_unique_violation(&e) => {
+                        savepoint.rollback().await?;
+                        person::Entity::find()
+                            .filter(
+                                person::Column::EmailNormalized
+                                    .eq(invitation.email_normalized.clone()),
+                            )
+                            .one(&txn)
+                            .await?
+                            .map(|p| p.id)
+                            .ok_or(e)?
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
             None => 0,
         },

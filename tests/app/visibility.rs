@@ -494,3 +494,41 @@ async fn a_partner_invited_under_an_unusable_name_is_filed_under_the_address() {
         assert_eq!(created.name, email.split('@').next().unwrap());
     }
 }
+
+#[tokio::test]
+async fn simultaneous_acceptances_from_a_new_address_make_one_entry_and_one_registration() {
+    let (app, id) = answer_world().await;
+    let token = invite(&app, id, "Paula Partenaire", "paula@partenaire.example").await;
+    // The same click six times at once, from one browser: on PostgreSQL every answer finds no
+    // directory entry and races to create it; none may fail.
+    let partner = app.visitor();
+    let csrf = partner.csrf().await;
+    let url = partner.url(&format!("/invitation/{token}/accepte"));
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let client = partner.client.clone();
+        let (url, csrf) = (url.clone(), csrf.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .form(&[("meal", "Végétarien".to_string()), ("csrf_token", csrf)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::OK);
+    }
+    let entries = person::Entity::find()
+        .filter(person::Column::EmailNormalized.eq("paula@partenaire.example"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(entries, 1);
+    assert_eq!(
+        registration::Entity::find().count(&app.db).await.unwrap(),
+        1
+    );
+}
