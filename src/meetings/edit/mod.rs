@@ -35,17 +35,22 @@ pub struct NewQuery {
     portee: String,
 }
 
+/// What the form for a new meeting offers this person; forbidden to one who may schedule nowhere.
+async fn choices_for_new(state: &AppState, ctx: &Ctx) -> AppResult<views::Choices> {
+    ctx.signed_in()?;
+    let scopes = scope_options(state, ctx).await?;
+    if scopes.is_empty() {
+        return Err(AppError::forbidden());
+    }
+    choices(state, scopes).await
+}
+
 pub async fn new_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(query): Query<NewQuery>,
 ) -> AppResult<Response> {
-    ctx.signed_in()?;
-    let scopes = scope_options(&state, &ctx).await?;
-    if scopes.is_empty() {
-        return Err(AppError::forbidden());
-    }
-    let scopes = choices(&state, scopes).await?;
+    let scopes = choices_for_new(&state, &ctx).await?;
     let form = MeetingForm {
         scope: if scopes.scopes.iter().any(|(k, _)| *k == query.portee) {
             query.portee
@@ -68,12 +73,7 @@ pub async fn create(
     ctx: Ctx,
     Form(form): Form<MeetingForm>,
 ) -> AppResult<Response> {
-    ctx.signed_in()?;
-    let scopes = scope_options(&state, &ctx).await?;
-    if scopes.is_empty() {
-        return Err(AppError::forbidden());
-    }
-    let scopes = choices(&state, scopes).await?;
+    let scopes = choices_for_new(&state, &ctx).await?;
     let input = match form.parse() {
         Ok(input) => input,
         Err(errors) => return Ok(refuse(&ctx, None, &form, &scopes, &errors)),
