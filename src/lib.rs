@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod entities;
+pub mod events;
 pub mod groups;
 pub mod home;
 pub mod mail;

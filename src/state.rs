@@ -1,6 +1,6 @@
-//! What every handler is given: the database, the configuration, the keys, the mailer and the
-//! feeds kept in memory. Below every room, so rooms and the router name it without naming each
-//! other.
+//! What every handler is given: the database, the configuration, the keys, the mailer, the bus
+//! that domain events go through and the feeds kept in memory. Below every room, so rooms and
+//! the router name it without naming each other.
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
 use crate::db;
+use crate::events::Bus;
 use crate::web::ctx::Keys;
 
 #[derive(Clone)]
@@ -16,6 +17,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub keys: Arc<Keys>,
     pub mailer: Arc<crate::mail::Mailer>,
+    /// Where rooms publish what happened; the mail room listens.
+    pub events: Arc<Bus>,
     /// Public feeds already built, under the calendar version they were built for.
     pub feeds: Arc<crate::calendar::cache::FeedCache>,
     /// Each meeting's VEVENTs as last written (feeds rewrite only what changed).
@@ -29,11 +32,19 @@ impl AppState {
         db::migrate(&db).await?;
         let secret = db::secret_key(&db, &config).await?;
         let mailer = crate::mail::Mailer::from_config(&config)?;
+        let keys = Arc::new(Keys::new(secret));
+        let mail = crate::mail::MailContext {
+            base_url: config.base_url.clone(),
+            keys: keys.clone(),
+            mailer: mailer.clone(),
+        };
+        let events = Bus::new().with(Arc::new(crate::mail::events::Notifier::new(mail)));
         Ok(Self {
             db,
             config: Arc::new(config),
-            keys: Arc::new(Keys::new(secret)),
+            keys,
             mailer,
+            events: Arc::new(events),
             feeds: Arc::new(crate::calendar::cache::FeedCache::default()),
             fragments: Arc::new(crate::calendar::cache::FragmentCache::default()),
         })

@@ -11,6 +11,7 @@ mod m20261129_000005_mail;
 mod m20261129_000006_calendar_changes;
 mod m20261130_000007_itip_reconfirm;
 mod m20261130_000008_feed_triggers;
+mod m20261201_000009_domain_events;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_calendar_changes::Migration),
             Box::new(m20261130_000007_itip_reconfirm::Migration),
             Box::new(m20261130_000008_feed_triggers::Migration),
+            Box::new(m20261201_000009_domain_events::Migration),
         ]
     }
 }

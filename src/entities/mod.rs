@@ -5,6 +5,7 @@ pub mod agenda_item;
 pub mod attendance;
 pub mod audit_entry;
 pub mod calendar_change;
+pub mod domain_event;
 pub mod feed_token;
 pub mod group_membership;
 pub mod invitation;

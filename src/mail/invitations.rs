@@ -14,7 +14,7 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 
-use super::notify;
+use super::{MailContext, notify};
 use crate::audit;
 use crate::auth::permissions::Action;
 use crate::entities::{group_membership, invitation, outbox_message, person, platform_membership};
@@ -260,7 +260,14 @@ async fn invite(
         .await?;
         created.push(row);
     }
-    let sent = notify::send_invitations(&txn, &state, &loaded, &created, me.as_ref()).await?;
+    let sent = notify::send_invitations(
+        &txn,
+        &MailContext::of(&state),
+        &loaded,
+        &created,
+        me.as_ref(),
+    )
+    .await?;
     audit::record(
         &txn,
         ctx.person_id(),
@@ -363,7 +370,7 @@ async fn remind(
         ));
     }
     let txn = crate::db::begin_write(&state.db).await?;
-    let sent = notify::answer_reminders(&txn, &state, &loaded).await?;
+    let sent = notify::answer_reminders(&txn, &MailContext::of(&state), &loaded).await?;
     txn.commit().await?;
     state.mailer.wake.notify_one();
     Ok(redirect_with_flash(
@@ -570,14 +577,14 @@ async fn answer(
                 registered_by: None,
                 ..Default::default()
             };
-            match booking::register_in(&txn, loaded.meeting.id, request, Utc::now(), Some(&state))
+            match booking::register_in(&txn, loaded.meeting.id, request, Utc::now(), &state.events)
                 .await?
             {
                 Ok(booking::Outcome::Confirmed) => message.push_str(" Vous êtes inscrit·e."),
                 Ok(booking::Outcome::Waiting(place)) => message.push_str(&format!(
                     " La réunion est complète : vous êtes en liste d'attente (place {place})."
                 )),
-                Err(refusal) if refusal.contains("déjà inscrite") => {}
+                Err(booking::Refusal::AlreadyRegistered) => {}
                 Err(refusal) => {
                     // Nothing of this answer is kept: the person, the lock and the answer.
                     txn.rollback().await?;
@@ -593,7 +600,7 @@ async fn answer(
                 person_id,
                 None,
                 Utc::now(),
-                Some(&state),
+                &state.events,
             )
             .await?;
         }

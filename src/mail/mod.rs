@@ -2,6 +2,7 @@
 //! change that causes them, and delivered by a worker (SMTP, or .eml files without SMTP).
 
 pub mod compose;
+pub mod events;
 pub mod invitations;
 pub mod notify;
 pub mod outbox;
@@ -14,7 +15,28 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tokio::sync::Notify;
 
 use crate::config::Config;
+use crate::web::ctx::Keys;
 use compose::Sender;
+
+/// What composing a message needs: where its links point, who sends it (and wakes the worker),
+/// the key that signs answer links. Not the whole `AppState`: the events subscriber holds one,
+/// and the state holds the subscriber.
+#[derive(Clone)]
+pub struct MailContext {
+    pub base_url: String,
+    pub keys: Arc<Keys>,
+    pub mailer: Arc<Mailer>,
+}
+
+impl MailContext {
+    pub fn of(state: &crate::state::AppState) -> Self {
+        Self {
+            base_url: state.config.base_url.clone(),
+            keys: state.keys.clone(),
+            mailer: state.mailer.clone(),
+        }
+    }
+}
 
 /// Where messages go.
 pub enum Transport {

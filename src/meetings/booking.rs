@@ -2,6 +2,8 @@
 //! promotion when a seat frees up, deadlines. Every change starts by bumping the meeting's
 //! registration counter, which locks the meeting row (PostgreSQL) or takes the write lock
 //! (SQLite) before anything is read: concurrent registrations queue and never overbook.
+//! What happened is published as a domain event in the same transaction; who hears of it is
+//! the subscribers' business (mail).
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -12,6 +14,7 @@ use sea_orm::{
 
 use crate::audit;
 use crate::entities::{meeting, registration, workshop, workshop_assignment, workshop_preference};
+use crate::events::{self, Bus, Event, Seat};
 
 pub const CONFIRMED: &str = "confirmed";
 pub const WAITING: &str = "waiting";
@@ -22,6 +25,41 @@ pub enum Outcome {
     Confirmed,
     /// On the waiting list, at this place (1 = next to be promoted).
     Waiting(u64),
+}
+
+/// Why a registration (or a capacity) is refused; the French message is the one place it is
+/// worded. Nothing was changed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("Cette réunion n'existe pas.")]
+    NoSuchMeeting,
+    #[error(transparent)]
+    Closed(#[from] Closed),
+    #[error("Choisissez votre repas dans la liste.")]
+    UnknownMeal,
+    #[error("L'atelier « {0} » n'existe pas pour cette réunion.")]
+    UnknownWorkshop(String),
+    #[error("L'atelier « {0} » est classé deux fois : un rang par atelier.")]
+    WorkshopRankedTwice(String),
+    #[error("Cette personne est déjà inscrite à cette réunion.")]
+    AlreadyRegistered,
+    #[error(
+        "La capacité ({capacity}) ne peut pas être inférieure au nombre d'inscriptions confirmées ({confirmed})."
+    )]
+    CapacityBelowConfirmed { capacity: i32, confirmed: u64 },
+}
+
+/// Why a meeting does not take registrations now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Closed {
+    #[error("Cette réunion ne prend pas d'inscriptions.")]
+    NoRegistration,
+    #[error("Cette réunion est annulée ou déjà tenue : les inscriptions sont closes.")]
+    NotScheduled,
+    #[error("La date limite d'inscription est passée.")]
+    DeadlinePassed,
+    #[error("Cette réunion est passée.")]
+    Over,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -54,16 +92,16 @@ pub fn deadline_passed(meeting: &meeting::Model, now: DateTime<Utc>) -> bool {
     meeting.registration_deadline.is_some_and(|d| now > d)
 }
 
-/// Why a meeting does not take registrations now, in French; None if it does.
-pub fn closed_reason(meeting: &meeting::Model, now: DateTime<Utc>) -> Option<&'static str> {
+/// Why a meeting does not take registrations now; None if it does.
+pub fn closed_reason(meeting: &meeting::Model, now: DateTime<Utc>) -> Option<Closed> {
     if !meeting.registration_open || meeting.rrule.is_some() {
-        Some("Cette réunion ne prend pas d'inscriptions.")
+        Some(Closed::NoRegistration)
     } else if meeting.status != "scheduled" {
-        Some("Cette réunion est annulée ou déjà tenue : les inscriptions sont closes.")
+        Some(Closed::NotScheduled)
     } else if deadline_passed(meeting, now) {
-        Some("La date limite d'inscription est passée.")
+        Some(Closed::DeadlinePassed)
     } else if now > meeting.ends_at {
-        Some("Cette réunion est passée.")
+        Some(Closed::Over)
     } else {
         None
     }
@@ -90,17 +128,17 @@ async fn waiting_place(
         .await
 }
 
-/// Registers a person. `Ok(Err(message))` is a refusal for the person (nothing changed).
-/// `notify`: when given, the registration notice goes to the outbox in the same transaction.
+/// Registers a person. `Ok(Err(refusal))` is a refusal for the person (nothing changed).
+/// The registration is published on `bus` in the same transaction.
 pub async fn register(
     db: &DatabaseConnection,
     meeting_id: i64,
     request: Request,
     now: DateTime<Utc>,
-    notify: Option<&crate::state::AppState>,
-) -> Result<Result<Outcome, String>, DbErr> {
+    bus: &Bus,
+) -> Result<Result<Outcome, Refusal>, DbErr> {
     let txn = db.begin().await?;
-    let outcome = register_in(&txn, meeting_id, request, now, notify).await?;
+    let outcome = register_in(&txn, meeting_id, request, now, bus).await?;
     if outcome.is_ok() {
         txn.commit().await?;
     }
@@ -115,10 +153,10 @@ pub async fn register_in(
     meeting_id: i64,
     request: Request,
     now: DateTime<Utc>,
-    notify: Option<&crate::state::AppState>,
-) -> Result<Result<Outcome, String>, DbErr> {
+    bus: &Bus,
+) -> Result<Result<Outcome, Refusal>, DbErr> {
     let Some(meeting) = lock(txn, meeting_id).await? else {
-        return Ok(Err("Cette réunion n'existe pas.".into()));
+        return Ok(Err(Refusal::NoSuchMeeting));
     };
     if let Some(reason) = closed_reason(&meeting, now) {
         return Ok(Err(reason.into()));
@@ -130,7 +168,7 @@ pub async fn register_in(
         .filter(|m| !m.is_empty())
         .collect();
     if !meals.is_empty() && !meals.contains(&request.meal.as_str()) {
-        return Ok(Err("Choisissez votre repas dans la liste.".into()));
+        return Ok(Err(Refusal::UnknownMeal));
     }
     let workshops = workshop::Entity::find()
         .filter(workshop::Column::MeetingId.eq(meeting_id))
@@ -138,14 +176,10 @@ pub async fn register_in(
         .await?;
     for (i, title) in request.preferences.iter().enumerate() {
         if !workshops.iter().any(|w| &w.title == title) {
-            return Ok(Err(format!(
-                "L'atelier « {title} » n'existe pas pour cette réunion."
-            )));
+            return Ok(Err(Refusal::UnknownWorkshop(title.clone())));
         }
         if request.preferences[..i].contains(title) {
-            return Ok(Err(format!(
-                "L'atelier « {title} » est classé deux fois : un rang par atelier."
-            )));
+            return Ok(Err(Refusal::WorkshopRankedTwice(title.clone())));
         }
     }
     let existing = registration::Entity::find()
@@ -154,9 +188,7 @@ pub async fn register_in(
         .one(txn)
         .await?;
     if existing.as_ref().is_some_and(|r| r.status != CANCELLED) {
-        return Ok(Err(
-            "Cette personne est déjà inscrite à cette réunion.".into()
-        ));
+        return Ok(Err(Refusal::AlreadyRegistered));
     }
     let confirmed = confirmed_count(txn, meeting_id).await?;
     let has_seat = meeting
@@ -215,14 +247,17 @@ pub async fn register_in(
         Outcome::Confirmed => "inscription confirmée".to_string(),
         Outcome::Waiting(n) => format!("liste d'attente, place {n}"),
     };
-    if let Some(state) = notify {
-        let kind = match &outcome {
-            Outcome::Confirmed => crate::mail::compose::Kind::RegistrationConfirmed,
-            Outcome::Waiting(place) => crate::mail::compose::Kind::Waiting { place: *place },
-        };
-        crate::mail::notify::registration_notice(txn, state, meeting_id, request.person_id, kind)
-            .await?;
-    }
+    let seat = match &outcome {
+        Outcome::Confirmed => Seat::Confirmed,
+        Outcome::Waiting(place) => Seat::Waiting { place: *place },
+    };
+    let registered = Event::Registered {
+        meeting_id,
+        person_id: request.person_id,
+        seat,
+        by: request.registered_by,
+    };
+    events::publish(txn, bus, registered).await?;
     audit::record(
         txn,
         request.registered_by,
@@ -236,17 +271,17 @@ pub async fn register_in(
 }
 
 /// Cancels a registration; frees the seat and promotes from the waiting list. Returns the ids of
-/// the people promoted.
+/// the people promoted. The cancellation and each promotion are published on `bus`.
 pub async fn cancel(
     db: &DatabaseConnection,
     meeting_id: i64,
     person_id: i64,
     by: Option<i64>,
     now: DateTime<Utc>,
-    notify: Option<&crate::state::AppState>,
+    bus: &Bus,
 ) -> Result<Option<Vec<i64>>, DbErr> {
     let txn = db.begin().await?;
-    let cancelled = cancel_in(&txn, meeting_id, person_id, by, now, notify).await?;
+    let cancelled = cancel_in(&txn, meeting_id, person_id, by, now, bus).await?;
     if cancelled.is_some() {
         txn.commit().await?;
     }
@@ -260,7 +295,7 @@ pub async fn cancel_in(
     person_id: i64,
     by: Option<i64>,
     now: DateTime<Utc>,
-    notify: Option<&crate::state::AppState>,
+    bus: &Bus,
 ) -> Result<Option<Vec<i64>>, DbErr> {
     let Some(meeting) = lock(txn, meeting_id).await? else {
         return Ok(None);
@@ -284,17 +319,18 @@ pub async fn cancel_in(
         .exec(txn)
         .await?;
     let promoted = promote(txn, &meeting, now).await?;
-    if let Some(state) = notify {
-        for promoted_id in &promoted {
-            crate::mail::notify::registration_notice(
-                txn,
-                state,
-                meeting_id,
-                *promoted_id,
-                crate::mail::compose::Kind::Promoted,
-            )
-            .await?;
-        }
+    let cancelled = Event::RegistrationCancelled {
+        meeting_id,
+        person_id,
+        by,
+    };
+    events::publish(txn, bus, cancelled).await?;
+    for promoted_id in &promoted {
+        let promoted = Event::Promoted {
+            meeting_id,
+            person_id: *promoted_id,
+        };
+        events::publish(txn, bus, promoted).await?;
     }
     audit::record(
         txn,
@@ -343,20 +379,21 @@ pub async fn promote(
 }
 
 /// Changes the capacity under the meeting lock: refused below the confirmed count; a larger
-/// capacity promotes from the waiting list. Returns the French refusal, if any.
+/// capacity promotes from the waiting list. Returns the refusal, if any.
 pub async fn check_capacity(
     txn: &impl ConnectionTrait,
     meeting_id: i64,
     capacity: Option<i32>,
-) -> Result<Option<String>, DbErr> {
+) -> Result<Option<Refusal>, DbErr> {
     let Some(capacity) = capacity else {
         return Ok(None);
     };
     let confirmed = confirmed_count(txn, meeting_id).await?;
     if u64::try_from(capacity).unwrap_or(0) < confirmed {
-        return Ok(Some(format!(
-            "La capacité ({capacity}) ne peut pas être inférieure au nombre d'inscriptions confirmées ({confirmed})."
-        )));
+        return Ok(Some(Refusal::CapacityBelowConfirmed {
+            capacity,
+            confirmed,
+        }));
     }
     Ok(None)
 }

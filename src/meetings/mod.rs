@@ -16,7 +16,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::Deserialize;
 
 use crate::auth::permissions::{Action, MeetingRef};
@@ -112,13 +114,21 @@ pub async fn load(state: &AppState, id: i64) -> AppResult<Loaded> {
 
 /// Loads the platforms and groups of several meetings at once.
 pub async fn attach(state: &AppState, meetings: Vec<meeting::Model>) -> AppResult<Vec<Loaded>> {
+    Ok(attach_in(&state.db, meetings).await?)
+}
+
+/// `attach` through a given connection (a transaction sees what it wrote).
+pub async fn attach_in(
+    db: &impl ConnectionTrait,
+    meetings: Vec<meeting::Model>,
+) -> Result<Vec<Loaded>, DbErr> {
     let platforms = platform::Entity::find()
         .filter(platform::Column::Id.is_in(meetings.iter().filter_map(|m| m.platform_id)))
-        .all(&state.db)
+        .all(db)
         .await?;
     let groups = working_group::Entity::find()
         .filter(working_group::Column::Id.is_in(meetings.iter().filter_map(|m| m.working_group_id)))
-        .all(&state.db)
+        .all(db)
         .await?;
     Ok(meetings
         .into_iter()
@@ -132,6 +142,14 @@ pub async fn attach(state: &AppState, meetings: Vec<meeting::Model>) -> AppResul
             meeting: m,
         })
         .collect())
+}
+
+/// A meeting with where it belongs, as `db` sees it now (None: no such meeting).
+pub async fn load_in(db: &impl ConnectionTrait, id: i64) -> Result<Option<Loaded>, DbErr> {
+    let Some(meeting) = meeting::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(attach_in(db, vec![meeting]).await?.pop())
 }
 
 /// Of `meetings`, those the viewer may open, with their platforms and groups. Every query that

@@ -11,6 +11,7 @@ mod browser;
 mod calendar;
 mod cli;
 mod directory;
+mod events;
 mod groups;
 mod health;
 mod itip;

@@ -759,7 +759,8 @@ async fn workshops_are_assigned_to_a_hundred_registrants_within_capacity_and_peo
                 ..Default::default()
             },
             chrono::Utc::now(),
-            None,
+            // No subscriber: the registrations are recorded, nobody is told.
+            &maillage::events::Bus::new(),
         )
         .await
         .unwrap();

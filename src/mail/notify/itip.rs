@@ -5,20 +5,20 @@ use chrono::Utc;
 
 use crate::calendar::ics::{self, Attendee, Calendar, Method, Organizer, Status, When};
 use crate::entities::{agenda_item, invitation, meeting, occurrence_change, person};
+use crate::mail::MailContext;
 use crate::meetings::{self, Loaded};
-use crate::state::AppState;
 
 /// The iTIP calendar for one invitee: REQUEST (invitation, update) or CANCEL; `only` restricts
 /// to one occurrence of a series (its original local start).
 pub(super) fn calendar(
-    state: &AppState,
+    context: &MailContext,
     (loaded, agenda, changes): (&Loaded, &[agenda_item::Model], &[occurrence_change::Model]),
     invitee: &invitation::Model,
     method: Method,
     sent_by: Option<&person::Model>,
     only: Option<chrono::NaiveDateTime>,
 ) -> String {
-    let sender = &state.mailer.sender;
+    let sender = &context.mailer.sender;
     let organizer = Organizer {
         email: sender.organizer_email.clone(),
         name: sender.organizer_name.clone(),
@@ -36,7 +36,7 @@ pub(super) fn calendar(
         loaded,
         agenda,
         changes,
-        &state.config.base_url,
+        &context.base_url,
         false,
         &organizer,
     );

@@ -4,6 +4,7 @@
 use chrono::{Duration, Utc};
 
 use crate::entities::meeting;
+use crate::mail::MailContext;
 use crate::mail::compose::AnswerLinks;
 use crate::state::AppState;
 
@@ -11,15 +12,19 @@ use crate::state::AppState;
 const LINK_DAYS_AFTER: i64 = 7;
 
 /// The three signed answer links of an invitation ("/invitation/<token>/<answer>").
-pub fn answer_links(state: &AppState, invitation_id: i64, meeting: &meeting::Model) -> AnswerLinks {
+pub fn answer_links(
+    context: &MailContext,
+    invitation_id: i64,
+    meeting: &meeting::Model,
+) -> AnswerLinks {
     let expires = (meeting
         .series_ends_at
         .unwrap_or(meeting.ends_at)
         .max(Utc::now() + Duration::days(30))
         + Duration::days(LINK_DAYS_AFTER))
     .timestamp();
-    let token = sign_token(&state.keys, invitation_id, expires);
-    let base = format!("{}/invitation/{token}", state.config.base_url);
+    let token = sign_token(&context.keys, invitation_id, expires);
+    let base = format!("{}/invitation/{token}", context.base_url);
     AnswerLinks {
         accept: format!("{base}/accepte"),
         maybe: format!("{base}/peut-etre"),

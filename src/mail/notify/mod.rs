@@ -16,10 +16,10 @@ use crate::calendar::ics::Method;
 use crate::entities::{
     agenda_item, invitation, meeting, occurrence_change, person, platform_membership,
 };
+use crate::mail::MailContext;
 use crate::meetings::rules::parse_local;
 use crate::meetings::views::when_fr;
 use crate::meetings::{self, Loaded};
-use crate::state::AppState;
 use crate::web::french;
 
 pub use links::{answer_links, sign_token, verify_token, verify_token_at};
@@ -61,7 +61,7 @@ async fn agenda_of(
 }
 
 fn mail_for(
-    state: &AppState,
+    context: &MailContext,
     loaded: &Loaded,
     agenda: &[agenda_item::Model],
     kind: Kind,
@@ -85,7 +85,7 @@ fn mail_for(
                 }
             })
             .collect(),
-        page_url: format!("{}/reunions/{}", state.config.base_url, m.id),
+        page_url: format!("{}/reunions/{}", context.base_url, m.id),
         answer_links: None,
         note: None,
         sent_by: sent_by.map(|p| (p.name.clone(), p.email.clone())),
@@ -103,13 +103,13 @@ fn recipient(invitee: &invitation::Model) -> Recipient {
 
 async fn enqueue_mail(
     txn: &impl ConnectionTrait,
-    state: &AppState,
+    context: &MailContext,
     kind: &str,
     meeting_id: i64,
     to: &Recipient,
     mail: &MeetingMail,
 ) -> Result<bool, DbErr> {
-    match compose::compose(&state.mailer.sender, to, mail) {
+    match compose::compose(&context.mailer.sender, to, mail) {
         Ok(message) => {
             outbox::enqueue(
                 txn,
@@ -169,7 +169,7 @@ impl ToInvitees<'_> {
 /// their own answer links. Returns how many were written to the outbox.
 async fn to_invitees(
     txn: &impl ConnectionTrait,
-    state: &AppState,
+    context: &MailContext,
     loaded: &Loaded,
     invitees: &[invitation::Model],
     message: ToInvitees<'_>,
@@ -186,9 +186,9 @@ async fn to_invitees(
     };
     let mut sent = 0;
     for invitee in invitees {
-        let mut mail = mail_for(state, loaded, &agenda, message.kind(), sent_by);
+        let mut mail = mail_for(context, loaded, &agenda, message.kind(), sent_by);
         if method == Method::Request {
-            mail.answer_links = Some(answer_links(state, invitee.id, &loaded.meeting));
+            mail.answer_links = Some(answer_links(context, invitee.id, &loaded.meeting));
         }
         if let Some(original) = only {
             mail.when = format!(
@@ -197,7 +197,7 @@ async fn to_invitees(
             );
         }
         let calendar = itip::calendar(
-            state,
+            context,
             (loaded, &agenda, &changes),
             invitee,
             method,
@@ -206,7 +206,7 @@ async fn to_invitees(
         );
         mail.calendar = Some((calendar, method));
         let to = recipient(invitee);
-        if enqueue_mail(txn, state, message.label(), loaded.meeting.id, &to, &mail).await? {
+        if enqueue_mail(txn, context, message.label(), loaded.meeting.id, &to, &mail).await? {
             sent += 1;
         }
     }
@@ -216,13 +216,13 @@ async fn to_invitees(
 /// Invitations (METHOD:REQUEST), one message per invitee.
 pub async fn send_invitations(
     txn: &impl ConnectionTrait,
-    state: &AppState,
+    context: &MailContext,
     loaded: &Loaded,
     invitees: &[invitation::Model],
     sent_by: Option<&person::Model>,
 ) -> Result<usize, DbErr> {
     let message = ToInvitees::Invitation;
-    to_invitees(txn, state, loaded, invitees, message, sent_by).await
+    to_invitees(txn, context, loaded, invitees, message, sent_by).await
 }
 
 async fn invitees(
@@ -240,7 +240,7 @@ async fn invitees(
 /// to every invitee who has not declined.
 pub async fn meeting_changed(
     txn: &impl ConnectionTrait,
-    state: &AppState,
+    context: &MailContext,
     loaded: &Loaded,
     what: &str,
     sent_by: Option<&person::Model>,
@@ -248,26 +248,26 @@ pub async fn meeting_changed(
     let mut listed = invitees(txn, loaded.meeting.id).await?;
     listed.retain(|i| i.answer != "declined");
     let message = ToInvitees::Update { what };
-    to_invitees(txn, state, loaded, &listed, message, sent_by).await
+    to_invitees(txn, context, loaded, &listed, message, sent_by).await
 }
 
 /// A cancellation (METHOD:CANCEL) of the whole meeting, or of one occurrence of a series.
 pub async fn meeting_cancelled(
     txn: &impl ConnectionTrait,
-    state: &AppState,
+    context: &MailContext,
     loaded: &Loaded,
     occurrence: Option<chrono::NaiveDateTime>,
     sent_by: Option<&person::Model>,
 ) -> Result<usize, DbErr> {
     let listed = invitees(txn, loaded.meeting.id).await?;
     let message = ToInvitees::Cancellation { occurrence };
-    to_invitees(txn, state, loaded, &listed, message, sent_by).await
+    to_invitees(txn, context, loaded, &listed, message, sent_by).await
 }
 
 /// Registration notices (confirmed, waiting list, promoted), for people who want them.
 pub async fn registration_notice(
     txn: &impl ConnectionTrait,
-    state: &AppState,
+    context: &MailContext,
     meeting_id: i64,
     person_id: i64,
     kind: Kind,
@@ -287,20 +287,20 @@ pub async fn registration_notice(
         group: None,
     };
     let agenda = agenda_of(txn, meeting_id).await?;
-    let mail = mail_for(state, &loaded, &agenda, kind, None);
+    let mail = mail_for(context, &loaded, &agenda, kind, None);
     let to = Recipient {
         email: person.email.clone(),
         name: person.name.clone(),
         language: person.language.clone(),
     };
-    enqueue_mail(txn, state, "registration", meeting_id, &to, &mail).await?;
+    enqueue_mail(txn, context, "registration", meeting_id, &to, &mail).await?;
     Ok(())
 }
 
 /// "Minutes published" to the members of the meeting's platform (or group) who want it.
 pub async fn minutes_published(
     txn: &impl ConnectionTrait,
-    state: &AppState,
+    context: &MailContext,
     loaded: &Loaded,
 ) -> Result<usize, DbErr> {
     let Some(platform) = &loaded.platform else {
@@ -322,14 +322,14 @@ pub async fn minutes_published(
     let agenda = agenda_of(txn, loaded.meeting.id).await?;
     let mut sent = 0;
     for p in people {
-        let mut mail = mail_for(state, loaded, &agenda, Kind::MinutesPublished, None);
+        let mut mail = mail_for(context, loaded, &agenda, Kind::MinutesPublished, None);
         mail.note = Some(loaded.meeting.minutes.chars().take(600).collect());
         let to = Recipient {
             email: p.email.clone(),
             name: p.name.clone(),
             language: p.language.clone(),
         };
-        if enqueue_mail(txn, state, "minutes", loaded.meeting.id, &to, &mail).await? {
+        if enqueue_mail(txn, context, "minutes", loaded.meeting.id, &to, &mail).await? {
             sent += 1;
         }
     }

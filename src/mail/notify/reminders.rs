@@ -9,6 +9,7 @@ use sea_orm::{
 
 use super::{agenda_of, answer_links, enqueue_mail, invitees, mail_for, recipient};
 use crate::entities::{invitation, meeting, person, registration};
+use crate::mail::MailContext;
 use crate::mail::compose::{Kind, Recipient};
 use crate::meetings::{self, Loaded};
 use crate::state::AppState;
@@ -16,7 +17,7 @@ use crate::state::AppState;
 /// A reminder to invitees who have not answered (once).
 pub async fn answer_reminders(
     txn: &impl ConnectionTrait,
-    state: &AppState,
+    context: &MailContext,
     loaded: &Loaded,
 ) -> Result<usize, DbErr> {
     let agenda = agenda_of(txn, loaded.meeting.id).await?;
@@ -26,11 +27,11 @@ pub async fn answer_reminders(
         .iter()
         .filter(|i| i.answer == "pending")
     {
-        let mut mail = mail_for(state, loaded, &agenda, Kind::AnswerReminder, None);
-        mail.answer_links = Some(answer_links(state, invitee.id, &loaded.meeting));
+        let mut mail = mail_for(context, loaded, &agenda, Kind::AnswerReminder, None);
+        mail.answer_links = Some(answer_links(context, invitee.id, &loaded.meeting));
         if enqueue_mail(
             txn,
-            state,
+            context,
             "answer-reminder",
             loaded.meeting.id,
             &recipient(invitee),
@@ -50,6 +51,7 @@ pub async fn answer_reminders(
 /// Reminders before meetings (to those who registered or accepted, who want them), and the
 /// automatic reminders to invitees who have not answered. Each is sent once.
 pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<(), DbErr> {
+    let context = &MailContext::of(state);
     let now = Utc::now();
     let soon = meeting::Entity::find()
         .filter(meeting::Column::Status.eq("scheduled"))
@@ -88,7 +90,7 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
                 .rows_affected
                 == 1
         {
-            answer_reminders(&txn, state, &loaded).await?;
+            answer_reminders(&txn, context, &loaded).await?;
         }
         if due
             && claim(meeting::Column::ReminderSentAt)
@@ -139,9 +141,9 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
                 }
             }
             for to in &recipients {
-                let mut mail = mail_for(state, &loaded, &agenda, Kind::Reminder, None);
+                let mut mail = mail_for(context, &loaded, &agenda, Kind::Reminder, None);
                 mail.note = (!m.reminder_text.is_empty()).then(|| m.reminder_text.clone());
-                enqueue_mail(&txn, state, "reminder", m.id, to, &mail).await?;
+                enqueue_mail(&txn, context, "reminder", m.id, to, &mail).await?;
             }
             // Nobody to remind yet (a meeting just created): leave it for a later pass.
             if recipients.is_empty() {

@@ -5,6 +5,7 @@ use crate::auth::permissions::{Action, MeetingScope};
 use crate::entities::{
     agenda_item, meeting, occurrence_change, platform, reception_office, working_group,
 };
+use crate::events::Change;
 use crate::meetings::rules::{
     AgendaLine, MeetingForm, MeetingInput, ScopeChoice, agenda_text, format_local, parse_local,
 };
@@ -59,39 +60,22 @@ pub async fn scope_options(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(String
     Ok(options)
 }
 
-/// A short French phrase for an update's subject: what changed.
-pub(super) fn change_summary(before: &meeting::Model, after: &meeting::Model) -> String {
-    let mut parts = Vec::new();
+/// What changed between two versions of a meeting, as facts (mail words them).
+pub(super) fn changes(before: &meeting::Model, after: &meeting::Model) -> Vec<Change> {
+    let mut changes = Vec::new();
     if before.start_local != after.start_local || before.end_local != after.end_local {
-        let (start, end) = (
-            parse_local(&after.start_local).unwrap_or_default(),
-            parse_local(&after.end_local).unwrap_or_default(),
-        );
-        parts.push(format!(
-            "nouvelle date : {}",
-            crate::meetings::views::when_fr(start, end, after.all_day)
-        ));
+        changes.push(Change::Schedule);
     }
     if before.place_name != after.place_name || before.place_address != after.place_address {
-        parts.push(format!(
-            "nouveau lieu : {}",
-            if after.place_name.is_empty() {
-                "à préciser"
-            } else {
-                after.place_name.as_str()
-            }
-        ));
+        changes.push(Change::Place);
     }
     if before.video_url != after.video_url {
-        parts.push("nouveau lien de visioconférence".to_string());
+        changes.push(Change::VideoLink);
     }
     if before.rrule != after.rrule {
-        parts.push("nouvelles dates de la série".to_string());
+        changes.push(Change::Series);
     }
-    if parts.is_empty() {
-        parts.push("informations mises à jour".to_string());
-    }
-    parts.join(" ; ")
+    changes
 }
 
 /// What the meeting form offers: scopes and the offices' territories.

@@ -8,10 +8,11 @@ use sea_orm::{ActiveModelTrait, Set};
 use serde::Deserialize;
 
 use super::rules::{MeetingForm, format_local};
-use super::{Loaded, booking, load, views};
+use super::{booking, load, views};
 use crate::audit;
 use crate::auth::permissions::Action;
 use crate::entities::meeting;
+use crate::events::{self, Event};
 use crate::state::AppState;
 use crate::web::components::FieldErrors;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
@@ -19,8 +20,8 @@ use crate::web::extract::{Form, Path, Query};
 use crate::web::{AppError, AppResult, Ctx};
 pub use form::scope_options;
 use form::{
-    apply, change_summary, choices, clash_warnings, current_scope, edit_scopes, form_of,
-    office_exists, refuse, resolve_scope, save_agenda,
+    apply, changes, choices, clash_warnings, current_scope, edit_scopes, form_of, office_exists,
+    refuse, resolve_scope, save_agenda,
 };
 pub use occurrences::change_occurrence;
 pub use workshops::{add_workshop, remove_workshop};
@@ -218,9 +219,9 @@ pub async fn update(
     let Some(current) = booking::lock_meeting(&txn, id).await? else {
         return Err(AppError::NotFound);
     };
-    if let Some(message) = booking::check_capacity(&txn, id, input.capacity).await? {
+    if let Some(refusal) = booking::check_capacity(&txn, id, input.capacity).await? {
         let mut errors = FieldErrors::default();
-        errors.add("capacity", message);
+        errors.add("capacity", refusal.to_string());
         return Ok(refuse(&ctx, Some(&loaded), &form, &scopes, &errors));
     }
     if current.rrule.is_none()
@@ -255,19 +256,23 @@ pub async fn update(
     let saved = model.update(&txn).await?;
     booking::promote(&txn, &saved, Utc::now()).await?;
     save_agenda(&txn, id, &input.agenda).await?;
-    // Invitees follow the change, in the same transaction (outbox).
+    // What invitees' calendars must follow, published in the same transaction.
     if significant {
-        let after = Loaded {
-            meeting: saved.clone(),
-            platform: platform.clone(),
-            group: group.clone(),
-        };
-        let me = ctx.viewer.as_deref();
+        let by = ctx.person_id();
         if saved.status == "cancelled" && current.status != "cancelled" {
-            crate::mail::notify::meeting_cancelled(&txn, &state, &after, None, me).await?;
+            let cancelled = Event::MeetingCancelled {
+                meeting_id: id,
+                occurrence: None,
+                by,
+            };
+            events::publish(&txn, &state.events, cancelled).await?;
         } else if saved.status != "cancelled" {
-            let what = change_summary(&current, &saved);
-            crate::mail::notify::meeting_changed(&txn, &state, &after, &what, me).await?;
+            let changed = Event::MeetingChanged {
+                meeting_id: id,
+                changes: changes(&current, &saved),
+                by,
+            };
+            events::publish(&txn, &state.events, changed).await?;
         }
     }
     audit::record(
@@ -312,34 +317,21 @@ pub async fn set_status(
     model.status = Set(form.status.clone());
     model.sequence = Set(loaded.meeting.sequence + 1);
     model.updated_at = Set(Utc::now());
-    let saved = model.update(&txn).await?;
-    let after = Loaded {
-        meeting: saved,
-        platform: loaded.platform.clone(),
-        group: loaded.group.clone(),
-    };
-    match form.status.as_str() {
-        "cancelled" => {
-            crate::mail::notify::meeting_cancelled(
-                &txn,
-                &state,
-                &after,
-                None,
-                ctx.viewer.as_deref(),
-            )
-            .await?;
-        }
+    model.update(&txn).await?;
+    let by = ctx.person_id();
+    let happened = match form.status.as_str() {
+        "cancelled" => Some(Event::MeetingCancelled {
+            meeting_id: id,
+            occurrence: None,
+            by,
+        }),
         "scheduled" if loaded.meeting.status == "cancelled" => {
-            crate::mail::notify::meeting_changed(
-                &txn,
-                &state,
-                &after,
-                "la réunion est de nouveau prévue",
-                ctx.viewer.as_deref(),
-            )
-            .await?;
+            Some(Event::MeetingRestored { meeting_id: id, by })
         }
-        _ => {}
+        _ => None,
+    };
+    if let Some(event) = happened {
+        events::publish(&txn, &state.events, event).await?;
     }
     audit::record(
         &txn,

@@ -3,9 +3,10 @@
 use crate::audit;
 use crate::auth::permissions::Action;
 use crate::entities::{meeting, occurrence_change};
+use crate::events::{self, Change, Event};
 use crate::meetings::rules::{format_local, parse_local, parse_time};
 use crate::meetings::schedule;
-use crate::meetings::{Loaded, load, recurrence, views};
+use crate::meetings::{load, recurrence, views};
 use crate::state::AppState;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
@@ -118,33 +119,23 @@ pub async fn change_occurrence(
     if matches!(form.action.as_str(), "move" | "restore") {
         model.reconfirm_since = Set(Some(Utc::now()));
     }
-    let saved = model.update(&txn).await?;
-    let after = Loaded {
-        meeting: saved,
-        platform: loaded.platform.clone(),
-        group: loaded.group.clone(),
+    model.update(&txn).await?;
+    let by = ctx.person_id();
+    let change = |change| Event::MeetingChanged {
+        meeting_id: id,
+        changes: vec![change],
+        by,
     };
-    let me = ctx.viewer.as_deref();
-    match form.action.as_str() {
-        "cancel" | "skip" => {
-            crate::mail::notify::meeting_cancelled(&txn, &state, &after, Some(original), me)
-                .await?;
-        }
-        "move" => {
-            let what = format!(
-                "la séance du {} est déplacée",
-                crate::meetings::views::day_fr(original.date())
-            );
-            crate::mail::notify::meeting_changed(&txn, &state, &after, &what, me).await?;
-        }
-        _ => {
-            let what = format!(
-                "la séance du {} est rétablie",
-                crate::meetings::views::day_fr(original.date())
-            );
-            crate::mail::notify::meeting_changed(&txn, &state, &after, &what, me).await?;
-        }
-    }
+    let happened = match form.action.as_str() {
+        "cancel" | "skip" => Event::MeetingCancelled {
+            meeting_id: id,
+            occurrence: Some(original),
+            by,
+        },
+        "move" => change(Change::OccurrenceMoved { original }),
+        _ => change(Change::OccurrenceRestored { original }),
+    };
+    events::publish(&txn, &state.events, happened).await?;
     audit::record(
         &txn,
         ctx.person_id(),

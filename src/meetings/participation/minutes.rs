@@ -3,7 +3,8 @@
 use crate::audit;
 use crate::auth::permissions::Action;
 use crate::entities::meeting;
-use crate::meetings::{Loaded, load, views};
+use crate::events::{self, Event};
+use crate::meetings::{load, views};
 use crate::state::AppState;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
@@ -69,14 +70,13 @@ pub(super) async fn save_minutes(
     model.actions = Set(form.actions.trim().to_string());
     model.minutes_published = Set(publish);
     model.updated_at = Set(Utc::now());
-    let saved = model.update(&txn).await?;
+    model.update(&txn).await?;
     if publish && !loaded.meeting.minutes_published {
-        let after = Loaded {
-            meeting: saved,
-            platform: loaded.platform.clone(),
-            group: loaded.group.clone(),
+        let published = Event::MinutesPublished {
+            meeting_id: id,
+            by: ctx.person_id(),
         };
-        crate::mail::notify::minutes_published(&txn, &state, &after).await?;
+        events::publish(&txn, &state.events, published).await?;
     }
     audit::record(
         &txn,

@@ -82,7 +82,7 @@ pub struct MeetingPage {
     pub workshops: Vec<workshop::Model>,
     pub can_manage: bool,
     pub can_read_minutes: bool,
-    pub closed_reason: Option<&'static str>,
+    pub closed_reason: Option<booking::Closed>,
     pub can_register: bool,
     pub mine: Option<RegRow>,
     pub rows: Vec<RegRow>,

@@ -99,15 +99,15 @@ async fn register(
             format!("/reunions/{id}/inscriptions"),
         ),
     };
-    match booking::register(&state.db, id, request, Utc::now(), Some(state)).await? {
+    match booking::register(&state.db, id, request, Utc::now(), &state.events).await? {
         Ok(outcome) => Ok(redirect_with_flash(
             &back,
             FlashKind::Success,
             outcome_message(&outcome, who),
         )),
-        Err(message) => Ok((
+        Err(refusal) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            refused_page(state, ctx, id, &message, (&form_action, pairs)).await?,
+            refused_page(state, ctx, id, &refusal.to_string(), (&form_action, pairs)).await?,
         )
             .into_response()),
     }
@@ -136,7 +136,7 @@ pub(super) async fn cancel_self(
     let loaded = load(&state, id).await?;
     loaded.open_for(&ctx)?;
     let me = ctx.signed_in()?.id;
-    match booking::cancel(&state.db, id, me, Some(me), Utc::now(), Some(&state)).await? {
+    match booking::cancel(&state.db, id, me, Some(me), Utc::now(), &state.events).await? {
         Some(_) => Ok(redirect_with_flash(
             &format!("/reunions/{id}"),
             FlashKind::Success,
@@ -188,7 +188,7 @@ pub(super) async fn cancel_other(
         person_id,
         ctx.person_id(),
         Utc::now(),
-        Some(&state),
+        &state.events,
     )
     .await?
     {
