@@ -8,6 +8,7 @@ pub mod calendar_change;
 pub mod feed_token;
 pub mod group_membership;
 pub mod invitation;
+pub mod local_time;
 pub mod login_attempt;
 pub mod meeting;
 pub mod municipality;

@@ -5,9 +5,7 @@ use crate::auth::permissions::{Action, MeetingScope};
 use crate::entities::{
     agenda_item, meeting, occurrence_change, platform, reception_office, working_group,
 };
-use crate::meetings::rules::{
-    AgendaLine, MeetingForm, MeetingInput, ScopeChoice, agenda_text, format_local, parse_local,
-};
+use crate::meetings::rules::{AgendaLine, MeetingForm, MeetingInput, ScopeChoice, agenda_text};
 use crate::meetings::schedule::{self, Candidate};
 use crate::meetings::{Loaded, recurrence, views};
 use crate::platforms::{group_ref, platform_ref};
@@ -63,10 +61,7 @@ pub async fn scope_options(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(String
 pub(super) fn change_summary(before: &meeting::Model, after: &meeting::Model) -> String {
     let mut parts = Vec::new();
     if before.start_local != after.start_local || before.end_local != after.end_local {
-        let (start, end) = (
-            parse_local(&after.start_local).unwrap_or_default(),
-            parse_local(&after.end_local).unwrap_or_default(),
-        );
+        let (start, end) = (after.start_local.naive(), after.end_local.naive());
         parts.push(format!(
             "nouvelle date : {}",
             crate::meetings::views::when_fr(start, end, after.all_day)
@@ -264,8 +259,8 @@ pub(super) fn apply(
     model.title = Set(input.title.clone());
     model.description = Set(input.description.clone());
     model.all_day = Set(input.all_day);
-    model.start_local = Set(format_local(input.start));
-    model.end_local = Set(format_local(input.end));
+    model.start_local = Set(input.start.into());
+    model.end_local = Set(input.end.into());
     model.starts_at = Set(recurrence::to_utc(input.start));
     model.ends_at = Set(recurrence::to_utc(input.end));
     model.series_ends_at = Set(input
@@ -351,8 +346,8 @@ pub(super) fn current_scope(loaded: &Loaded) -> ScopeChoice {
 
 pub(super) async fn form_of(state: &AppState, loaded: &Loaded) -> AppResult<MeetingForm> {
     let m = &loaded.meeting;
-    let start = parse_local(&m.start_local).unwrap_or_default();
-    let mut end = parse_local(&m.end_local).unwrap_or_default();
+    let start = m.start_local.naive();
+    let mut end = m.end_local.naive();
     if m.all_day {
         end -= Duration::days(1);
     }
