@@ -6,6 +6,7 @@
 //! through `eventually`, bounded by `PATIENCE`: no test body sleeps for a fixed time.
 
 pub mod chrome;
+pub mod logs;
 pub mod smtp;
 
 use std::sync::Mutex;
@@ -73,12 +74,7 @@ pub struct TestApp {
 }
 
 pub fn init_logs() {
-    if std::env::var("TEST_LOG").is_ok() {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter("info,sqlx=warn")
-            .with_test_writer()
-            .try_init();
-    }
+    logs::init();
 }
 
 /// A fresh, empty database URL (migrations not yet applied), with its guards.
