@@ -77,6 +77,24 @@ pub fn init_logs() {
     logs::init();
 }
 
+/// A fresh, empty database (migrations not yet applied): its URL, and what removes it when the
+/// value is dropped.
+pub struct EmptyDatabase {
+    pub url: String,
+    _pg: Option<PgDatabase>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A fresh, empty database, as every `TestApp` gets, for tests that apply migrations themselves.
+pub async fn empty_database() -> EmptyDatabase {
+    let (url, pg, dir) = fresh_database().await;
+    EmptyDatabase {
+        url,
+        _pg: pg,
+        _dir: dir,
+    }
+}
+
 /// A fresh, empty database URL (migrations not yet applied), with its guards.
 async fn fresh_database() -> (String, Option<PgDatabase>, Option<tempfile::TempDir>) {
     match std::env::var("TEST_DATABASE_URL") {
