@@ -45,7 +45,6 @@ use maillage::entities::{
     agenda_item, meeting, occurrence_change, platform, reception_office, working_group,
 };
 use maillage::meetings::recurrence::{self, Rule};
-use maillage::meetings::rules::format_local;
 use maillage::meetings::schedule;
 use maillage::web::french;
 use rand::rngs::StdRng;
@@ -410,8 +409,8 @@ async fn seed(db: &DatabaseConnection) -> Seeded {
             title: Set(title),
             description: Set(description(&mut rng)),
             all_day: Set(false),
-            start_local: Set(format_local(start)),
-            end_local: Set(format_local(end)),
+            start_local: Set(start.into()),
+            end_local: Set(end.into()),
             starts_at: Set(recurrence::to_utc(start)),
             ends_at: Set(recurrence::to_utc(end)),
             series_ends_at: Set(rule
@@ -487,13 +486,13 @@ async fn seed(db: &DatabaseConnection) -> Seeded {
                 let action = ["skipped", "cancelled", "moved"][rng.gen_range(0..3)];
                 let (new_start, new_end) = if action == "moved" {
                     let s = o.start + Days::days(1);
-                    (Some(format_local(s)), Some(format_local(s + length)))
+                    (Some(s.into()), Some((s + length).into()))
                 } else {
                     (None, None)
                 };
                 let inserted = occurrence_change::ActiveModel {
                     meeting_id: Set(saved.id),
-                    original_start_local: Set(format_local(o.start)),
+                    original_start_local: Set(o.start.into()),
                     action: Set(action.into()),
                     new_start_local: Set(new_start),
                     new_end_local: Set(new_end),

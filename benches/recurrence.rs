@@ -21,7 +21,6 @@ use maillage::app::{self, AppState};
 use maillage::config::Config;
 use maillage::entities::{meeting, platform};
 use maillage::meetings::recurrence::{self, Rule};
-use maillage::meetings::rules::format_local;
 use maillage::meetings::schedule;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
@@ -57,8 +56,8 @@ async fn insert(
         title: Set(title),
         description: Set(String::new()),
         all_day: Set(false),
-        start_local: Set(format_local(start)),
-        end_local: Set(format_local(end)),
+        start_local: Set(start.into()),
+        end_local: Set(end.into()),
         starts_at: Set(recurrence::to_utc(start)),
         ends_at: Set(recurrence::to_utc(end)),
         series_ends_at: Set(rule.and_then(|r| schedule::series_end(start, length, r))),

@@ -11,9 +11,10 @@ pub mod views;
 use chrono::Duration;
 
 use crate::config::Config;
+use crate::entities::local_time::LocalDateTime;
 use crate::entities::{agenda_item, occurrence_change};
 use crate::meetings::Loaded;
-use crate::meetings::rules::{kind_label, parse_local};
+use crate::meetings::rules::kind_label;
 use ics::{Event, Organizer, Status, When};
 
 /// The host part of the public URL, for UIDs ("meeting-12@maillage.example.org").
@@ -124,9 +125,7 @@ pub fn events(
     organizer: &Organizer,
 ) -> Vec<Event> {
     let m = &loaded.meeting;
-    let (Some(start), Some(end)) = (parse_local(&m.start_local), parse_local(&m.end_local)) else {
-        return Vec::new();
-    };
+    let (start, end) = (m.start_local.naive(), m.end_local.naive());
     let mut categories = Vec::new();
     if let Some(p) = &loaded.platform {
         categories.push(p.name.clone());
@@ -169,9 +168,7 @@ pub fn events(
     let mut overrides = Vec::new();
     if m.rrule.is_some() {
         for change in changes.iter().filter(|c| c.meeting_id == m.id) {
-            let Some(original) = parse_local(&change.original_start_local) else {
-                continue;
-            };
+            let original = change.original_start_local.naive();
             match change.action.as_str() {
                 "skipped" => master.exdates.push(when(original, m.all_day)),
                 "cancelled" => overrides.push(Event {
@@ -188,14 +185,10 @@ pub fn events(
                 "moved" => {
                     let new_start = change
                         .new_start_local
-                        .as_deref()
-                        .and_then(parse_local)
-                        .unwrap_or(original);
+                        .map_or(original, LocalDateTime::naive);
                     let new_end = change
                         .new_end_local
-                        .as_deref()
-                        .and_then(parse_local)
-                        .unwrap_or(new_start + length);
+                        .map_or(new_start + length, LocalDateTime::naive);
                     overrides.push(Event {
                         recurrence_id: Some(when(original, m.all_day)),
                         start: when(new_start, m.all_day),

@@ -10,7 +10,8 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 
 use crate::auth::permissions::Role;
-use crate::meetings::rules::{parse_date, parse_local, parse_time};
+use crate::entities::local_time::LocalDateTime;
+use crate::meetings::rules::{parse_date, parse_time};
 
 /// Every data file: (name under `src/demo/`, text).
 pub(super) const FILES: [(&str, &str); 7] = [
@@ -325,7 +326,9 @@ fn time<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveTime, D::Erro
 
 fn local<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDateTime, D::Error> {
     let raw = String::deserialize(deserializer)?;
-    parse_local(&raw).ok_or_else(|| D::Error::custom(format!("date et heure « {raw} » invalides")))
+    LocalDateTime::parse(&raw)
+        .map(LocalDateTime::naive)
+        .ok_or_else(|| D::Error::custom(format!("date et heure « {raw} » invalides")))
 }
 
 /// "YYYY-MM-DDTHH:MM", local.

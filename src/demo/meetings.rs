@@ -11,9 +11,9 @@ use sea_orm::{
 };
 
 use crate::auth::permissions::Role;
+use crate::entities::local_time::LocalDateTime;
 use crate::entities::{agenda_item, meeting, occurrence_change, reception_office};
 use crate::meetings::recurrence::{self, Rule};
-use crate::meetings::rules::format_local;
 use crate::meetings::schedule;
 
 use super::fixtures::{
@@ -165,10 +165,10 @@ pub(super) async fn ensure_meeting(
     planned: PlannedMeeting<'_>,
     added: &mut Added,
 ) -> anyhow::Result<meeting::Model> {
-    let start_local = format_local(planned.start);
+    let start_local = LocalDateTime::from(planned.start);
     let existing = meeting::Entity::find()
         .filter(meeting::Column::Title.eq(planned.title.as_str()))
-        .filter(meeting::Column::StartLocal.eq(start_local.as_str()))
+        .filter(meeting::Column::StartLocal.eq(start_local))
         .one(txn)
         .await?;
     if let Some(row) = existing {
@@ -189,7 +189,7 @@ pub(super) async fn ensure_meeting(
         description: Set(planned.description),
         all_day: Set(false),
         start_local: Set(start_local),
-        end_local: Set(format_local(planned.end)),
+        end_local: Set(planned.end.into()),
         starts_at: Set(recurrence::to_utc(planned.start)),
         ends_at: Set(recurrence::to_utc(planned.end)),
         series_ends_at: Set(planned
@@ -307,19 +307,19 @@ pub(super) async fn load_office_hours(
             .ok_or_else(|| {
                 anyhow::anyhow!(
                     "« {} » n'est pas une date de « {} »",
-                    format_local(change.original_start),
+                    LocalDateTime::from(change.original_start),
                     row.title
                 )
             })?;
         let existing = occurrence_change::Entity::find()
             .filter(occurrence_change::Column::MeetingId.eq(row.id))
-            .filter(occurrence_change::Column::OriginalStartLocal.eq(format_local(date)))
+            .filter(occurrence_change::Column::OriginalStartLocal.eq(LocalDateTime::from(date)))
             .one(txn)
             .await?;
         if existing.is_none() {
             occurrence_change::ActiveModel {
                 meeting_id: Set(row.id),
-                original_start_local: Set(format_local(date)),
+                original_start_local: Set(date.into()),
                 action: Set(change.action.as_str().to_string()),
                 new_start_local: Set(None),
                 new_end_local: Set(None),

@@ -10,12 +10,13 @@ use super::meetings::{meeting_count, plan_meeting, plan_office_hours};
 use super::plenary::{favourite_axis, meal_choice, meal_options, registrants, workshop_ranking};
 use super::*;
 use crate::auth::permissions::Role;
+use crate::entities::local_time::LocalDateTime;
 use crate::entities::{
     agenda_item, group_membership, meeting, occurrence_change, person, platform_membership,
     reception_office, registration, working_group, workshop, workshop_preference,
 };
 use crate::meetings::recurrence::{self, Rule};
-use crate::meetings::rules::{format_local, parse_time};
+use crate::meetings::rules::parse_time;
 use crate::meetings::schedule;
 use crate::people::rules::normalize_email;
 use crate::platforms::rules::{slugify, valid_slug};
@@ -303,7 +304,10 @@ fn meeting_fixtures_are_consistent() {
         );
         let planned = plan_meeting(&f, fixture, None, None, None, now).unwrap();
         assert!(
-            keys.insert((planned.title.clone(), format_local(planned.start))),
+            keys.insert((
+                planned.title.clone(),
+                LocalDateTime::from(planned.start).to_string()
+            )),
             "{title}"
         );
         assert!(
@@ -402,8 +406,14 @@ fn the_annual_plenary_follows_the_programme() {
     let planned = plan_meeting(&f, &plenary.meeting, None, None, None, Utc::now()).unwrap();
     assert_eq!(planned.start.weekday(), Weekday::Tue);
     assert_eq!((planned.start.year(), planned.start.month()), (2027, 6));
-    assert_eq!(format_local(planned.start).get(11..), Some("09:00:00"));
-    assert_eq!(format_local(planned.end).get(11..), Some("16:00:00"));
+    assert_eq!(
+        LocalDateTime::from(planned.start).to_string().get(11..),
+        Some("09:00:00")
+    );
+    assert_eq!(
+        LocalDateTime::from(planned.end).to_string().get(11..),
+        Some("16:00:00")
+    );
     assert_eq!(
         planned.start.date() - planned.deadline.unwrap().date(),
         Duration::days(7)
@@ -549,7 +559,7 @@ async fn loading_twice_inserts_nothing_the_second_time() {
         .unwrap()
         .unwrap();
     assert_eq!(plenary.platform_id, None);
-    assert_eq!(plenary.start_local, "2027-06-15T09:00:00");
+    assert_eq!(plenary.start_local.to_string(), "2027-06-15T09:00:00");
     assert_eq!(plenary.status, "scheduled");
     assert_eq!(plenary.registration_counter, 100);
     let registrations = registration::Entity::find()

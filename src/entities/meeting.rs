@@ -1,6 +1,8 @@
 //! Table `meetings`.
 use sea_orm::entity::prelude::*;
 
+use super::local_time::LocalDateTime;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "meetings")]
 pub struct Model {
@@ -14,9 +16,9 @@ pub struct Model {
     pub title: String,
     pub description: String,
     pub all_day: bool,
-    /// Brussels wall-clock start, "YYYY-MM-DDTHH:MM:SS" (the anchor of a series).
-    pub start_local: String,
-    pub end_local: String,
+    /// Brussels wall-clock start (the anchor of a series), stored as "YYYY-MM-DDTHH:MM:SS".
+    pub start_local: LocalDateTime,
+    pub end_local: LocalDateTime,
     /// UTC instants of the first occurrence.
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,

@@ -9,6 +9,7 @@ pub mod domain_event;
 pub mod feed_token;
 pub mod group_membership;
 pub mod invitation;
+pub mod local_time;
 pub mod login_attempt;
 pub mod meeting;
 pub mod municipality;

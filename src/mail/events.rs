@@ -11,7 +11,6 @@ use super::notify;
 use crate::entities::{meeting, person};
 use crate::events::{Change, Event, Handling, Seat, Subscriber};
 use crate::meetings;
-use crate::meetings::rules::parse_local;
 use crate::meetings::views::{day_fr, when_fr};
 
 /// Turns events into messages. Holds what composing needs, not the app state (which holds it).
@@ -117,10 +116,7 @@ pub fn what_changed(after: &meeting::Model, changes: &[Change]) -> String {
     for change in changes {
         parts.push(match change {
             Change::Schedule => {
-                let (start, end) = (
-                    parse_local(&after.start_local).unwrap_or_default(),
-                    parse_local(&after.end_local).unwrap_or_default(),
-                );
+                let (start, end) = (after.start_local.naive(), after.end_local.naive());
                 format!("nouvelle date : {}", when_fr(start, end, after.all_day))
             }
             Change::Place => format!(

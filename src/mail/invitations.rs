@@ -425,8 +425,7 @@ async fn answer_page(
     let meals = meetings::participation::meals_of(&loaded.meeting);
     let (when, place) = {
         let m = &loaded.meeting;
-        let start = meetings::rules::parse_local(&m.start_local).unwrap_or_default();
-        let end = meetings::rules::parse_local(&m.end_local).unwrap_or_default();
+        let (start, end) = (m.start_local.naive(), m.end_local.naive());
         (
             meetings::views::when_fr(start, end, m.all_day),
             [m.place_name.as_str(), m.place_address.as_str()]

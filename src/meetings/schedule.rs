@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 use super::recurrence::{self, Rule};
-use super::rules::{format_local, parse_local};
+use crate::entities::local_time::LocalDateTime;
 use crate::entities::{meeting, occurrence_change};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,12 +23,11 @@ pub struct Occurrence {
 }
 
 pub fn duration(meeting: &meeting::Model) -> Duration {
-    match (
-        parse_local(&meeting.start_local),
-        parse_local(&meeting.end_local),
-    ) {
-        (Some(s), Some(e)) if e > s => e - s,
-        _ => Duration::hours(1),
+    let (start, end) = (meeting.start_local.naive(), meeting.end_local.naive());
+    if end > start {
+        end - start
+    } else {
+        Duration::hours(1)
     }
 }
 
@@ -43,9 +42,7 @@ pub fn occurrences(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Vec<Occurrence> {
-    let Some(start) = parse_local(&meeting.start_local) else {
-        return Vec::new();
-    };
+    let start = meeting.start_local.naive();
     let length = duration(meeting);
     let series_cancelled = meeting.status == "cancelled";
     let Some(rule) = rule_of(meeting) else {
@@ -71,16 +68,15 @@ pub fn occurrences(
     let skipped: Vec<NaiveDateTime> = mine
         .iter()
         .filter(|c| c.action == "skipped" || c.action == "moved")
-        .filter_map(|c| parse_local(&c.original_start_local))
+        .map(|c| c.original_start_local.naive())
         .collect();
     let mut out: Vec<Occurrence> = recurrence::expand(start, length, &rule, &skipped, from, to)
         .into_iter()
         .map(|o| {
-            let original = format_local(o.start);
             let cancelled = series_cancelled
                 || mine
                     .iter()
-                    .any(|c| c.action == "cancelled" && c.original_start_local == original);
+                    .any(|c| c.action == "cancelled" && c.original_start_local.naive() == o.start);
             Occurrence {
                 meeting_id: meeting.id,
                 start: o.start,
@@ -95,16 +91,14 @@ pub fn occurrences(
         .collect();
     // Moved occurrences show at their new time, if that falls in the window.
     for change in mine.iter().filter(|c| c.action == "moved") {
-        let (Some(original), Some(new_start)) = (
-            parse_local(&change.original_start_local),
-            change.new_start_local.as_deref().and_then(parse_local),
-        ) else {
+        // A move always records its new start; without one there is nowhere to show it.
+        let original = change.original_start_local.naive();
+        let Some(new_start) = change.new_start_local.map(LocalDateTime::naive) else {
             continue;
         };
         let new_end = change
             .new_end_local
-            .as_deref()
-            .and_then(parse_local)
+            .map(LocalDateTime::naive)
             .unwrap_or_else(|| new_start.checked_add_signed(length).unwrap_or(new_start));
         if new_start < to && new_end > from {
             out.push(Occurrence {
@@ -125,9 +119,10 @@ pub fn occurrences(
 
 /// Whether `original` is one of the series' own dates (so it may be skipped, cancelled or moved).
 pub fn is_series_date(meeting: &meeting::Model, original: NaiveDateTime) -> bool {
-    let (Some(rule), Some(start)) = (rule_of(meeting), parse_local(&meeting.start_local)) else {
+    let Some(rule) = rule_of(meeting) else {
         return false;
     };
+    let start = meeting.start_local.naive();
     recurrence::expand(
         start,
         duration(meeting),

@@ -4,8 +4,9 @@
 
 use std::process::Command;
 
+use maillage::entities::local_time::LocalDateTime;
 use maillage::entities::{feed_token, meeting};
-use maillage::meetings::{rules::parse_local, schedule};
+use maillage::meetings::schedule;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
@@ -447,8 +448,8 @@ async fn the_eight_offices_schedules_expand_in_an_independent_reader_exactly_as_
     let Some(report) = parse(&body, "2027-01-01", "2028-01-01") else {
         return;
     };
-    let from = parse_local("2027-01-01T00:00:00").unwrap();
-    let to = parse_local("2028-01-01T00:00:00").unwrap();
+    let from = LocalDateTime::parse("2027-01-01T00:00:00").unwrap().naive();
+    let to = LocalDateTime::parse("2028-01-01T00:00:00").unwrap().naive();
     for (slug, id) in ids {
         let m = meeting::Entity::find_by_id(id)
             .one(&app.db)
@@ -1191,7 +1192,6 @@ async fn meetings_written_ahead_at_start_give_the_very_same_feeds() {
 async fn hundreds_of_meetings_written_over_several_cores_are_each_written_as_alone() {
     use chrono::{Duration, NaiveDate, Utc};
     use maillage::meetings::recurrence;
-    use maillage::meetings::rules::format_local;
     use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 
     let app = TestApp::spawn().await;
@@ -1213,8 +1213,8 @@ async fn hundreds_of_meetings_written_over_several_cores_are_each_written_as_alo
                 "Présentation des dispositifs d'insertion socioprofessionnelle. ".repeat(3),
             ),
             all_day: Set(false),
-            start_local: Set(format_local(start)),
-            end_local: Set(format_local(end)),
+            start_local: Set(start.into()),
+            end_local: Set(end.into()),
             starts_at: Set(recurrence::to_utc(start)),
             ends_at: Set(recurrence::to_utc(end)),
             tzid: Set(recurrence::TZID.to_string()),

@@ -6,6 +6,7 @@
 //! through `eventually`, bounded by `PATIENCE`: no test body sleeps for a fixed time.
 
 pub mod chrome;
+pub mod logs;
 pub mod smtp;
 
 use std::sync::Mutex;
@@ -73,11 +74,24 @@ pub struct TestApp {
 }
 
 pub fn init_logs() {
-    if std::env::var("TEST_LOG").is_ok() {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter("info,sqlx=warn")
-            .with_test_writer()
-            .try_init();
+    logs::init();
+}
+
+/// A fresh, empty database (migrations not yet applied): its URL, and what removes it when the
+/// value is dropped.
+pub struct EmptyDatabase {
+    pub url: String,
+    _pg: Option<PgDatabase>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A fresh, empty database, as every `TestApp` gets, for tests that apply migrations themselves.
+pub async fn empty_database() -> EmptyDatabase {
+    let (url, pg, dir) = fresh_database().await;
+    EmptyDatabase {
+        url,
+        _pg: pg,
+        _dir: dir,
     }
 }
 

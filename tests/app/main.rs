@@ -25,4 +25,5 @@ mod platforms;
 mod robustness;
 mod signin_hardening;
 mod snapshots;
+mod stored_times;
 mod visibility;

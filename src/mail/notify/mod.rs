@@ -17,7 +17,6 @@ use crate::entities::{
     agenda_item, invitation, meeting, occurrence_change, person, platform_membership,
 };
 use crate::mail::MailContext;
-use crate::meetings::rules::parse_local;
 use crate::meetings::views::when_fr;
 use crate::meetings::{self, Loaded};
 use crate::web::french;
@@ -27,8 +26,7 @@ pub use reminders::{answer_reminders, due_reminders};
 
 fn meeting_text(loaded: &Loaded) -> (String, Option<String>) {
     let m = &loaded.meeting;
-    let start = parse_local(&m.start_local).unwrap_or_default();
-    let end = parse_local(&m.end_local).unwrap_or_default();
+    let (start, end) = (m.start_local.naive(), m.end_local.naive());
     let when = match meetings::schedule::rule_of(m) {
         Some(rule) if m.all_day => rule.describe_fr(),
         Some(rule) => format!(

@@ -6,9 +6,7 @@ use crate::entities::{
     agenda_item, meeting, occurrence_change, platform, reception_office, working_group,
 };
 use crate::events::Change;
-use crate::meetings::rules::{
-    AgendaLine, MeetingForm, MeetingInput, ScopeChoice, agenda_text, format_local, parse_local,
-};
+use crate::meetings::rules::{AgendaLine, MeetingForm, MeetingInput, ScopeChoice, agenda_text};
 use crate::meetings::schedule::{self, Candidate};
 use crate::meetings::{Loaded, recurrence, views};
 use crate::platforms::{group_ref, platform_ref};
@@ -248,8 +246,8 @@ pub(super) fn apply(
     model.title = Set(input.title.clone());
     model.description = Set(input.description.clone());
     model.all_day = Set(input.all_day);
-    model.start_local = Set(format_local(input.start));
-    model.end_local = Set(format_local(input.end));
+    model.start_local = Set(input.start.into());
+    model.end_local = Set(input.end.into());
     model.starts_at = Set(recurrence::to_utc(input.start));
     model.ends_at = Set(recurrence::to_utc(input.end));
     model.series_ends_at = Set(input
@@ -335,8 +333,8 @@ pub(super) fn current_scope(loaded: &Loaded) -> ScopeChoice {
 
 pub(super) async fn form_of(state: &AppState, loaded: &Loaded) -> AppResult<MeetingForm> {
     let m = &loaded.meeting;
-    let start = parse_local(&m.start_local).unwrap_or_default();
-    let mut end = parse_local(&m.end_local).unwrap_or_default();
+    let start = m.start_local.naive();
+    let mut end = m.end_local.naive();
     if m.all_day {
         end -= Duration::days(1);
     }

@@ -7,7 +7,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, Set};
 use serde::Deserialize;
 
-use super::rules::{MeetingForm, format_local};
+use super::rules::MeetingForm;
 use super::{booking, load, views};
 use crate::audit;
 use crate::auth::permissions::Action;
@@ -192,8 +192,7 @@ pub async fn update(
         return Ok(refuse(&ctx, Some(&loaded), &form, &scopes, &errors));
     }
     let old = &loaded.meeting;
-    let moved =
-        format_local(input.start) != old.start_local || format_local(input.end) != old.end_local;
+    let moved = input.start != old.start_local.naive() || input.end != old.end_local.naive();
     if form.confirm_clash != "1" && (moved || input.place_name != old.place_name) {
         let warnings = clash_warnings(
             &state,

@@ -2,9 +2,10 @@
 
 use crate::audit;
 use crate::auth::permissions::Action;
+use crate::entities::local_time::LocalDateTime;
 use crate::entities::{meeting, occurrence_change};
 use crate::events::{self, Change, Event};
-use crate::meetings::rules::{format_local, parse_local, parse_time};
+use crate::meetings::rules::parse_time;
 use crate::meetings::schedule;
 use crate::meetings::{load, recurrence, views};
 use crate::state::AppState;
@@ -37,7 +38,8 @@ pub async fn change_occurrence(
     let loaded = load(&state, id).await?;
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
     let back = format!("/reunions/{id}");
-    let Some(original) = parse_local(&form.original)
+    let Some(original) = LocalDateTime::parse(&form.original)
+        .map(LocalDateTime::naive)
         .filter(|o| recurrence::year_in_range(o.date()))
         .filter(|o| schedule::is_series_date(&loaded.meeting, *o))
     else {
@@ -86,8 +88,8 @@ pub async fn change_occurrence(
             };
             (
                 "moved",
-                Some(format_local(date.and_time(start))),
-                Some(format_local(date.and_time(end))),
+                Some(LocalDateTime::from(date.and_time(start))),
+                Some(LocalDateTime::from(date.and_time(end))),
                 "La séance est déplacée ; les autres dates ne changent pas.",
             )
         }
@@ -96,13 +98,13 @@ pub async fn change_occurrence(
     let txn = crate::db::begin_write(&state.db).await?;
     occurrence_change::Entity::delete_many()
         .filter(occurrence_change::Column::MeetingId.eq(id))
-        .filter(occurrence_change::Column::OriginalStartLocal.eq(format_local(original)))
+        .filter(occurrence_change::Column::OriginalStartLocal.eq(LocalDateTime::from(original)))
         .exec(&txn)
         .await?;
     if !action.is_empty() {
         occurrence_change::ActiveModel {
             meeting_id: Set(id),
-            original_start_local: Set(format_local(original)),
+            original_start_local: Set(original.into()),
             action: Set(action.to_string()),
             new_start_local: Set(new_start),
             new_end_local: Set(new_end),
@@ -145,7 +147,7 @@ pub async fn change_occurrence(
         format!(
             "« {} », séance du {} : {}",
             loaded.meeting.title,
-            format_local(original),
+            LocalDateTime::from(original),
             form.action
         ),
     )

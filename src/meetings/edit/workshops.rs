@@ -4,7 +4,7 @@ use crate::audit;
 use crate::auth::permissions::Action;
 use crate::entities::{meeting, workshop};
 use crate::meetings::load;
-use crate::meetings::rules::{parse_local, parse_time};
+use crate::meetings::rules::parse_time;
 use crate::state::AppState;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
@@ -43,10 +43,8 @@ pub fn parse_workshop(
     if end <= start {
         return Err("Le créneau de l'atelier doit finir après son début.".into());
     }
-    if let (Some(m_start), Some(m_end)) = (
-        parse_local(&meeting.start_local),
-        parse_local(&meeting.end_local),
-    ) && !meeting.all_day
+    let (m_start, m_end) = (meeting.start_local.naive(), meeting.end_local.naive());
+    if !meeting.all_day
         && m_start.date() == m_end.date()
         && (start < m_start.time() || end > m_end.time())
     {

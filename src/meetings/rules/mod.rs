@@ -305,16 +305,6 @@ pub fn parse_time(raw: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(raw.trim(), "%H:%M").ok()
 }
 
-pub const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
-
-pub fn format_local(value: NaiveDateTime) -> String {
-    value.format(LOCAL_FORMAT).to_string()
-}
-
-pub fn parse_local(value: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(value, LOCAL_FORMAT).ok()
-}
-
 /// "HH:MM | Titre | Intervenant·es" per line; time and presenters are optional.
 pub fn parse_agenda(text: &str) -> Result<Vec<AgendaLine>, String> {
     let mut lines = Vec::new();

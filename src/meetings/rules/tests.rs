@@ -1,4 +1,5 @@
 use super::*;
+use crate::entities::local_time::LocalDateTime;
 
 fn plenary() -> MeetingForm {
     MeetingForm {
@@ -16,8 +17,14 @@ fn plenary() -> MeetingForm {
 #[test]
 fn a_plenary_form_becomes_brussels_wall_clock_times() {
     let input = plenary().parse().unwrap();
-    assert_eq!(format_local(input.start), "2027-06-08T09:00:00");
-    assert_eq!(format_local(input.end), "2027-06-08T16:00:00");
+    assert_eq!(
+        LocalDateTime::from(input.start).to_string(),
+        "2027-06-08T09:00:00"
+    );
+    assert_eq!(
+        LocalDateTime::from(input.end).to_string(),
+        "2027-06-08T16:00:00"
+    );
     assert_eq!(input.scope, ScopeChoice::Platform(1));
     assert!(input.rule.is_none());
 }
@@ -45,7 +52,10 @@ fn all_day_meetings_end_at_midnight_after_their_last_day() {
         ..plenary()
     };
     let input = form.parse().unwrap();
-    assert_eq!(format_local(input.end), "2027-06-10T00:00:00");
+    assert_eq!(
+        LocalDateTime::from(input.end).to_string(),
+        "2027-06-10T00:00:00"
+    );
 }
 
 #[test]

@@ -4,7 +4,6 @@ use super::{presence_label, when_fr};
 use crate::entities::{meeting, person};
 use crate::meetings::Loaded;
 use crate::meetings::participation::SheetRow;
-use crate::meetings::rules::parse_local;
 use crate::web::Ctx;
 use crate::web::components::empty_state;
 use crate::web::layout::{csrf_field, page};
@@ -50,7 +49,7 @@ pub fn attendance_page(
         html! {
             p.breadcrumb { a href=(format!("/reunions/{}", m.id)) { (m.title) } " › " }
             h1 { "Présences" }
-            p.muted { (when_fr(parse_local(&m.start_local).unwrap_or_default(), parse_local(&m.end_local).unwrap_or_default(), m.all_day)) }
+            p.muted { (when_fr(m.start_local.naive(), m.end_local.naive(), m.all_day)) }
             @if rows.is_empty() { (empty_state("Personne n'est attendu : ajoutez les personnes venues sur place ci-dessous.")) } @else {
                 table.attendance {
                     thead { tr { th { "Personne" } th { "État" } th { "Marquer" } } }
@@ -88,7 +87,7 @@ pub fn group_attendance(
                         thead {
                             tr {
                                 th { "Membre" }
-                                @for m in meetings { th { a href=(format!("/reunions/{}", m.id)) title=(m.title) { (parse_local(&m.start_local).map(|d| d.format("%d/%m").to_string()).unwrap_or_default()) } } }
+                                @for m in meetings { th { a href=(format!("/reunions/{}", m.id)) title=(m.title) { (m.start_local.naive().format("%d/%m")) } } }
                                 th { "Présent·e" }
                             }
                         }

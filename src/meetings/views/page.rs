@@ -1,10 +1,11 @@
 //! The meeting page: details, occurrences, workshops, registration, invitations and registrations.
 
 use super::{badges, day_fr, registration_label, when_fr};
+use crate::entities::local_time::LocalDateTime;
 use crate::entities::meeting;
 use crate::meetings::booking::CONFIRMED;
 use crate::meetings::participation::{MeetingPage, RegRow};
-use crate::meetings::rules::{kind_label, parse_local, status_label};
+use crate::meetings::rules::{kind_label, status_label};
 use crate::meetings::schedule;
 use crate::meetings::{Loaded, recurrence};
 use crate::web::Ctx;
@@ -41,8 +42,7 @@ pub(super) fn workshop_label(data: &MeetingPage, id: i64) -> String {
 pub(super) fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&str>) -> Markup {
     let l = &data.loaded;
     let m = &l.meeting;
-    let start = parse_local(&m.start_local).unwrap_or_default();
-    let end = parse_local(&m.end_local).unwrap_or_default();
+    let (start, end) = (m.start_local.naive(), m.end_local.naive());
     let id = m.id;
     page(
         ctx,
@@ -157,7 +157,7 @@ pub(super) fn occurrences_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
                         }
                         @if data.can_manage {
                             @if let Some(original) = o.original_start {
-                                @let original = crate::meetings::rules::format_local(original);
+                                @let original = LocalDateTime::from(original).to_string();
                                 details.occurrence-tools {
                                     summary { "Modifier cette séance" }
                                     div.actions {
