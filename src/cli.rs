@@ -166,7 +166,7 @@ pub async fn create_admin(
                 email_normalized: Set(normalize_email(&email)),
                 email: Set(email.clone()),
                 organisation_id: Set(None),
-                language: Set("fr".into()),
+                language: Set(person::Language::Fr),
                 active: Set(true),
                 is_admin: Set(true),
                 password_hash: Set(Some(hash)),

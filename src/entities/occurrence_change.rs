@@ -1,5 +1,18 @@
-//! Table `occurrence_changes`.
+//! Table `occurrence_changes`: one date of a series skipped, cancelled or moved.
 use sea_orm::entity::prelude::*;
+
+use super::closed_set::closed_set;
+
+closed_set! {
+    pub enum OccurrenceAction in "String(sea_orm::sea_query::StringLen::N(16))" {
+        /// Taken out of the series (EXDATE).
+        Skipped = "skipped",
+        /// Still shown, marked cancelled.
+        Cancelled = "cancelled",
+        /// Held at `new_start_local`–`new_end_local` instead.
+        Moved = "moved",
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "occurrence_changes")]
@@ -8,8 +21,7 @@ pub struct Model {
     pub id: i64,
     pub meeting_id: i64,
     pub original_start_local: String,
-    /// "skipped" (EXDATE), "cancelled" (shown as cancelled) or "moved".
-    pub action: String,
+    pub action: OccurrenceAction,
     pub new_start_local: Option<String>,
     pub new_end_local: Option<String>,
     pub created_at: DateTimeUtc,

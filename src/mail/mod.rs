@@ -14,6 +14,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tokio::sync::Notify;
 
 use crate::config::Config;
+use crate::entities::outbox_message::OutboxKind;
 use compose::Sender;
 
 /// Where messages go.
@@ -101,7 +102,7 @@ impl Mailer {
     async fn deliver(
         &self,
         id: i64,
-        kind: &str,
+        kind: OutboxKind,
         recipient: &str,
         message: &str,
     ) -> Result<(), Failure> {

@@ -6,6 +6,8 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 use super::recurrence::{self, Rule};
 use super::rules::{format_local, parse_local};
+use crate::entities::meeting::{MeetingKind, MeetingStatus};
+use crate::entities::occurrence_change::OccurrenceAction;
 use crate::entities::{meeting, occurrence_change};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,7 +49,10 @@ pub fn occurrences(
         return Vec::new();
     };
     let length = duration(meeting);
-    let series_cancelled = meeting.status == "cancelled";
+    let series_cancelled = match meeting.status {
+        MeetingStatus::Cancelled => true,
+        MeetingStatus::Scheduled | MeetingStatus::Held => false,
+    };
     let Some(rule) = rule_of(meeting) else {
         let end = start.checked_add_signed(length).unwrap_or(start);
         if start < to && end > from {
@@ -70,7 +75,10 @@ pub fn occurrences(
         .collect();
     let skipped: Vec<NaiveDateTime> = mine
         .iter()
-        .filter(|c| c.action == "skipped" || c.action == "moved")
+        .filter(|c| match c.action {
+            OccurrenceAction::Skipped | OccurrenceAction::Moved => true,
+            OccurrenceAction::Cancelled => false,
+        })
         .filter_map(|c| parse_local(&c.original_start_local))
         .collect();
     let mut out: Vec<Occurrence> = recurrence::expand(start, length, &rule, &skipped, from, to)
@@ -78,9 +86,9 @@ pub fn occurrences(
         .map(|o| {
             let original = format_local(o.start);
             let cancelled = series_cancelled
-                || mine
-                    .iter()
-                    .any(|c| c.action == "cancelled" && c.original_start_local == original);
+                || mine.iter().any(|c| {
+                    c.action == OccurrenceAction::Cancelled && c.original_start_local == original
+                });
             Occurrence {
                 meeting_id: meeting.id,
                 start: o.start,
@@ -94,7 +102,7 @@ pub fn occurrences(
         })
         .collect();
     // Moved occurrences show at their new time, if that falls in the window.
-    for change in mine.iter().filter(|c| c.action == "moved") {
+    for change in mine.iter().filter(|c| c.action == OccurrenceAction::Moved) {
         let (Some(original), Some(new_start)) = (
             parse_local(&change.original_start_local),
             change.new_start_local.as_deref().and_then(parse_local),
@@ -192,7 +200,7 @@ pub fn clashes(
             };
             let same_place =
                 !place.is_empty() && other.meeting.place_name.trim().to_lowercase() == place;
-            let plenary = other.meeting.kind == "plenary"
+            let plenary = other.meeting.kind == MeetingKind::Plenary
                 && platform_id.is_some()
                 && other.meeting.platform_id == platform_id;
             let when = hit.start.format("%d/%m/%Y à %H:%M");

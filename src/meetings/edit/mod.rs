@@ -7,7 +7,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, Set};
 use serde::Deserialize;
 
-use super::rules::{MeetingForm, format_local};
+use super::rules::{MeetingForm, MeetingStatus, Visibility, format_local};
 use super::{Loaded, booking, load, views};
 use crate::audit;
 use crate::auth::permissions::Action;
@@ -57,7 +57,7 @@ pub async fn new_form(
         } else {
             String::new()
         },
-        visibility: "members".into(),
+        visibility: Visibility::Members.as_str().into(),
         start_time: "09:30".into(),
         end_time: "12:00".into(),
         ..Default::default()
@@ -263,9 +263,9 @@ pub async fn update(
             group: group.clone(),
         };
         let me = ctx.viewer.as_deref();
-        if saved.status == "cancelled" && current.status != "cancelled" {
+        if saved.status == MeetingStatus::Cancelled && current.status != MeetingStatus::Cancelled {
             crate::mail::notify::meeting_cancelled(&txn, &state, &after, None, me).await?;
-        } else if saved.status != "cancelled" {
+        } else if saved.status != MeetingStatus::Cancelled {
             let what = change_summary(&current, &saved);
             crate::mail::notify::meeting_changed(&txn, &state, &after, &what, me).await?;
         }
@@ -301,15 +301,17 @@ pub async fn set_status(
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
-    let label = match form.status.as_str() {
-        "scheduled" => "La réunion est de nouveau prévue.",
-        "cancelled" => "La réunion est annulée : elle reste visible, marquée annulée.",
-        "held" => "La réunion est marquée comme tenue.",
-        _ => return Err(AppError::BadRequest("Ce statut n'existe pas.".into())),
+    let Ok(status) = form.status.parse::<MeetingStatus>() else {
+        return Err(AppError::BadRequest("Ce statut n'existe pas.".into()));
+    };
+    let label = match status {
+        MeetingStatus::Scheduled => "La réunion est de nouveau prévue.",
+        MeetingStatus::Cancelled => "La réunion est annulée : elle reste visible, marquée annulée.",
+        MeetingStatus::Held => "La réunion est marquée comme tenue.",
     };
     let txn = crate::db::begin_write(&state.db).await?;
     let mut model: meeting::ActiveModel = loaded.meeting.clone().into();
-    model.status = Set(form.status.clone());
+    model.status = Set(status);
     model.sequence = Set(loaded.meeting.sequence + 1);
     model.updated_at = Set(Utc::now());
     let saved = model.update(&txn).await?;
@@ -318,8 +320,8 @@ pub async fn set_status(
         platform: loaded.platform.clone(),
         group: loaded.group.clone(),
     };
-    match form.status.as_str() {
-        "cancelled" => {
+    match status {
+        MeetingStatus::Cancelled => {
             crate::mail::notify::meeting_cancelled(
                 &txn,
                 &state,
@@ -329,7 +331,7 @@ pub async fn set_status(
             )
             .await?;
         }
-        "scheduled" if loaded.meeting.status == "cancelled" => {
+        MeetingStatus::Scheduled if loaded.meeting.status == MeetingStatus::Cancelled => {
             crate::mail::notify::meeting_changed(
                 &txn,
                 &state,
@@ -347,7 +349,7 @@ pub async fn set_status(
         "changer le statut",
         "réunion",
         Some(id),
-        format!("« {} » : {}", loaded.meeting.title, form.status),
+        format!("« {} » : {status}", loaded.meeting.title),
     )
     .await?;
     txn.commit().await?;

@@ -2,6 +2,7 @@
 
 use crate::audit;
 use crate::auth::permissions::Action;
+use crate::entities::occurrence_change::OccurrenceAction;
 use crate::entities::{meeting, occurrence_change};
 use crate::meetings::rules::{format_local, parse_local, parse_time};
 use crate::meetings::schedule;
@@ -27,6 +28,27 @@ pub struct OccurrenceForm {
     pub(super) new_end: String,
 }
 
+/// What the form asks of one date of a series (`action`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Change {
+    Skip,
+    Cancel,
+    Restore,
+    Move,
+}
+
+impl Change {
+    fn parse(raw: &str) -> Option<Change> {
+        match raw {
+            "skip" => Some(Change::Skip),
+            "cancel" => Some(Change::Cancel),
+            "restore" => Some(Change::Restore),
+            "move" => Some(Change::Move),
+            _ => None,
+        }
+    }
+}
+
 pub async fn change_occurrence(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -44,21 +66,29 @@ pub async fn change_occurrence(
             "Cette date ne fait pas partie de la série.".into(),
         ));
     };
-    let (action, new_start, new_end, message) = match form.action.as_str() {
-        "skip" => ("skipped", None, None, "Cette date est retirée de la série."),
-        "cancel" => (
-            "cancelled",
+    let Some(change) = Change::parse(&form.action) else {
+        return Err(AppError::BadRequest("Cette action n'existe pas.".into()));
+    };
+    let (action, new_start, new_end, message) = match change {
+        Change::Skip => (
+            Some(OccurrenceAction::Skipped),
+            None,
+            None,
+            "Cette date est retirée de la série.",
+        ),
+        Change::Cancel => (
+            Some(OccurrenceAction::Cancelled),
             None,
             None,
             "Cette séance est annulée ; les autres dates ne changent pas.",
         ),
-        "restore" => (
-            "",
+        Change::Restore => (
+            None,
             None,
             None,
             "Cette séance est rétablie à sa date d'origine.",
         ),
-        "move" => {
+        Change::Move => {
             let date = crate::meetings::rules::parse_date(&form.new_date);
             let (start, end) = (parse_time(&form.new_start), parse_time(&form.new_end));
             let refusal = match (date, start, end) {
@@ -84,13 +114,12 @@ pub async fn change_occurrence(
                     .into_response());
             };
             (
-                "moved",
+                Some(OccurrenceAction::Moved),
                 Some(format_local(date.and_time(start))),
                 Some(format_local(date.and_time(end))),
                 "La séance est déplacée ; les autres dates ne changent pas.",
             )
         }
-        _ => return Err(AppError::BadRequest("Cette action n'existe pas.".into())),
     };
     let txn = crate::db::begin_write(&state.db).await?;
     occurrence_change::Entity::delete_many()
@@ -98,11 +127,11 @@ pub async fn change_occurrence(
         .filter(occurrence_change::Column::OriginalStartLocal.eq(format_local(original)))
         .exec(&txn)
         .await?;
-    if !action.is_empty() {
+    if let Some(action) = action {
         occurrence_change::ActiveModel {
             meeting_id: Set(id),
             original_start_local: Set(format_local(original)),
-            action: Set(action.to_string()),
+            action: Set(action),
             new_start_local: Set(new_start),
             new_end_local: Set(new_end),
             created_at: Set(Utc::now()),
@@ -115,7 +144,7 @@ pub async fn change_occurrence(
     model.sequence = Set(loaded.meeting.sequence + 1);
     model.updated_at = Set(Utc::now());
     // A session at another date (moved, or back at its own) asks invitees to confirm again.
-    if matches!(form.action.as_str(), "move" | "restore") {
+    if matches!(change, Change::Move | Change::Restore) {
         model.reconfirm_since = Set(Some(Utc::now()));
     }
     let saved = model.update(&txn).await?;
@@ -125,19 +154,19 @@ pub async fn change_occurrence(
         group: loaded.group.clone(),
     };
     let me = ctx.viewer.as_deref();
-    match form.action.as_str() {
-        "cancel" | "skip" => {
+    match change {
+        Change::Cancel | Change::Skip => {
             crate::mail::notify::meeting_cancelled(&txn, &state, &after, Some(original), me)
                 .await?;
         }
-        "move" => {
+        Change::Move => {
             let what = format!(
                 "la séance du {} est déplacée",
                 crate::meetings::views::day_fr(original.date())
             );
             crate::mail::notify::meeting_changed(&txn, &state, &after, &what, me).await?;
         }
-        _ => {
+        Change::Restore => {
             let what = format!(
                 "la séance du {} est rétablie",
                 crate::meetings::views::day_fr(original.date())
