@@ -41,6 +41,9 @@ use chrono::{Datelike, Duration as Days, NaiveDate, NaiveDateTime, NaiveTime, Ut
 use maillage::app::{self, AppState};
 use maillage::calendar::{self, feeds};
 use maillage::config::Config;
+use maillage::entities::meeting::{MeetingKind, MeetingStatus, Visibility};
+use maillage::entities::occurrence_change::OccurrenceAction;
+use maillage::entities::working_group::GroupStatus;
 use maillage::entities::{
     agenda_item, meeting, occurrence_change, platform, reception_office, working_group,
 };
@@ -295,7 +298,7 @@ async fn seed(db: &DatabaseConnection) -> Seeded {
         slug: Set(PLATFORM_SLUG.into()),
         theme: Set("Accès aux droits".into()),
         description: Set("Plateforme des juristes et travailleurs sociaux du réseau.".into()),
-        visibility: Set("public".into()),
+        visibility: Set(Visibility::Public),
         archived: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
@@ -318,7 +321,7 @@ async fn seed(db: &DatabaseConnection) -> Seeded {
                 mandate: Set(
                     "Suivre les constats du terrain et formuler des recommandations.".into(),
                 ),
-                status: Set("active".into()),
+                status: Set(GroupStatus::Active),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -366,17 +369,17 @@ async fn seed(db: &DatabaseConnection) -> Seeded {
         let end = start + length;
         let group = (rng.gen_range(0..3) == 0).then(|| &groups[rng.gen_range(0..groups.len())]);
         let kind = if recurring && rng.gen_bool(0.3) {
-            "office_hours"
+            MeetingKind::OfficeHours
         } else if group.is_some() {
-            "working_group"
+            MeetingKind::WorkingGroup
         } else {
             [
-                "plenary",
-                "findings",
-                "peer_session",
-                "information",
-                "training",
-                "public_event",
+                MeetingKind::Plenary,
+                MeetingKind::Findings,
+                MeetingKind::PeerSession,
+                MeetingKind::Information,
+                MeetingKind::Training,
+                MeetingKind::PublicEvent,
             ][rng.gen_range(0..6)]
         };
         let (place_name, place_address) = if rng.gen_range(0..10) == 0 {
@@ -402,10 +405,12 @@ async fn seed(db: &DatabaseConnection) -> Seeded {
         let model = meeting::ActiveModel {
             platform_id: Set(Some(platform.id)),
             working_group_id: Set(group.map(|g| g.id)),
-            office_id: Set((kind == "office_hours" || rng.gen_range(0..4) == 0)
-                .then(|| offices.get(rng.gen_range(0..offices.len().max(1))).copied())
-                .flatten()),
-            kind: Set(kind.into()),
+            office_id: Set(
+                (kind == MeetingKind::OfficeHours || rng.gen_range(0..4) == 0)
+                    .then(|| offices.get(rng.gen_range(0..offices.len().max(1))).copied())
+                    .flatten(),
+            ),
+            kind: Set(kind),
             title: Set(title),
             description: Set(description(&mut rng)),
             all_day: Set(false),
@@ -421,8 +426,8 @@ async fn seed(db: &DatabaseConnection) -> Seeded {
             place_name: Set(place_name.into()),
             place_address: Set(place_address.into()),
             video_url: Set(video_url),
-            status: Set("scheduled".into()),
-            visibility: Set("public".into()),
+            status: Set(MeetingStatus::Scheduled),
+            visibility: Set(Visibility::Public),
             capacity: Set(capacity),
             registration_open: Set(capacity.is_some() && !past),
             registration_deadline: Set(capacity.map(|_| recurrence::to_utc(start - Days::days(3)))),
@@ -483,8 +488,12 @@ async fn seed(db: &DatabaseConnection) -> Seeded {
             let picks = rng.gen_range(1..=3).min(occurrences.len());
             for k in 0..picks {
                 let o = &occurrences[k * 2 % occurrences.len().max(1)];
-                let action = ["skipped", "cancelled", "moved"][rng.gen_range(0..3)];
-                let (new_start, new_end) = if action == "moved" {
+                let action = [
+                    OccurrenceAction::Skipped,
+                    OccurrenceAction::Cancelled,
+                    OccurrenceAction::Moved,
+                ][rng.gen_range(0..3)];
+                let (new_start, new_end) = if action == OccurrenceAction::Moved {
                     let s = o.start + Days::days(1);
                     (Some(s.into()), Some((s + length).into()))
                 } else {
@@ -493,7 +502,7 @@ async fn seed(db: &DatabaseConnection) -> Seeded {
                 let inserted = occurrence_change::ActiveModel {
                     meeting_id: Set(saved.id),
                     original_start_local: Set(o.start.into()),
-                    action: Set(action.into()),
+                    action: Set(action),
                     new_start_local: Set(new_start),
                     new_end_local: Set(new_end),
                     created_at: Set(now - Days::days(rng.gen_range(0..30))),

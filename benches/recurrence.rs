@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Days, NaiveDateTime, NaiveTime, Utc};
 use maillage::app::{self, AppState};
 use maillage::config::Config;
+use maillage::entities::meeting::{MeetingKind, MeetingStatus, Visibility};
 use maillage::entities::{meeting, platform};
 use maillage::meetings::recurrence::{self, Rule};
 use maillage::meetings::schedule;
@@ -52,7 +53,7 @@ async fn insert(
         platform_id: Set(Some(platform_id)),
         working_group_id: Set(None),
         office_id: Set(None),
-        kind: Set("plenary".into()),
+        kind: Set(MeetingKind::Plenary),
         title: Set(title),
         description: Set(String::new()),
         all_day: Set(false),
@@ -66,8 +67,8 @@ async fn insert(
         place_name: Set("Maison de la Culture".into()),
         place_address: Set(String::new()),
         video_url: Set(String::new()),
-        status: Set("scheduled".into()),
-        visibility: Set("public".into()),
+        status: Set(MeetingStatus::Scheduled),
+        visibility: Set(Visibility::Public),
         capacity: Set(None),
         registration_open: Set(false),
         registration_deadline: Set(None),
@@ -133,7 +134,7 @@ fn main() {
             slug: Set("sociojuridique".into()),
             theme: Set("Accès aux droits".into()),
             description: Set(String::new()),
-            visibility: Set("public".into()),
+            visibility: Set(Visibility::Public),
             archived: Set(false),
             created_at: Set(now),
             updated_at: Set(now),

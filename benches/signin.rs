@@ -138,7 +138,7 @@ fn main() {
                 email: Set(format!("compte{i}@exemple.example")),
                 email_normalized: Set(format!("compte{i}@exemple.example")),
                 organisation_id: Set(None),
-                language: Set("fr".into()),
+                language: Set(person::Language::Fr),
                 active: Set(true),
                 is_admin: Set(false),
                 password_hash: Set(Some(hash.clone())),

@@ -5,7 +5,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 
 use crate::app::{self, AppState};
 use crate::auth::password;
-use crate::config::{Config, redact_url};
+use crate::config::{Config, LogFormat, redact_url};
 use crate::entities::person;
 use crate::people::rules::{normalize_email, parse_email};
 
@@ -25,10 +25,9 @@ pub fn init_tracing(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn".into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let result = if config.log_format == "json" {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
+    let result = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Readable => builder.try_init(),
     };
     if result.is_err() {
         eprintln!("journalisation déjà initialisée");
@@ -166,7 +165,7 @@ pub async fn create_admin(
                 email_normalized: Set(normalize_email(&email)),
                 email: Set(email.clone()),
                 organisation_id: Set(None),
-                language: Set("fr".into()),
+                language: Set(person::Language::Fr),
                 active: Set(true),
                 is_admin: Set(true),
                 password_hash: Set(Some(hash)),

@@ -27,8 +27,8 @@ pub struct Config {
     /// Secret used to sign tokens (CSRF, later e-mail links). `None`: taken from the database,
     /// where it is generated on first start and shared by every instance.
     pub secret_key: Option<String>,
-    /// `json` for one JSON object per log line, anything else for readable lines.
-    pub log_format: String,
+    /// One JSON object per log line, or readable lines.
+    pub log_format: LogFormat,
     /// lettre's SMTP URL (`smtp://user:pass@host:587?tls=required`, `smtps://…`); None: messages
     /// are written as .eml files under `outbox_dir` instead.
     pub smtp_url: Option<String>,
@@ -52,6 +52,23 @@ pub struct Config {
     pub header_timeout_secs: u64,
     /// Connections served at once.
     pub max_connections: usize,
+}
+
+/// How the server writes its log lines (`MAILLAGE_LOG_FORMAT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Readable,
+    Json,
+}
+
+impl LogFormat {
+    /// `json` for one JSON object per line; anything else (the default) reads as text.
+    pub fn from_setting(value: &str) -> LogFormat {
+        match value {
+            "json" => LogFormat::Json,
+            _ => LogFormat::Readable,
+        }
+    }
 }
 
 /// Default of [`Config::invitations_per_request`].
@@ -194,7 +211,12 @@ impl Config {
             base_url: base_url.trim_end_matches('/').to_string(),
             bind,
             secret_key: secret_key.or(file.secret_key),
-            log_format: log_format.or(file.log_format).unwrap_or_default(),
+            log_format: LogFormat::from_setting(
+                log_format
+                    .or(file.log_format)
+                    .as_deref()
+                    .unwrap_or_default(),
+            ),
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.to_string(),
             organizer: DEFAULT_MAIL_FROM.to_string(),
@@ -403,6 +425,36 @@ mod tests {
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
         assert!(config.secure_cookies());
         assert!(config.is_sqlite());
+    }
+
+    #[test]
+    fn only_json_asks_for_json_log_lines() {
+        let file = FileConfig {
+            log_format: Some("json".into()),
+            ..FileConfig::default()
+        };
+        let from_file = Config::from_parts(file, None, None, None, None, None);
+        assert_eq!(from_file.log_format, LogFormat::Json);
+        let env = Config::from_parts(
+            FileConfig::default(),
+            None,
+            None,
+            None,
+            None,
+            Some("json".into()),
+        );
+        assert_eq!(env.log_format, LogFormat::Json);
+        for other in ["", "text", "JSON", "lisible"] {
+            assert_eq!(
+                LogFormat::from_setting(other),
+                LogFormat::Readable,
+                "{other}"
+            );
+        }
+        assert_eq!(
+            Config::for_database(DEFAULT_DATABASE_URL).log_format,
+            LogFormat::Readable
+        );
     }
 
     #[test]

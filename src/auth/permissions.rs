@@ -8,38 +8,8 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Role {
-    Coordinator,
-    Member,
-    Observer,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Coordinator, Role::Member, Role::Observer];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Coordinator => "coordinator",
-            Role::Member => "member",
-            Role::Observer => "observer",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Coordinator => "Coordination",
-            Role::Member => "Membre",
-            Role::Observer => "Observateur·rice",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| role.as_str() == value)
-    }
-}
+/// Stored on each membership; defined with its table.
+pub use crate::entities::role::Role;
 
 /// What the permission rules need to know of a platform.
 #[derive(Clone, Copy, Debug)]
@@ -393,8 +363,8 @@ mod tests {
 
     #[test]
     fn roles_parse_only_from_known_names() {
-        assert_eq!(Role::parse("coordinator"), Some(Role::Coordinator));
-        assert_eq!(Role::parse("owner"), None);
-        assert_eq!(Role::parse(""), None);
+        assert_eq!("coordinator".parse(), Ok(Role::Coordinator));
+        assert!("owner".parse::<Role>().is_err());
+        assert!("".parse::<Role>().is_err());
     }
 }

@@ -4,7 +4,7 @@ use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
-use crate::auth::permissions::{Actor, Role};
+use crate::auth::permissions::Actor;
 use crate::entities::{group_membership, person, platform_membership, session};
 use crate::web::token::random_token;
 
@@ -90,14 +90,14 @@ pub async fn actor_for(
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|m| Role::parse(&m.role).map(|role| (m.platform_id, role)))
+        .map(|m| (m.platform_id, m.role))
         .collect();
     let groups = group_membership::Entity::find()
         .filter(group_membership::Column::PersonId.eq(person.id))
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|m| Role::parse(&m.role).map(|role| (m.working_group_id, role)))
+        .map(|m| (m.working_group_id, m.role))
         .collect();
     Ok(Actor {
         person_id: Some(person.id),

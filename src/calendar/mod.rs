@@ -12,9 +12,10 @@ use chrono::Duration;
 
 use crate::config::Config;
 use crate::entities::local_time::LocalDateTime;
+use crate::entities::meeting::MeetingStatus;
+use crate::entities::occurrence_change::OccurrenceAction;
 use crate::entities::{agenda_item, occurrence_change};
 use crate::meetings::Loaded;
-use crate::meetings::rules::kind_label;
 use ics::{Event, Organizer, Status, When};
 
 /// The host part of the public URL, for UIDs ("meeting-12@maillage.example.org").
@@ -133,11 +134,10 @@ pub fn events(
     if let Some(g) = &loaded.group {
         categories.push(g.name.clone());
     }
-    categories.push(kind_label(&m.kind).to_string());
-    let status = if m.status == "cancelled" {
-        Status::Cancelled
-    } else {
-        Status::Confirmed
+    categories.push(m.kind.label_fr().to_string());
+    let status = match m.status {
+        MeetingStatus::Cancelled => Status::Cancelled,
+        MeetingStatus::Scheduled | MeetingStatus::Held => Status::Confirmed,
     };
     let master = Event {
         uid: meeting_uid(m.id, base_url),
@@ -153,7 +153,7 @@ pub fn events(
         url: Some(format!("{base_url}/reunions/{}", m.id)),
         status,
         categories,
-        private: private && m.visibility != "public",
+        private: private && !m.visibility.is_public(),
         conference: (!m.video_url.is_empty()).then(|| m.video_url.clone()),
         // UNTIL in UTC next to a TZID'd DTSTART (RFC 5545 §3.3.10).
         rrule: crate::meetings::schedule::rule_of(m).map(|r| r.to_ics_rrule()),
@@ -169,9 +169,9 @@ pub fn events(
     if m.rrule.is_some() {
         for change in changes.iter().filter(|c| c.meeting_id == m.id) {
             let original = change.original_start_local.naive();
-            match change.action.as_str() {
-                "skipped" => master.exdates.push(when(original, m.all_day)),
-                "cancelled" => overrides.push(Event {
+            match change.action {
+                OccurrenceAction::Skipped => master.exdates.push(when(original, m.all_day)),
+                OccurrenceAction::Cancelled => overrides.push(Event {
                     recurrence_id: Some(when(original, m.all_day)),
                     start: when(original, m.all_day),
                     end: when(original + length, m.all_day),
@@ -182,7 +182,7 @@ pub fn events(
                     last_modified: Some(change.created_at.max(m.updated_at)),
                     ..master.clone()
                 }),
-                "moved" => {
+                OccurrenceAction::Moved => {
                     let new_start = change
                         .new_start_local
                         .map_or(original, LocalDateTime::naive);
@@ -200,7 +200,6 @@ pub fn events(
                         ..master.clone()
                     });
                 }
-                _ => {}
             }
         }
     }

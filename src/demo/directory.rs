@@ -45,7 +45,7 @@ pub(super) async fn load_platforms<'f>(
                     slug: Set(slug),
                     theme: Set(fixture.theme.clone()),
                     description: Set(fixture.description.clone()),
-                    visibility: Set(fixture.visibility.as_str().to_string()),
+                    visibility: Set(fixture.visibility),
                     archived: Set(false),
                     created_at: Set(now),
                     updated_at: Set(now),
@@ -88,7 +88,7 @@ pub(super) async fn load_groups<'f>(
                         platform_id: Set(platform_id),
                         name: Set(name.to_string()),
                         mandate: Set(group.mandate.clone()),
-                        status: Set("active".to_string()),
+                        status: Set(working_group::GroupStatus::Active),
                         created_at: Set(now),
                         updated_at: Set(now),
                         ..Default::default()
@@ -138,7 +138,7 @@ pub(super) async fn load_organisations<'f>(
                 let now = Utc::now();
                 let row = organisation::ActiveModel {
                     name: Set(fixture.name.clone()),
-                    kind: Set(fixture.kind.clone()),
+                    kind: Set(fixture.kind),
                     municipality_id: Set(Some(municipality_id)),
                     website: Set(format!("https://www.{}", fixture.domain)),
                     archived: Set(false),
@@ -193,7 +193,7 @@ pub(super) async fn load_people<'f>(
                     email: Set(email.to_string()),
                     email_normalized: Set(email_normalized),
                     organisation_id: Set(Some(organisation_id)),
-                    language: Set(fixture.language.clone()),
+                    language: Set(fixture.language),
                     active: Set(true),
                     is_admin: Set(email == ADMIN_EMAIL),
                     password_hash: Set(Some(hash)),
@@ -232,7 +232,7 @@ pub(super) async fn load_platform_memberships(
                 platform_membership::ActiveModel {
                     platform_id: Set(platform_id),
                     person_id: Set(person_id),
-                    role: Set(member.role.as_str().to_string()),
+                    role: Set(member.role),
                     created_at: Set(Utc::now()),
                     ..Default::default()
                 }
@@ -274,7 +274,7 @@ pub(super) async fn load_group_memberships(
                     group_membership::ActiveModel {
                         working_group_id: Set(working_group_id),
                         person_id: Set(person_id),
-                        role: Set(member.role.as_str().to_string()),
+                        role: Set(member.role),
                         created_at: Set(Utc::now()),
                         ..Default::default()
                     }

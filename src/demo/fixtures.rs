@@ -9,8 +9,13 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 
-use crate::auth::permissions::Role;
 use crate::entities::local_time::LocalDateTime;
+use crate::entities::meeting::MeetingKind;
+use crate::entities::occurrence_change;
+use crate::entities::organisation::OrganisationKind;
+use crate::entities::person::Language;
+use crate::entities::platform::Visibility;
+use crate::entities::role::Role;
 use crate::meetings::rules::{parse_date, parse_time};
 
 /// Every data file: (name under `src/demo/`, text).
@@ -47,23 +52,6 @@ pub(super) struct Place {
     pub address: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub(super) enum Visibility {
-    Public,
-    Members,
-}
-
-impl Visibility {
-    /// As stored in `platforms.visibility`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Public => "public",
-            Visibility::Members => "members",
-        }
-    }
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PlatformFixture {
@@ -88,7 +76,6 @@ pub(super) struct GroupFixture {
 #[serde(deny_unknown_fields)]
 pub(super) struct MembershipFixture {
     pub email: String,
-    #[serde(deserialize_with = "role")]
     pub role: Role,
 }
 
@@ -96,8 +83,7 @@ pub(super) struct MembershipFixture {
 #[serde(deny_unknown_fields)]
 pub(super) struct OrganisationFixture {
     pub name: String,
-    /// A key of `crate::organisations::rules::KINDS`.
-    pub kind: String,
+    pub kind: OrganisationKind,
     /// A name in the `municipalities` table (filled by a migration).
     pub municipality: String,
     /// Fictional domain (`.example`) of the website and of its people's email addresses.
@@ -110,8 +96,7 @@ pub(super) struct PersonFixture {
     pub name: String,
     pub email: String,
     pub organisation: String,
-    /// A code of `crate::people::rules::LANGUAGES`.
-    pub language: String,
+    pub language: Language,
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,11 +125,11 @@ pub(super) enum OccurrenceAction {
 }
 
 impl OccurrenceAction {
-    /// As stored in `occurrence_changes.action`.
-    pub fn as_str(self) -> &'static str {
+    /// As stored in `occurrence_changes.action` (the demo moves no date: that needs new times).
+    pub fn stored(self) -> occurrence_change::OccurrenceAction {
         match self {
-            OccurrenceAction::Cancelled => "cancelled",
-            OccurrenceAction::Skipped => "skipped",
+            OccurrenceAction::Cancelled => occurrence_change::OccurrenceAction::Cancelled,
+            OccurrenceAction::Skipped => occurrence_change::OccurrenceAction::Skipped,
         }
     }
 }
@@ -169,8 +154,7 @@ pub(super) struct MeetingFixture {
     /// A working group of that platform.
     #[serde(default)]
     pub group: Option<String>,
-    /// A key of `crate::meetings::rules::KINDS`.
-    pub kind: String,
+    pub kind: MeetingKind,
     pub title: String,
     #[serde(default)]
     pub description: String,
@@ -269,7 +253,7 @@ pub(super) struct WorkshopFixture {
     pub animators: String,
     pub popularity: u64,
     /// Organisation kinds whose people usually put this axis first.
-    pub favoured_by: Vec<String>,
+    pub favoured_by: Vec<OrganisationKind>,
 }
 
 #[derive(Deserialize)]
@@ -303,15 +287,6 @@ struct OfficeHoursFile {
 #[serde(deny_unknown_fields)]
 struct MeetingsFile {
     meeting: Vec<MeetingFixture>,
-}
-
-fn role<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Role, D::Error> {
-    let raw = String::deserialize(deserializer)?;
-    Role::parse(&raw).ok_or_else(|| {
-        D::Error::custom(format!(
-            "rôle « {raw} » inconnu (coordinator, member ou observer)"
-        ))
-    })
 }
 
 fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {

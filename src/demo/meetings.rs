@@ -12,6 +12,7 @@ use sea_orm::{
 
 use crate::auth::permissions::Role;
 use crate::entities::local_time::LocalDateTime;
+use crate::entities::meeting::{MeetingKind, MeetingStatus, Visibility};
 use crate::entities::{agenda_item, meeting, occurrence_change, reception_office};
 use crate::meetings::recurrence::{self, Rule};
 use crate::meetings::schedule;
@@ -34,7 +35,7 @@ pub(super) struct PlannedMeeting<'f> {
     pub working_group_id: Option<i64>,
     /// The reception office whose territory the meeting concerns (its office-hours feed).
     pub office_id: Option<i64>,
-    pub kind: &'f str,
+    pub kind: MeetingKind,
     pub title: String,
     pub description: String,
     pub start: NaiveDateTime,
@@ -43,8 +44,8 @@ pub(super) struct PlannedMeeting<'f> {
     pub place_name: String,
     pub place_address: String,
     pub video_url: &'f str,
-    pub public: bool,
-    pub status: &'static str,
+    pub visibility: Visibility,
+    pub status: MeetingStatus,
     pub capacity: Option<i32>,
     pub registration_open: bool,
     pub deadline: Option<NaiveDateTime>,
@@ -67,19 +68,19 @@ pub(super) fn series_rule(
     Ok(Some(rule))
 }
 
-/// The status of a demo meeting: a series runs on; a one-off meeting already over is "held".
+/// The status of a demo meeting: a series runs on; a one-off meeting already over is held.
 pub(super) fn status_at(
     cancelled: bool,
     series: bool,
     end: NaiveDateTime,
     now: DateTime<Utc>,
-) -> &'static str {
+) -> MeetingStatus {
     if cancelled {
-        "cancelled"
+        MeetingStatus::Cancelled
     } else if !series && recurrence::to_utc(end) < now {
-        "held"
+        MeetingStatus::Held
     } else {
-        "scheduled"
+        MeetingStatus::Scheduled
     }
 }
 
@@ -95,7 +96,7 @@ pub(super) fn plan_office_hours<'f>(
         platform_id: None,
         working_group_id: None,
         office_id,
-        kind: "office_hours",
+        kind: MeetingKind::OfficeHours,
         title: format!("Permanence du bureau d'accueil {}", fixture.of_town),
         description: format!(
             "Permanence sans rendez-vous du bureau d'accueil pour les habitant·es de {} : \
@@ -109,8 +110,8 @@ pub(super) fn plan_office_hours<'f>(
         place_name: format!("Bureau d'accueil {}", fixture.of_town),
         place_address: fixture.address.clone(),
         video_url: "",
-        public: true,
-        status: "scheduled",
+        visibility: Visibility::Public,
+        status: MeetingStatus::Scheduled,
         capacity: None,
         registration_open: false,
         deadline: None,
@@ -139,7 +140,7 @@ pub(super) fn plan_meeting<'f>(
         platform_id,
         working_group_id,
         office_id: None,
-        kind: &fixture.kind,
+        kind: fixture.kind,
         title: fixture.title.clone(),
         description: fixture.description.clone(),
         start,
@@ -149,7 +150,11 @@ pub(super) fn plan_meeting<'f>(
         place_name: place_name.to_string(),
         place_address: place_address.to_string(),
         video_url: &fixture.video_url,
-        public: fixture.public,
+        visibility: if fixture.public {
+            Visibility::Public
+        } else {
+            Visibility::Members
+        },
         capacity: fixture.capacity,
         registration_open: fixture.registration_open,
         deadline: fixture.registration_deadline,
@@ -184,7 +189,7 @@ pub(super) async fn ensure_meeting(
         platform_id: Set(planned.platform_id),
         working_group_id: Set(planned.working_group_id),
         office_id: Set(planned.office_id),
-        kind: Set(planned.kind.to_string()),
+        kind: Set(planned.kind),
         title: Set(planned.title),
         description: Set(planned.description),
         all_day: Set(false),
@@ -201,8 +206,8 @@ pub(super) async fn ensure_meeting(
         place_name: Set(planned.place_name),
         place_address: Set(planned.place_address),
         video_url: Set(planned.video_url.to_string()),
-        status: Set(planned.status.to_string()),
-        visibility: Set(if planned.public { "public" } else { "members" }.to_string()),
+        status: Set(planned.status),
+        visibility: Set(planned.visibility),
         capacity: Set(planned.capacity),
         registration_open: Set(planned.registration_open),
         registration_deadline: Set(planned.deadline.map(recurrence::to_utc)),
@@ -320,7 +325,7 @@ pub(super) async fn load_office_hours(
             occurrence_change::ActiveModel {
                 meeting_id: Set(row.id),
                 original_start_local: Set(date.into()),
-                action: Set(change.action.as_str().to_string()),
+                action: Set(change.action.stored()),
                 new_start_local: Set(None),
                 new_end_local: Set(None),
                 created_at: Set(Utc::now()),

@@ -10,8 +10,8 @@ use sea_orm::{
     Set,
 };
 
+use crate::entities::registration::RegistrationStatus;
 use crate::entities::{meeting, registration, workshop, workshop_preference};
-use crate::meetings::booking;
 
 use super::fixtures::Fixtures;
 use super::meetings::{ensure_agenda, ensure_meeting, plan_meeting};
@@ -69,7 +69,7 @@ pub(super) async fn load_plenary(
     let mut counter = plenary.registration_counter;
     let mut confirmed = registration::Entity::find()
         .filter(registration::Column::MeetingId.eq(plenary.id))
-        .filter(registration::Column::Status.eq(booking::CONFIRMED))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Confirmed))
         .count(txn)
         .await?;
     let capacity = plenary
@@ -90,9 +90,9 @@ pub(super) async fn load_plenary(
         counter += 1;
         let status = if confirmed < capacity {
             confirmed += 1;
-            booking::CONFIRMED
+            RegistrationStatus::Confirmed
         } else {
-            booking::WAITING
+            RegistrationStatus::Waiting
         };
         // Registered over the last weeks, one every few hours; one in eight by the coordination.
         let at = Utc::now() - Duration::hours(5 * (total - index));
@@ -109,7 +109,7 @@ pub(super) async fn load_plenary(
         let saved = registration::ActiveModel {
             meeting_id: Set(plenary.id),
             person_id: Set(person_id),
-            status: Set(status.to_string()),
+            status: Set(status),
             position: Set(counter),
             meal: Set(meal_choice(fixtures, email).to_string()),
             note: Set(note.to_string()),
@@ -206,12 +206,10 @@ impl Draws {
 /// organisation's kind (every kind is named once, checked when parsing), else the last.
 pub(super) fn favourite_axis(fixtures: &Fixtures, organisation: &str) -> usize {
     let workshops = &fixtures.plenary.workshops;
-    let kind = fixtures
-        .organisation(organisation)
-        .map_or("", |o| o.kind.as_str());
+    let kind = fixtures.organisation(organisation).map(|o| o.kind);
     workshops
         .iter()
-        .position(|w| w.favoured_by.iter().any(|k| k == kind))
+        .position(|w| kind.is_some_and(|kind| w.favoured_by.contains(&kind)))
         .unwrap_or(workshops.len().saturating_sub(1))
 }
 

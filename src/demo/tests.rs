@@ -11,6 +11,8 @@ use super::plenary::{favourite_axis, meal_choice, meal_options, registrants, wor
 use super::*;
 use crate::auth::permissions::Role;
 use crate::entities::local_time::LocalDateTime;
+use crate::entities::meeting::{MeetingKind, MeetingStatus, Visibility};
+use crate::entities::registration::RegistrationStatus;
 use crate::entities::{
     agenda_item, group_membership, meeting, occurrence_change, person, platform_membership,
     reception_office, registration, working_group, workshop, workshop_preference,
@@ -316,7 +318,8 @@ fn meeting_fixtures_are_consistent() {
         );
         assert!(
             !matches!(planned.start.weekday(), Weekday::Sun)
-                && (fixture.kind == "public_event" || planned.start.weekday() != Weekday::Sat),
+                && (fixture.kind == MeetingKind::PublicEvent
+                    || planned.start.weekday() != Weekday::Sat),
             "{title} tombe un week-end"
         );
         for item in &fixture.agenda {
@@ -329,7 +332,7 @@ fn meeting_fixtures_are_consistent() {
         }
         if fixture.minutes.is_some() {
             assert!(
-                fixture.group.is_some() && planned.status == "held",
+                fixture.group.is_some() && planned.status == MeetingStatus::Held,
                 "{title}"
             );
         }
@@ -378,7 +381,10 @@ fn meeting_fixtures_are_consistent() {
             .iter()
             .any(|m| m.place.is_some() && m.video_url.is_empty())
     );
-    let findings = meetings.iter().find(|m| m.kind == "findings").unwrap();
+    let findings = meetings
+        .iter()
+        .find(|m| m.kind == MeetingKind::Findings)
+        .unwrap();
     assert_eq!(
         Rule::parse(findings.rrule.as_deref().unwrap())
             .unwrap()
@@ -386,14 +392,17 @@ fn meeting_fixtures_are_consistent() {
         "FREQ=MONTHLY;BYDAY=2TU"
     );
     assert_eq!(
-        meetings.iter().filter(|m| m.kind == "peer_session").count(),
+        meetings
+            .iter()
+            .filter(|m| m.kind == MeetingKind::PeerSession)
+            .count(),
         4
     );
     assert_eq!(
         meetings
             .iter()
             .filter(|m| m.platform.as_deref() == Some("Lutte contre le racisme")
-                && m.kind != "public_event")
+                && m.kind != MeetingKind::PublicEvent)
             .count(),
         8
     );
@@ -560,7 +569,7 @@ async fn loading_twice_inserts_nothing_the_second_time() {
         .unwrap();
     assert_eq!(plenary.platform_id, None);
     assert_eq!(plenary.start_local.to_string(), "2027-06-15T09:00:00");
-    assert_eq!(plenary.status, "scheduled");
+    assert_eq!(plenary.status, MeetingStatus::Scheduled);
     assert_eq!(plenary.registration_counter, 100);
     let registrations = registration::Entity::find()
         .filter(registration::Column::MeetingId.eq(plenary.id))
@@ -572,7 +581,7 @@ async fn loading_twice_inserts_nothing_the_second_time() {
     assert_eq!(positions, (1..=100).collect::<Vec<i64>>());
     let preferences = workshop_preference::Entity::find().all(&db).await.unwrap();
     for r in &registrations {
-        assert_eq!(r.status, "confirmed");
+        assert_eq!(r.status, RegistrationStatus::Confirmed);
         assert!(plenary.meal_options.split('\n').any(|m| m == r.meal));
         let mut ranks: Vec<i32> = preferences
             .iter()
@@ -592,18 +601,18 @@ async fn loading_twice_inserts_nothing_the_second_time() {
         }
     }
     assert_eq!(meetings.iter().filter(|m| m.minutes_published).count(), 1);
-    assert!(meetings.iter().any(|m| m.status == "held"));
+    assert!(meetings.iter().any(|m| m.status == MeetingStatus::Held));
     let offices = reception_office::Entity::find().all(&db).await.unwrap();
     let office_hours: Vec<&meeting::Model> = meetings
         .iter()
-        .filter(|m| m.kind == "office_hours" && m.rrule.is_some())
+        .filter(|m| m.kind == MeetingKind::OfficeHours && m.rrule.is_some())
         .collect();
     assert_eq!(office_hours.len(), offices.len());
     for office in &offices {
         assert!(
             office_hours.iter().any(|m| m.office_id == Some(office.id)
                 && m.title.ends_with(&office.name)
-                && m.visibility == "public"),
+                && m.visibility == Visibility::Public),
             "{}",
             office.name
         );

@@ -1,7 +1,61 @@
-//! Table `meetings`.
+//! Table `meetings`, with its closed sets: kind and status (visibility is shared with platforms).
 use sea_orm::entity::prelude::*;
 
+use super::closed_set::closed_set;
 use super::local_time::LocalDateTime;
+pub use super::visibility::Visibility;
+
+closed_set! {
+    /// What a meeting is; `label_fr` names it on pages and as a calendar category.
+    pub enum MeetingKind in "String(sea_orm::sea_query::StringLen::N(32))" {
+        Plenary = "plenary",
+        WorkingGroup = "working_group",
+        Findings = "findings",
+        PeerSession = "peer_session",
+        LocalCoordination = "local_coordination",
+        Steering = "steering",
+        Information = "information",
+        PublicEvent = "public_event",
+        Training = "training",
+        OfficeHours = "office_hours",
+    }
+}
+
+impl MeetingKind {
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            MeetingKind::Plenary => "Plénière",
+            MeetingKind::WorkingGroup => "Réunion de groupe de travail",
+            MeetingKind::Findings => "Réunion consacrée aux constats",
+            MeetingKind::PeerSession => "Intervision",
+            MeetingKind::LocalCoordination => "Coordination locale",
+            MeetingKind::Steering => "Comité de pilotage",
+            MeetingKind::Information => "Séance d'information",
+            MeetingKind::PublicEvent => "Événement public",
+            MeetingKind::Training => "Formation",
+            MeetingKind::OfficeHours => "Permanence d'un bureau d'accueil",
+        }
+    }
+}
+
+closed_set! {
+    /// Where a meeting stands. A cancelled meeting stays visible, marked cancelled.
+    pub enum MeetingStatus in "String(sea_orm::sea_query::StringLen::N(16))" {
+        Scheduled = "scheduled",
+        Cancelled = "cancelled",
+        Held = "held",
+    }
+}
+
+impl MeetingStatus {
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            MeetingStatus::Scheduled => "Prévue",
+            MeetingStatus::Cancelled => "Annulée",
+            MeetingStatus::Held => "Tenue",
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "meetings")]
@@ -12,7 +66,7 @@ pub struct Model {
     pub working_group_id: Option<i64>,
     /// The reception office whose territory the meeting concerns (for its feed).
     pub office_id: Option<i64>,
-    pub kind: String,
+    pub kind: MeetingKind,
     pub title: String,
     pub description: String,
     pub all_day: bool,
@@ -29,8 +83,8 @@ pub struct Model {
     pub place_name: String,
     pub place_address: String,
     pub video_url: String,
-    pub status: String,
-    pub visibility: String,
+    pub status: MeetingStatus,
+    pub visibility: Visibility,
     pub capacity: Option<i32>,
     pub registration_open: bool,
     pub registration_deadline: Option<DateTimeUtc>,

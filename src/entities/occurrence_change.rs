@@ -1,7 +1,19 @@
-//! Table `occurrence_changes`.
+//! Table `occurrence_changes`: one date of a series skipped, cancelled or moved.
 use sea_orm::entity::prelude::*;
 
+use super::closed_set::closed_set;
 use super::local_time::LocalDateTime;
+
+closed_set! {
+    pub enum OccurrenceAction in "String(sea_orm::sea_query::StringLen::N(16))" {
+        /// Taken out of the series (EXDATE).
+        Skipped = "skipped",
+        /// Still shown, marked cancelled.
+        Cancelled = "cancelled",
+        /// Held at `new_start_local`–`new_end_local` instead.
+        Moved = "moved",
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "occurrence_changes")]
@@ -10,8 +22,7 @@ pub struct Model {
     pub id: i64,
     pub meeting_id: i64,
     pub original_start_local: LocalDateTime,
-    /// "skipped" (EXDATE), "cancelled" (shown as cancelled) or "moved".
-    pub action: String,
+    pub action: OccurrenceAction,
     pub new_start_local: Option<LocalDateTime>,
     pub new_end_local: Option<LocalDateTime>,
     pub created_at: DateTimeUtc,

@@ -1,6 +1,8 @@
 //! Table `people`.
 use sea_orm::entity::prelude::*;
 
+pub use super::language::Language;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "people")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub email: String,
     pub email_normalized: String,
     pub organisation_id: Option<i64>,
-    pub language: String,
+    pub language: Language,
     pub active: bool,
     pub is_admin: bool,
     pub password_hash: Option<String>,

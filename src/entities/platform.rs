@@ -1,6 +1,8 @@
 //! Table `platforms`.
 use sea_orm::entity::prelude::*;
 
+pub use super::visibility::Visibility;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "platforms")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub slug: String,
     pub theme: String,
     pub description: String,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub archived: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,6 +1,8 @@
 //! Table `platform_memberships`.
 use sea_orm::entity::prelude::*;
 
+pub use super::role::Role;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "platform_memberships")]
 pub struct Model {
@@ -8,7 +10,7 @@ pub struct Model {
     pub id: i64,
     pub platform_id: i64,
     pub person_id: i64,
-    pub role: String,
+    pub role: Role,
     pub created_at: DateTimeUtc,
 }
 

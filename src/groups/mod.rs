@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::audit;
 use crate::auth::permissions::Action;
 use crate::db::is_unique_violation;
+use crate::entities::working_group::GroupStatus;
 use crate::entities::{platform, working_group};
 use crate::members::{self, Scope};
 use crate::platforms::{find_by_slug, group_ref, platform_ref};
@@ -161,7 +162,7 @@ async fn create(
         platform_id: Set(platform.id),
         name: Set(input.name),
         mandate: Set(input.mandate),
-        status: Set("active".into()),
+        status: Set(GroupStatus::Active),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -262,19 +263,23 @@ async fn update(
     ))
 }
 
-async fn set_status(state: &AppState, ctx: &Ctx, id: i64, status: &str) -> AppResult<Response> {
+async fn set_status(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    status: GroupStatus,
+) -> AppResult<Response> {
     let (group, platform) = find_with_platform(state, id).await?;
     ctx.require(Action::EditGroup(&group_ref(&group, &platform)))?;
     let txn = crate::db::begin_write(&state.db).await?;
     let name = group.name.clone();
     let mut model: working_group::ActiveModel = group.into();
-    model.status = Set(status.to_string());
+    model.status = Set(status);
     model.updated_at = Set(Utc::now());
     model.update(&txn).await?;
-    let (action, message) = if status == "closed" {
-        ("clôturer", format!("Groupe de travail « {name} » clôturé."))
-    } else {
-        ("rouvrir", format!("Groupe de travail « {name} » rouvert."))
+    let (action, message) = match status {
+        GroupStatus::Closed => ("clôturer", format!("Groupe de travail « {name} » clôturé.")),
+        GroupStatus::Active => ("rouvrir", format!("Groupe de travail « {name} » rouvert.")),
     };
     audit::record(
         &txn,
@@ -298,7 +303,7 @@ async fn close(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    set_status(&state, &ctx, id, "closed").await
+    set_status(&state, &ctx, id, GroupStatus::Closed).await
 }
 
 async fn reopen(
@@ -306,7 +311,7 @@ async fn reopen(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    set_status(&state, &ctx, id, "active").await
+    set_status(&state, &ctx, id, GroupStatus::Active).await
 }
 
 #[cfg(test)]

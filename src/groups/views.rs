@@ -2,6 +2,7 @@ use maud::{Markup, html};
 
 use super::GroupForm;
 use crate::auth::permissions::Action;
+use crate::entities::working_group::GroupStatus;
 use crate::entities::{platform, working_group};
 use crate::platforms::group_ref;
 use crate::web::Ctx;
@@ -30,12 +31,12 @@ pub fn show(
             div.page-head {
                 h1 {
                     (group.name)
-                    @if group.status == "closed" { " " span.badge.badge-archived { "clôturé" } }
+                    @if group.status == GroupStatus::Closed { " " span.badge.badge-archived { "clôturé" } }
                 }
                 @if ctx.can(Action::EditGroup(&gref)) {
                     div.actions {
                         a.button href=(format!("/gt/{}/modifier", group.id)) { "Modifier" }
-                        @if group.status == "closed" {
+                        @if group.status == GroupStatus::Closed {
                             (post_button(&ctx.csrf_token, &format!("/gt/{}/rouvrir", group.id), "Rouvrir", ""))
                         } @else {
                             (post_button(&ctx.csrf_token, &format!("/gt/{}/cloturer", group.id), "Clôturer", "danger"))

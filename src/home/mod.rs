@@ -8,6 +8,7 @@ use maud::{Markup, html};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::auth::permissions::{Action, Role};
+use crate::entities::working_group::GroupStatus;
 use crate::entities::{platform, working_group};
 use crate::platforms::{self, platform_ref};
 use crate::state::AppState;
@@ -57,7 +58,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
         .await?;
     let role_badge = |role: Option<&Role>| {
         html! {
-            @if let Some(role) = role { " " span.badge.badge-coord[*role == Role::Coordinator] { (role.label()) } }
+            @if let Some(role) = role { " " span.badge.badge-coord[*role == Role::Coordinator] { (role.label_fr()) } }
         }
     };
     Ok(page(
@@ -96,7 +97,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
                         @let p = group_platforms.iter().find(|p| p.id == g.platform_id);
                         @if p.is_some_and(|p| ctx.can(Action::ViewPlatform(&platform_ref(p)))) {
                             li.card {
-                                h3 { a href=(format!("/gt/{}", g.id)) { (g.name) } @if g.status == "closed" { " " span.badge.badge-archived { "clôturé" } } }
+                                h3 { a href=(format!("/gt/{}", g.id)) { (g.name) } @if g.status == GroupStatus::Closed { " " span.badge.badge-archived { "clôturé" } } }
                                 p.muted { (p.map(|p| p.name.as_str()).unwrap_or("")) }
                                 p { (role_badge(ctx.actor.groups.get(&g.id))) }
                             }

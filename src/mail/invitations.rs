@@ -17,6 +17,8 @@ use sea_orm::{
 use super::{MailContext, notify};
 use crate::audit;
 use crate::auth::permissions::Action;
+use crate::entities::invitation::{Answer, Language};
+use crate::entities::meeting::MeetingStatus;
 use crate::entities::{group_membership, invitation, outbox_message, person, platform_membership};
 use crate::meetings::{self, booking};
 use crate::people::rules::{normalize_email, parse_email};
@@ -79,7 +81,7 @@ async fn invite(
     let loaded = meetings::load(&state, id).await?;
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
     let back = format!("/reunions/{id}#invitations");
-    if loaded.meeting.status == "cancelled" {
+    if loaded.meeting.status == MeetingStatus::Cancelled {
         return Err(AppError::BadRequest(
             "Cette réunion est annulée : on ne peut plus y inviter.".into(),
         ));
@@ -156,16 +158,9 @@ async fn invite(
         .filter(person::Column::Active.eq(true))
         .all(&state.db)
         .await?;
-    let mut wanted: Vec<(Option<i64>, String, String, String)> = people
+    let mut wanted: Vec<(Option<i64>, String, String, Language)> = people
         .iter()
-        .map(|p| {
-            (
-                Some(p.id),
-                p.name.clone(),
-                p.email.clone(),
-                p.language.clone(),
-            )
-        })
+        .map(|p| (Some(p.id), p.name.clone(), p.email.clone(), p.language))
         .collect();
     for (name, email) in outside {
         let known = person::Entity::find()
@@ -174,7 +169,7 @@ async fn invite(
             .await?;
         match known {
             Some(p) => wanted.push((Some(p.id), p.name, p.email, p.language)),
-            None => wanted.push((None, name, email, "fr".into())),
+            None => wanted.push((None, name, email, Language::Fr)),
         }
     }
     let me = ctx.viewer.as_deref().cloned();
@@ -250,7 +245,7 @@ async fn invite(
             email_normalized: Set(key),
             name: Set(name),
             language: Set(language),
-            answer: Set("pending".into()),
+            answer: Set(Answer::Pending),
             answered_at: Set(None),
             invited_by: Set(ctx.person_id()),
             created_at: Set(Utc::now()),
@@ -302,7 +297,7 @@ fn too_many_at_once(asked: usize, cap: usize) -> AppError {
 }
 
 /// One address to invite: (their account, name, address, language).
-type Invitee = (Option<i64>, String, String, String);
+type Invitee = (Option<i64>, String, String, Language);
 
 /// `wanted` without the organizer's and the sender's own addresses, and those left out (as
 /// typed, once each).
@@ -380,11 +375,12 @@ async fn remind(
     ))
 }
 
-fn answer_of(slug: &str) -> Option<(&'static str, &'static str)> {
+/// The answer an answer link's last segment gives (`notify::answer_links` writes them).
+fn answer_of(slug: &str) -> Option<Answer> {
     match slug {
-        "accepte" => Some(("accepted", "J'y serai")),
-        "peut-etre" => Some(("tentative", "Peut-être")),
-        "decline" => Some(("declined", "Je ne pourrai pas venir")),
+        "accepte" => Some(Answer::Accepted),
+        "peut-etre" => Some(Answer::Tentative),
+        "decline" => Some(Answer::Declined),
         _ => None,
     }
 }
@@ -416,7 +412,7 @@ async fn answer_page(
     ctx: Ctx,
     Path((token, slug)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (Some(invitation), Some((_, label))) =
+    let (Some(invitation), Some(chosen)) =
         (invitation_from(&state, &token).await?, answer_of(&slug))
     else {
         return Ok(invalid_link(&ctx));
@@ -435,7 +431,8 @@ async fn answer_page(
                 .join(", "),
         )
     };
-    let asks_meal = slug == "accepte" && loaded.meeting.registration_open && !meals.is_empty();
+    let asks_meal =
+        chosen == Answer::Accepted && loaded.meeting.registration_open && !meals.is_empty();
     Ok(page(&ctx, "Votre réponse", html! {
         section.narrow {
             h1 { "Votre réponse" }
@@ -445,8 +442,8 @@ async fn answer_page(
                 p { (when) }
                 @if !place.is_empty() { p.muted { (place) } }
             }
-            @if invitation.answer != "pending" {
-                p.muted { "Réponse déjà enregistrée : " (answer_label(&invitation.answer)) ". Vous pouvez la changer." }
+            @if invitation.answer != Answer::Pending {
+                p.muted { "Réponse déjà enregistrée : " (invitation.answer.label_fr()) ". Vous pouvez la changer." }
             }
             form.stack method="post" action=(format!("/invitation/{token}/{slug}")) {
                 (csrf_field(&ctx))
@@ -459,7 +456,7 @@ async fn answer_page(
                         }
                     }
                 }
-                button.primary type="submit" { "Confirmer : " (label) }
+                button.primary type="submit" { "Confirmer : " (crate::web::french::capitalized(chosen.label_fr())) }
             }
         }
     })
@@ -481,15 +478,6 @@ fn newcomer_name(invited_as: &str, email: &str) -> String {
         .unwrap_or_else(|| "Invité·e".to_string())
 }
 
-pub fn answer_label(answer: &str) -> &'static str {
-    match answer {
-        "accepted" => "j'y serai",
-        "tentative" => "peut-être",
-        "declined" => "je ne pourrai pas venir",
-        _ => "pas encore de réponse",
-    }
-}
-
 /// POST: records the answer (it can be changed later) and registers or unregisters the person.
 async fn answer(
     State(state): State<AppState>,
@@ -497,7 +485,7 @@ async fn answer(
     Path((token, slug)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (Some(invitation), Some((answer, _))) =
+    let (Some(invitation), Some(answer)) =
         (invitation_from(&state, &token).await?, answer_of(&slug))
     else {
         return Ok(invalid_link(&ctx));
@@ -520,7 +508,7 @@ async fn answer(
             .await?
         {
             Some(p) => p.id,
-            None if answer == "accepted" => {
+            None if answer == Answer::Accepted => {
                 let now = Utc::now();
                 // In a savepoint: on PostgreSQL two answers from the same new address at the same
                 // moment both find nobody; the second insert then meets the first one's row, and
@@ -531,7 +519,7 @@ async fn answer(
                     email: Set(invitation.email.clone()),
                     email_normalized: Set(invitation.email_normalized.clone()),
                     organisation_id: Set(None),
-                    language: Set(invitation.language.clone()),
+                    language: Set(invitation.language),
                     active: Set(true),
                     is_admin: Set(false),
                     password_hash: Set(None),
@@ -566,10 +554,10 @@ async fn answer(
     };
     let mut message = format!(
         "Merci : votre réponse « {} » est enregistrée.",
-        answer_label(answer)
+        answer.label_fr()
     );
     if loaded.meeting.registration_open && person_id > 0 {
-        if answer == "accepted" {
+        if answer == Answer::Accepted {
             let request = booking::Request {
                 person_id,
                 meal,
@@ -592,7 +580,7 @@ async fn answer(
                     })).into_response());
                 }
             }
-        } else if answer == "declined" {
+        } else if answer == Answer::Declined {
             booking::cancel_in(
                 &txn,
                 loaded.meeting.id,
@@ -605,7 +593,7 @@ async fn answer(
         }
     }
     let mut model: invitation::ActiveModel = invitation.clone().into();
-    model.answer = Set(answer.to_string());
+    model.answer = Set(answer);
     model.answered_at = Set(Some(Utc::now()));
     if person_id > 0 {
         model.person_id = Set(Some(person_id));
@@ -657,10 +645,10 @@ async fn outbox_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Marku
                         @for m in &messages {
                             tr {
                                 td { (m.created_at.format("%d/%m/%Y %H:%M")) }
-                                td { (m.kind) }
+                                td { (m.kind.as_str()) }
                                 td { (m.recipient) }
                                 td { a href=(format!("/admin/courriels/{}", m.id)) { (m.subject) } }
-                                td { (status_label(&m.status)) @if m.attempts > 1 { " (" (m.attempts) " essais)" } @if !m.last_error.is_empty() { br; span.muted { (m.last_error) } } }
+                                td { (m.status.label_fr()) @if m.attempts > 1 { " (" (m.attempts) " essais)" } @if !m.last_error.is_empty() { br; span.muted { (m.last_error) } } }
                             }
                         }
                     }
@@ -668,16 +656,6 @@ async fn outbox_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Marku
             }
         },
     ))
-}
-
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "pending" => "en attente",
-        "sending" => "en cours d'envoi",
-        "sent" => "envoyé",
-        "failed" => "échec définitif",
-        _ => "?",
-    }
 }
 
 async fn outbox_message_page(
@@ -696,7 +674,7 @@ async fn outbox_message_page(
         html! {
             p.breadcrumb { a href="/admin/courriels" { "Courriels" } " › " }
             h1 { (m.subject) }
-            p { "À " (m.recipient) " — " (status_label(&m.status)) }
+            p { "À " (m.recipient) " — " (m.status.label_fr()) }
             pre.eml { (m.message) }
         },
     ))
@@ -708,7 +686,7 @@ mod tests {
 
     #[test]
     fn the_organizer_and_the_sender_are_left_out_of_the_invitees() {
-        let entry = |email: &str| (None, String::new(), email.to_string(), "fr".to_string());
+        let entry = |email: &str| (None, String::new(), email.to_string(), Language::Fr);
         let (kept, left_out) = leave_out_organizer_and_sender(
             vec![
                 entry("Coordination@CRI-namur.example"),

@@ -15,6 +15,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tokio::sync::Notify;
 
 use crate::config::Config;
+use crate::entities::outbox_message::OutboxKind;
 use crate::web::ctx::Keys;
 use compose::Sender;
 
@@ -123,7 +124,7 @@ impl Mailer {
     async fn deliver(
         &self,
         id: i64,
-        kind: &str,
+        kind: OutboxKind,
         recipient: &str,
         message: &str,
     ) -> Result<(), Failure> {

@@ -14,7 +14,7 @@ use sea_orm::{
 };
 
 use super::{Failure, Mailer};
-use crate::entities::outbox_message;
+use crate::entities::outbox_message::{self, OutboxKind, OutboxStatus};
 
 /// How long a claim lasts before another worker may take the message again.
 pub const LEASE_SECS: i64 = 120;
@@ -25,7 +25,7 @@ const BATCH: i64 = 20;
 /// Writes one message to send. Call it inside the transaction that makes the change.
 pub async fn enqueue(
     txn: &impl ConnectionTrait,
-    kind: &str,
+    kind: OutboxKind,
     meeting_id: Option<i64>,
     recipient: &str,
     subject: &str,
@@ -33,12 +33,12 @@ pub async fn enqueue(
 ) -> Result<(), DbErr> {
     let bytes = message.formatted();
     outbox_message::ActiveModel {
-        kind: Set(kind.to_string()),
+        kind: Set(kind),
         meeting_id: Set(meeting_id),
         recipient: Set(recipient.to_string()),
         subject: Set(subject.to_string()),
         message: Set(String::from_utf8_lossy(&bytes).into_owned()),
-        status: Set("pending".into()),
+        status: Set(OutboxStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(Utc::now()),
         lease_until: Set(None),
@@ -61,6 +61,7 @@ pub async fn claim(
     let now = Utc::now();
     let lease = now + chrono::Duration::seconds(LEASE_SECS);
     let backend = db.get_database_backend();
+    // 'pending' and 'sending' are `OutboxStatus::Pending` and `OutboxStatus::Sending` as stored.
     let sql = match backend {
         DbBackend::Postgres => {
             "UPDATE outbox SET status = 'sending', lease_until = $1, claimed_by = $2, attempts = attempts + 1 \
@@ -98,7 +99,7 @@ pub async fn claim(
     outbox_message::Entity::find()
         .filter(outbox_message::Column::Id.is_in(ids))
         .filter(outbox_message::Column::ClaimedBy.eq(worker))
-        .filter(outbox_message::Column::Status.eq("sending"))
+        .filter(outbox_message::Column::Status.eq(OutboxStatus::Sending))
         .all(db)
         .await
 }
@@ -121,22 +122,22 @@ async fn settle(
     let mut model: outbox_message::ActiveModel = message.into();
     match outcome {
         Ok(()) => {
-            model.status = Set("sent".into());
+            model.status = Set(OutboxStatus::Sent);
             model.sent_at = Set(Some(Utc::now()));
             model.last_error = Set(String::new());
             mailer.set_health(None);
             tracing::info!(message = id, "courriel envoyé");
         }
         Err(Failure::Permanent(error)) => {
-            model.status = Set("failed".into());
+            model.status = Set(OutboxStatus::Failed);
             model.last_error = Set(error.chars().take(500).collect());
             tracing::warn!(message = id, "courriel refusé définitivement");
         }
         Err(Failure::Temporary(error)) => {
             if attempts >= MAX_ATTEMPTS {
-                model.status = Set("failed".into());
+                model.status = Set(OutboxStatus::Failed);
             } else {
-                model.status = Set("pending".into());
+                model.status = Set(OutboxStatus::Pending);
                 model.next_attempt_at = Set(Utc::now() + backoff(mailer.retry_secs, attempts));
             }
             mailer.set_health(Some(error.clone()));
@@ -157,7 +158,7 @@ pub async fn run_once(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize,
         let outcome = mailer
             .deliver(
                 message.id,
-                &message.kind,
+                message.kind,
                 &message.recipient,
                 &message.message,
             )

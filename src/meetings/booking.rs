@@ -13,12 +13,10 @@ use sea_orm::{
 };
 
 use crate::audit;
+use crate::entities::meeting::MeetingStatus;
+use crate::entities::registration::RegistrationStatus;
 use crate::entities::{meeting, registration, workshop, workshop_assignment, workshop_preference};
 use crate::events::{self, Bus, Event, Seat};
-
-pub const CONFIRMED: &str = "confirmed";
-pub const WAITING: &str = "waiting";
-pub const CANCELLED: &str = "cancelled";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -94,9 +92,13 @@ pub fn deadline_passed(meeting: &meeting::Model, now: DateTime<Utc>) -> bool {
 
 /// Why a meeting does not take registrations now; None if it does.
 pub fn closed_reason(meeting: &meeting::Model, now: DateTime<Utc>) -> Option<Closed> {
+    let still_to_come = match meeting.status {
+        MeetingStatus::Scheduled => true,
+        MeetingStatus::Cancelled | MeetingStatus::Held => false,
+    };
     if !meeting.registration_open || meeting.rrule.is_some() {
         Some(Closed::NoRegistration)
-    } else if meeting.status != "scheduled" {
+    } else if !still_to_come {
         Some(Closed::NotScheduled)
     } else if deadline_passed(meeting, now) {
         Some(Closed::DeadlinePassed)
@@ -110,7 +112,7 @@ pub fn closed_reason(meeting: &meeting::Model, now: DateTime<Utc>) -> Option<Clo
 pub async fn confirmed_count(db: &impl ConnectionTrait, meeting_id: i64) -> Result<u64, DbErr> {
     registration::Entity::find()
         .filter(registration::Column::MeetingId.eq(meeting_id))
-        .filter(registration::Column::Status.eq(CONFIRMED))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Confirmed))
         .count(db)
         .await
 }
@@ -122,7 +124,7 @@ async fn waiting_place(
 ) -> Result<u64, DbErr> {
     registration::Entity::find()
         .filter(registration::Column::MeetingId.eq(meeting_id))
-        .filter(registration::Column::Status.eq(WAITING))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Waiting))
         .filter(registration::Column::Position.lte(position))
         .count(db)
         .await
@@ -187,19 +189,26 @@ pub async fn register_in(
         .filter(registration::Column::PersonId.eq(request.person_id))
         .one(txn)
         .await?;
-    if existing.as_ref().is_some_and(|r| r.status != CANCELLED) {
+    if existing
+        .as_ref()
+        .is_some_and(|r| r.status != RegistrationStatus::Cancelled)
+    {
         return Ok(Err(Refusal::AlreadyRegistered));
     }
     let confirmed = confirmed_count(txn, meeting_id).await?;
     let has_seat = meeting
         .capacity
         .is_none_or(|c| confirmed < u64::try_from(c).unwrap_or(0));
-    let status = if has_seat { CONFIRMED } else { WAITING };
+    let status = if has_seat {
+        RegistrationStatus::Confirmed
+    } else {
+        RegistrationStatus::Waiting
+    };
     let position = meeting.registration_counter;
     let saved = match existing {
         Some(previous) => {
             let mut model: registration::ActiveModel = previous.into();
-            model.status = Set(status.into());
+            model.status = Set(status);
             model.position = Set(position);
             model.meal = Set(request.meal.clone());
             model.note = Set(request.note.clone());
@@ -211,7 +220,7 @@ pub async fn register_in(
             registration::ActiveModel {
                 meeting_id: Set(meeting_id),
                 person_id: Set(request.person_id),
-                status: Set(status.into()),
+                status: Set(status),
                 position: Set(position),
                 meal: Set(request.meal.clone()),
                 note: Set(request.note.clone()),
@@ -238,7 +247,7 @@ pub async fn register_in(
         .insert(txn)
         .await?;
     }
-    let outcome = if status == CONFIRMED {
+    let outcome = if has_seat {
         Outcome::Confirmed
     } else {
         Outcome::Waiting(waiting_place(txn, meeting_id, position).await?)
@@ -303,7 +312,7 @@ pub async fn cancel_in(
     let Some(existing) = registration::Entity::find()
         .filter(registration::Column::MeetingId.eq(meeting_id))
         .filter(registration::Column::PersonId.eq(person_id))
-        .filter(registration::Column::Status.ne(CANCELLED))
+        .filter(registration::Column::Status.ne(RegistrationStatus::Cancelled))
         .one(txn)
         .await?
     else {
@@ -311,7 +320,7 @@ pub async fn cancel_in(
     };
     let id = existing.id;
     let mut model: registration::ActiveModel = existing.into();
-    model.status = Set(CANCELLED.into());
+    model.status = Set(RegistrationStatus::Cancelled);
     model.updated_at = Set(now);
     model.update(txn).await?;
     workshop_assignment::Entity::delete_many()
@@ -360,7 +369,7 @@ pub async fn promote(
     }
     let waiting = registration::Entity::find()
         .filter(registration::Column::MeetingId.eq(meeting.id))
-        .filter(registration::Column::Status.eq(WAITING))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Waiting))
         .order_by_asc(registration::Column::Position)
         .all(txn)
         .await?;
@@ -371,7 +380,7 @@ pub async fn promote(
     {
         promoted.push(row.person_id);
         let mut model: registration::ActiveModel = row.into();
-        model.status = Set(CONFIRMED.into());
+        model.status = Set(RegistrationStatus::Confirmed);
         model.updated_at = Set(now);
         model.update(txn).await?;
     }

@@ -22,6 +22,8 @@ use sea_orm::{
 use serde::Deserialize;
 
 use crate::auth::permissions::{Action, MeetingRef};
+use crate::entities::meeting::MeetingKind;
+use crate::entities::registration::RegistrationStatus;
 use crate::entities::{meeting, occurrence_change, platform, registration, working_group};
 use crate::platforms::{group_ref, platform_ref};
 use crate::state::AppState;
@@ -57,7 +59,7 @@ pub struct Loaded {
 impl Loaded {
     pub fn reference(&self) -> MeetingRef {
         meeting_ref(
-            self.meeting.visibility == "public",
+            self.meeting.visibility.is_public(),
             self.platform.as_ref(),
             self.group.as_ref(),
         )
@@ -101,10 +103,13 @@ pub fn meeting_ref(
     }
 }
 
+/// The meeting `id` with where it belongs. A row that cannot be read (a status or kind outside
+/// its set, written by hand) is an error naming the meeting, never a default.
 pub async fn load(state: &AppState, id: i64) -> AppResult<Loaded> {
     let meeting = meeting::Entity::find_by_id(id)
         .one(&state.db)
-        .await?
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("réunion {id} : {e}")))?
         .ok_or(AppError::NotFound)?;
     attach(state, vec![meeting])
         .await?
@@ -356,7 +361,7 @@ async fn agenda(
     let keep = if past { Keep::Last } else { Keep::First };
     let (mut occurrences, loaded) =
         window_at_most(&state, &ctx, Filter::All, (from, to), (400, keep), |m| {
-            with_office_hours || m.kind != "office_hours"
+            with_office_hours || m.kind != MeetingKind::OfficeHours
         })
         .await?;
     if past {
@@ -417,7 +422,7 @@ async fn mine(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     .await?;
     let registered: Vec<i64> = registration::Entity::find()
         .filter(registration::Column::PersonId.eq(me))
-        .filter(registration::Column::Status.ne(booking::CANCELLED))
+        .filter(registration::Column::Status.ne(RegistrationStatus::Cancelled))
         .all(&state.db)
         .await?
         .into_iter()

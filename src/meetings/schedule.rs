@@ -6,6 +6,8 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 use super::recurrence::{self, Rule};
 use crate::entities::local_time::LocalDateTime;
+use crate::entities::meeting::{MeetingKind, MeetingStatus};
+use crate::entities::occurrence_change::OccurrenceAction;
 use crate::entities::{meeting, occurrence_change};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,7 +46,10 @@ pub fn occurrences(
 ) -> Vec<Occurrence> {
     let start = meeting.start_local.naive();
     let length = duration(meeting);
-    let series_cancelled = meeting.status == "cancelled";
+    let series_cancelled = match meeting.status {
+        MeetingStatus::Cancelled => true,
+        MeetingStatus::Scheduled | MeetingStatus::Held => false,
+    };
     let Some(rule) = rule_of(meeting) else {
         let end = start.checked_add_signed(length).unwrap_or(start);
         if start < to && end > from {
@@ -67,16 +72,20 @@ pub fn occurrences(
         .collect();
     let skipped: Vec<NaiveDateTime> = mine
         .iter()
-        .filter(|c| c.action == "skipped" || c.action == "moved")
+        .filter(|c| match c.action {
+            OccurrenceAction::Skipped | OccurrenceAction::Moved => true,
+            OccurrenceAction::Cancelled => false,
+        })
         .map(|c| c.original_start_local.naive())
         .collect();
     let mut out: Vec<Occurrence> = recurrence::expand(start, length, &rule, &skipped, from, to)
         .into_iter()
         .map(|o| {
             let cancelled = series_cancelled
-                || mine
-                    .iter()
-                    .any(|c| c.action == "cancelled" && c.original_start_local.naive() == o.start);
+                || mine.iter().any(|c| {
+                    c.action == OccurrenceAction::Cancelled
+                        && c.original_start_local.naive() == o.start
+                });
             Occurrence {
                 meeting_id: meeting.id,
                 start: o.start,
@@ -90,7 +99,7 @@ pub fn occurrences(
         })
         .collect();
     // Moved occurrences show at their new time, if that falls in the window.
-    for change in mine.iter().filter(|c| c.action == "moved") {
+    for change in mine.iter().filter(|c| c.action == OccurrenceAction::Moved) {
         // A move always records its new start; without one there is nowhere to show it.
         let original = change.original_start_local.naive();
         let Some(new_start) = change.new_start_local.map(LocalDateTime::naive) else {
@@ -187,7 +196,7 @@ pub fn clashes(
             };
             let same_place =
                 !place.is_empty() && other.meeting.place_name.trim().to_lowercase() == place;
-            let plenary = other.meeting.kind == "plenary"
+            let plenary = other.meeting.kind == MeetingKind::Plenary
                 && platform_id.is_some()
                 && other.meeting.platform_id == platform_id;
             let when = hit.start.format("%d/%m/%Y à %H:%M");

@@ -91,7 +91,7 @@ pub struct MemberRow {
 
 /// The members of a scope, sorted by organisation then name.
 pub async fn load(state: &AppState, scope: &Scope) -> AppResult<Vec<MemberRow>> {
-    let links: Vec<(i64, String)> = match scope {
+    let links: Vec<(i64, Role)> = match scope {
         Scope::Platform(p) => platform_membership::Entity::find()
             .filter(platform_membership::Column::PlatformId.eq(p.id))
             .all(&state.db)
@@ -122,7 +122,7 @@ pub async fn load(state: &AppState, scope: &Scope) -> AppResult<Vec<MemberRow>> 
             Some(MemberRow {
                 person,
                 organisation,
-                role: Role::parse(&role)?,
+                role,
             })
         })
         .collect();
@@ -239,7 +239,7 @@ async fn group_add(
 }
 
 fn parse_role(raw: &str) -> AppResult<Role> {
-    Role::parse(raw).ok_or_else(|| {
+    raw.parse().map_err(|_| {
         AppError::BadRequest(
             "Ce rôle n'existe pas : choisissez coordination, membre ou observateur·rice.".into(),
         )
@@ -278,11 +278,11 @@ async fn done(state: &AppState, ctx: &Ctx, scope: &Scope, message: String) -> Ap
 
 async fn add(state: &AppState, ctx: &Ctx, scope: Scope, form: AddForm) -> AppResult<Response> {
     scope.require_manage(ctx)?;
-    let role = parse_role(if form.role.is_empty() {
-        "member"
+    let role = if form.role.is_empty() {
+        Role::Member
     } else {
-        &form.role
-    })?;
+        parse_role(&form.role)?
+    };
     let person = find_active_person(state, &form.person_id).await?;
     let txn = crate::db::begin_write(&state.db).await?;
     let now = Utc::now();
@@ -290,7 +290,7 @@ async fn add(state: &AppState, ctx: &Ctx, scope: Scope, form: AddForm) -> AppRes
         Scope::Platform(p) => platform_membership::ActiveModel {
             platform_id: Set(p.id),
             person_id: Set(person.id),
-            role: Set(role.as_str().to_string()),
+            role: Set(role),
             created_at: Set(now),
             ..Default::default()
         }
@@ -300,7 +300,7 @@ async fn add(state: &AppState, ctx: &Ctx, scope: Scope, form: AddForm) -> AppRes
         Scope::Group { group, .. } => group_membership::ActiveModel {
             working_group_id: Set(group.id),
             person_id: Set(person.id),
-            role: Set(role.as_str().to_string()),
+            role: Set(role),
             created_at: Set(now),
             ..Default::default()
         }
@@ -323,7 +323,7 @@ async fn add(state: &AppState, ctx: &Ctx, scope: Scope, form: AddForm) -> AppRes
         "{} ajouté·e à « {} » ({}).",
         person.name,
         scope.name(),
-        role.label()
+        role.label_fr()
     );
     audit::record(
         &txn,
@@ -395,7 +395,7 @@ async fn change_role(
             platform_membership::Entity::update_many()
                 .col_expr(
                     platform_membership::Column::Role,
-                    sea_orm::sea_query::Expr::value(role.as_str()),
+                    sea_orm::sea_query::Expr::value(role),
                 )
                 .filter(platform_membership::Column::PlatformId.eq(p.id))
                 .filter(platform_membership::Column::PersonId.eq(person_id))
@@ -407,7 +407,7 @@ async fn change_role(
             group_membership::Entity::update_many()
                 .col_expr(
                     group_membership::Column::Role,
-                    sea_orm::sea_query::Expr::value(role.as_str()),
+                    sea_orm::sea_query::Expr::value(role),
                 )
                 .filter(group_membership::Column::WorkingGroupId.eq(group.id))
                 .filter(group_membership::Column::PersonId.eq(person_id))
@@ -422,7 +422,7 @@ async fn change_role(
     let message = format!(
         "{} : rôle « {} » dans « {} ».",
         person.name,
-        role.label(),
+        role.label_fr(),
         scope.name()
     );
     audit::record(

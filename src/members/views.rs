@@ -10,7 +10,7 @@ use crate::web::layout::{csrf_field, page};
 fn role_options(selected: Role) -> Markup {
     html! {
         @for role in Role::ALL {
-            option value=(role.as_str()) selected[role == selected] { (role.label()) }
+            option value=(role.as_str()) selected[role == selected] { (role.label_fr()) }
         }
     }
 }
@@ -75,7 +75,7 @@ pub fn panel(
                                     a href=(format!("/personnes/{}", m.person.id)) { (m.person.name) }
                                     " "
                                     @if !can_manage && m.role != Role::Member {
-                                        span.badge.badge-coord[m.role == Role::Coordinator] { (m.role.label()) }
+                                        span.badge.badge-coord[m.role == Role::Coordinator] { (m.role.label_fr()) }
                                     }
                                 }
                                 @if can_manage {

@@ -119,7 +119,7 @@ async fn edit_form(
     let organisation = find(&state, id).await?;
     let form = OrganisationForm {
         name: organisation.name.clone(),
-        kind: organisation.kind.clone(),
+        kind: organisation.kind.as_str().into(),
         municipality_id: organisation
             .municipality_id
             .map(|i| i.to_string())

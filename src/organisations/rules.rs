@@ -4,31 +4,7 @@ use serde::Deserialize;
 
 use crate::web::components::FieldErrors;
 
-pub const KINDS: [(&str, &str); 12] = [
-    ("asbl", "ASBL (association)"),
-    ("ili", "Initiative locale d'intégration (ILI)"),
-    ("cpas", "CPAS"),
-    ("municipality", "Commune / service communal"),
-    ("pcs", "Plan de cohésion sociale (PCS)"),
-    ("training", "Opérateur de formation"),
-    ("adult_school", "École de promotion sociale"),
-    (
-        "reception_centre",
-        "Centre d'accueil (Fedasil, Croix-Rouge)",
-    ),
-    ("university", "Université / haute école"),
-    ("union", "Syndicat"),
-    ("public_body", "Organisme public"),
-    ("cri", "Centre régional d'intégration"),
-];
-
-pub fn kind_label(kind: &str) -> &str {
-    KINDS
-        .iter()
-        .find(|(value, _)| *value == kind)
-        .map(|(_, label)| *label)
-        .unwrap_or(kind)
-}
+pub use crate::entities::organisation::OrganisationKind;
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
@@ -42,7 +18,7 @@ pub struct OrganisationForm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganisationInput {
     pub name: String,
-    pub kind: String,
+    pub kind: OrganisationKind,
     pub municipality_id: Option<i64>,
     pub website: String,
 }
@@ -56,9 +32,10 @@ impl OrganisationForm {
                 errors.add("name", message);
                 String::new()
             });
-        if !KINDS.iter().any(|(value, _)| *value == self.kind) {
+        let kind = self.kind.parse().unwrap_or_else(|_| {
             errors.add("kind", "Choisissez un type d'organisation dans la liste.");
-        }
+            OrganisationKind::Asbl
+        });
         let municipality_id = match self.municipality_id.trim() {
             "" => None,
             raw => match raw.parse::<i64>() {
@@ -79,7 +56,7 @@ impl OrganisationForm {
         }
         errors.into_result(OrganisationInput {
             name,
-            kind: self.kind.clone(),
+            kind,
             municipality_id,
             website,
         })

@@ -1,6 +1,6 @@
 use maud::{Markup, html};
 
-use super::rules::{KINDS, OrganisationForm, kind_label};
+use super::rules::{OrganisationForm, OrganisationKind};
 use crate::entities::{organisation, person};
 use crate::web::Ctx;
 use crate::web::components::{FieldErrors, empty_state, form_errors, input, post_button, select};
@@ -33,7 +33,7 @@ pub fn list(ctx: &Ctx, rows: &[Row], can_manage: bool) -> Markup {
                                     a href=(format!("/organisations/{}", row.organisation.id)) { (row.organisation.name) }
                                     @if row.organisation.archived { " " span.badge.badge-archived { "archivée" } }
                                 }
-                                td { (kind_label(&row.organisation.kind)) }
+                                td { (row.organisation.kind.label_fr()) }
                                 td { (row.municipality) }
                                 td { (row.people) }
                             }
@@ -70,7 +70,7 @@ pub fn show(
                     }
                 }
             }
-            p { (kind_label(&organisation.kind)) @if let Some(m) = municipality { " · " (m) } }
+            p { (organisation.kind.label_fr()) @if let Some(m) = municipality { " · " (m) } }
             @if !organisation.website.is_empty() {
                 p { a href=(organisation.website) rel="noopener noreferrer" { (organisation.website) } }
             }
@@ -106,7 +106,11 @@ pub fn form(
         ),
     };
     let mut kinds = vec![(String::new(), "— Choisir —".to_string())];
-    kinds.extend(KINDS.iter().map(|(v, l)| (v.to_string(), l.to_string())));
+    kinds.extend(
+        OrganisationKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), k.label_fr().to_string())),
+    );
     let mut communes = vec![(String::new(), "— Aucune —".to_string())];
     communes.extend(municipalities.iter().cloned());
     page(

@@ -28,7 +28,7 @@ use crate::web::components::FieldErrors;
 use crate::web::ctx::{FlashKind, SESSION_COOKIE, append_cookie, cookie, redirect_with_flash};
 use crate::web::extract::{Form, Path, Query};
 use crate::web::{AppError, AppResult, Ctx};
-use rules::{PersonForm, PersonInput, normalize_email};
+use rules::{Language, PersonForm, PersonInput, normalize_email};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -155,16 +155,14 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> A
         .all(&state.db)
         .await?
     {
-        if let (Some(p), Some(role)) = (
-            platforms.iter().find(|p| p.id == m.platform_id),
-            Role::parse(&m.role),
-        ) && ctx.can(Action::ViewPlatform(&platform_ref(p)))
+        if let Some(p) = platforms.iter().find(|p| p.id == m.platform_id)
+            && ctx.can(Action::ViewPlatform(&platform_ref(p)))
         {
             memberships.push(Membership {
                 href: format!("/plateformes/{}", p.slug),
                 name: p.name.clone(),
                 context: None,
-                role,
+                role: m.role,
             });
         }
     }
@@ -183,14 +181,12 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> A
         let Some(p) = platforms.iter().find(|p| p.id == g.platform_id) else {
             continue;
         };
-        if let Some(role) = Role::parse(&m.role)
-            && ctx.can(Action::ViewPlatform(&platform_ref(p)))
-        {
+        if ctx.can(Action::ViewPlatform(&platform_ref(p))) {
             memberships.push(Membership {
                 href: format!("/gt/{}", g.id),
                 name: g.name.clone(),
                 context: Some(p.name.clone()),
-                role,
+                role: m.role,
             });
         }
     }
@@ -201,7 +197,7 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     ctx.require(Action::ManagePeople)?;
     let organisations = crate::organisations::options(&state).await?;
     let form = PersonForm {
-        language: "fr".into(),
+        language: Language::Fr.as_str().into(),
         ..Default::default()
     };
     Ok(views::form(&ctx, None, &form, &organisations, &FieldErrors::default()).into_response())
@@ -221,7 +217,7 @@ async fn edit_form(
             .organisation_id
             .map(|i| i.to_string())
             .unwrap_or_default(),
-        language: person.language.clone(),
+        language: person.language.as_str().into(),
         password: String::new(),
         is_admin: person.is_admin.then(|| "on".to_string()),
     };

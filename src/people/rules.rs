@@ -5,20 +5,7 @@ use serde::Deserialize;
 use crate::auth::password;
 use crate::web::components::FieldErrors;
 
-pub const LANGUAGES: [(&str, &str); 4] = [
-    ("fr", "Français"),
-    ("nl", "Nederlands"),
-    ("en", "English"),
-    ("de", "Deutsch"),
-];
-
-pub fn language_label(code: &str) -> &str {
-    LANGUAGES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or(code)
-}
+pub use crate::entities::person::Language;
 
 /// Kept here too: people's rules are where rooms above look for it.
 pub use crate::web::email::normalize_email;
@@ -70,7 +57,7 @@ pub struct PersonInput {
     pub name: String,
     pub email: String,
     pub organisation_id: Option<i64>,
-    pub language: String,
+    pub language: Language,
     /// A new password to set, if one was typed.
     pub password: Option<String>,
     pub is_admin: bool,
@@ -105,13 +92,13 @@ impl PersonForm {
             },
         };
         let language = if self.language.is_empty() {
-            "fr".to_string()
+            Language::Fr
         } else {
-            self.language.clone()
+            self.language.parse().unwrap_or_else(|_| {
+                errors.add("language", "Choisissez une langue dans la liste.");
+                Language::Fr
+            })
         };
-        if !LANGUAGES.iter().any(|(code, _)| *code == language) {
-            errors.add("language", "Choisissez une langue dans la liste.");
-        }
         let password = if self.password.is_empty() {
             None
         } else {
@@ -189,6 +176,6 @@ mod tests {
         };
         let input = form.parse(&[]).ok();
         assert_eq!(input.as_ref().map(|i| i.password.is_none()), Some(true));
-        assert_eq!(input.map(|i| i.language), Some("fr".to_string()));
+        assert_eq!(input.map(|i| i.language), Some(Language::Fr));
     }
 }

@@ -1,7 +1,7 @@
 use maud::{Markup, html};
 
 use super::Membership;
-use super::rules::{LANGUAGES, PersonForm, language_label};
+use super::rules::{Language, PersonForm};
 use crate::auth::permissions::{Action, Role};
 use crate::entities::{organisation, person};
 use crate::web::Ctx;
@@ -97,7 +97,7 @@ pub fn show(
                         None => "—",
                     }
                 }
-                dt { "Langue" } dd { (language_label(&person.language)) }
+                dt { "Langue" } dd { (person.language.name()) }
             }
             @if is_me {
             section #notifications {
@@ -121,7 +121,7 @@ pub fn show(
                         li {
                             a href=(m.href) { (m.name) }
                             @if let Some(c) = &m.context { span.muted { " (" (c) ")" } }
-                            " " span.badge.badge-coord[m.role == Role::Coordinator] { (m.role.label()) }
+                            " " span.badge.badge-coord[m.role == Role::Coordinator] { (m.role.label_fr()) }
                         }
                     }
                 }
@@ -146,9 +146,9 @@ pub fn form(
     };
     let mut orgs = vec![(String::new(), "— Aucune —".to_string())];
     orgs.extend(organisations.iter().cloned());
-    let languages: Vec<(String, String)> = LANGUAGES
+    let languages: Vec<(String, String)> = Language::ALL
         .iter()
-        .map(|(c, l)| (c.to_string(), l.to_string()))
+        .map(|l| (l.as_str().to_string(), l.name().to_string()))
         .collect();
     let password_hint = if existing.is_some() {
         "Laissez vide pour garder le mot de passe actuel. Au moins 10 caractères."

@@ -19,6 +19,7 @@ use sea_orm::{
 use crate::audit;
 use crate::auth::permissions::{Action, GroupRef, PlatformRef};
 use crate::db::is_unique_violation;
+use crate::entities::working_group::GroupStatus;
 use crate::entities::{platform, working_group};
 use crate::members::{self, Scope};
 use crate::state::AppState;
@@ -42,7 +43,7 @@ pub fn routes() -> Router<AppState> {
 pub fn platform_ref(p: &platform::Model) -> PlatformRef {
     PlatformRef {
         id: p.id,
-        public: p.visibility == Visibility::Public.as_str(),
+        public: p.visibility.is_public(),
         archived: p.archived,
     }
 }
@@ -77,7 +78,7 @@ pub async fn visible(state: &AppState, ctx: &Ctx) -> AppResult<Vec<platform::Mod
 async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let platforms = visible(&state, &ctx).await?;
     let groups = working_group::Entity::find()
-        .filter(working_group::Column::Status.eq("active"))
+        .filter(working_group::Column::Status.eq(GroupStatus::Active))
         .all(&state.db)
         .await?;
     let rows: Vec<(platform::Model, usize)> = platforms
@@ -119,7 +120,7 @@ async fn show(
 async fn new_form(ctx: Ctx) -> AppResult<Response> {
     ctx.require(Action::CreatePlatform)?;
     let form = PlatformForm {
-        visibility: "public".into(),
+        visibility: Visibility::Public.as_str().into(),
         ..Default::default()
     };
     Ok(views::form(&ctx, None, &form, &FieldErrors::default()).into_response())
@@ -137,7 +138,7 @@ async fn edit_form(
         slug: platform.slug.clone(),
         theme: platform.theme.clone(),
         description: platform.description.clone(),
-        visibility: platform.visibility.clone(),
+        visibility: platform.visibility.as_str().into(),
     };
     Ok(views::form(&ctx, Some(&platform), &form, &FieldErrors::default()).into_response())
 }
@@ -212,7 +213,7 @@ async fn create(
         slug: Set(input.slug),
         theme: Set(input.theme),
         description: Set(input.description),
-        visibility: Set(input.visibility.as_str().to_string()),
+        visibility: Set(input.visibility),
         archived: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
@@ -263,7 +264,7 @@ async fn update(
     model.slug = Set(input.slug.clone());
     model.theme = Set(input.theme);
     model.description = Set(input.description);
-    model.visibility = Set(input.visibility.as_str().to_string());
+    model.visibility = Set(input.visibility);
     model.updated_at = Set(Utc::now());
     match model.update(&txn).await {
         Ok(_) => {}

@@ -4,35 +4,13 @@ use serde::Deserialize;
 
 use crate::web::components::FieldErrors;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Visibility {
-    Public,
-    Members,
-}
+pub use crate::entities::platform::Visibility;
 
-impl Visibility {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Public => "public",
-            Visibility::Members => "members",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "public" => Some(Visibility::Public),
-            "members" => Some(Visibility::Members),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Visibility::Public => {
-                "Publique (visible par tous, y compris les partenaires sans compte)"
-            }
-            Visibility::Members => "Réservée aux membres de la plateforme",
-        }
+/// A platform's visibility as its form offers it.
+pub fn visibility_label(visibility: Visibility) -> &'static str {
+    match visibility {
+        Visibility::Public => "Publique (visible par tous, y compris les partenaires sans compte)",
+        Visibility::Members => "Réservée aux membres de la plateforme",
     }
 }
 
@@ -129,7 +107,7 @@ impl PlatformForm {
                 "L'adresse courte ne peut contenir que des lettres minuscules sans accent, des chiffres et des tirets (2 à 60 caractères).",
             );
         }
-        let visibility = Visibility::parse(&self.visibility).unwrap_or_else(|| {
+        let visibility = self.visibility.parse().unwrap_or_else(|_| {
             errors.add("visibility", "Choisissez qui peut voir la plateforme.");
             Visibility::Members
         });

@@ -1,8 +1,9 @@
 use maud::{Markup, html};
 
 use super::platform_ref;
-use super::rules::{PlatformForm, Visibility};
+use super::rules::{PlatformForm, Visibility, visibility_label};
 use crate::auth::permissions::Action;
+use crate::entities::working_group::GroupStatus;
 use crate::entities::{platform, working_group};
 use crate::web::Ctx;
 use crate::web::components::{
@@ -12,7 +13,7 @@ use crate::web::layout::{csrf_field, page, paragraphs};
 
 pub fn badges(p: &platform::Model) -> Markup {
     html! {
-        @if p.visibility == Visibility::Members.as_str() { " " span.badge.badge-private { "réservée aux membres" } }
+        @if p.visibility == Visibility::Members { " " span.badge.badge-private { "réservée aux membres" } }
         @if p.archived { " " span.badge.badge-archived { "archivée" } }
     }
 }
@@ -97,7 +98,7 @@ pub fn show(
                                 li.card {
                                     h3 {
                                         a href=(format!("/gt/{}", g.id)) { (g.name) }
-                                        @if g.status == "closed" { " " span.badge.badge-archived { "clôturé" } }
+                                        @if g.status == GroupStatus::Closed { " " span.badge.badge-archived { "clôturé" } }
                                     }
                                     @if !g.mandate.is_empty() { p.muted { (g.mandate.chars().take(180).collect::<String>()) @if g.mandate.chars().count() > 180 { "…" } } }
                                 }
@@ -134,9 +135,9 @@ pub fn form(
             "/plateformes".to_string(),
         ),
     };
-    let visibilities: Vec<(String, String)> = [Visibility::Public, Visibility::Members]
+    let visibilities: Vec<(String, String)> = Visibility::ALL
         .iter()
-        .map(|v| (v.as_str().to_string(), v.label().to_string()))
+        .map(|v| (v.as_str().to_string(), visibility_label(*v).to_string()))
         .collect();
     page(
         ctx,

@@ -1,5 +1,6 @@
 //! French names of months and weekdays, and the dates written with them ("mardi 8 juin 2027",
-//! "1er août 2027"): one table for every room that writes a date for people to read.
+//! "1er août 2027"): one table for every room that writes a date for people to read. And
+//! `capitalized`, for a label that starts a button or a sentence.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
@@ -63,9 +64,27 @@ pub fn weekday_date(day: NaiveDate) -> String {
     format!("{} {}", weekday(day.weekday()), date(day))
 }
 
+/// "J'y serai" from "j'y serai": the first letter in capitals (accents kept: "Été").
+#[must_use]
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_starts_with_a_capital() {
+        assert_eq!(capitalized("j'y serai"), "J'y serai");
+        assert_eq!(capitalized("été"), "Été");
+        assert_eq!(capitalized("présent·e"), "Présent·e");
+        assert_eq!(capitalized(""), "");
+    }
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()

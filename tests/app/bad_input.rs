@@ -382,3 +382,118 @@ async fn the_agenda_of_dense_series_shows_their_first_four_hundred_sessions_in_o
         "the first ones, in time order, none skipped"
     );
 }
+
+/// Kinds, visibilities, statuses, presences and occurrence actions are closed sets: a value
+/// outside one (a tampered form) gets the French refusal of its field and changes nothing.
+#[tokio::test]
+async fn values_outside_a_closed_set_are_refused_in_french_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = admin(&app).await;
+    let with = |changes: &[(&'static str, &'static str)]| {
+        let mut fields = plenary();
+        for (name, value) in changes {
+            fields.retain(|(n, _)| n != name);
+            fields.push((name, value.to_string()));
+        }
+        fields
+    };
+    for (changes, field, message) in [
+        (
+            [("kind", "apéro")],
+            "kind",
+            "Choisissez un type de réunion dans la liste.",
+        ),
+        (
+            [("visibility", "secrète")],
+            "visibility",
+            "Choisissez qui peut voir la réunion.",
+        ),
+    ] {
+        let fields = with(&changes);
+        let response = admin
+            .post_form("/reunions", &crate::helpers::as_pairs(&fields))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}"
+        );
+        let html = page_text(response).await;
+        assert!(html.contains(message), "{field}: « {message} »");
+        assert!(html.contains(r#"value="Plénière""#), "typed title kept");
+    }
+    assert_eq!(meetings(&app).await, 0);
+
+    let series = with(&[("repeat", "weekly"), ("day_tu", "on")]);
+    let response = admin
+        .post_form("/reunions", &crate::helpers::as_pairs(&series))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let id: i64 = location(&response)
+        .trim_start_matches("/reunions/")
+        .parse()
+        .unwrap();
+    let before = meeting::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let person = app.create_person("Amina", "amina@x.example", false).await;
+    for (path, fields, message) in [
+        (
+            format!("/reunions/{id}/statut"),
+            vec![("status", "reportée")],
+            "Ce statut n'existe pas.",
+        ),
+        (
+            format!("/reunions/{id}/presences/{person}"),
+            vec![("status", "peut-être")],
+            "Choisissez présent·e, excusé·e ou absent·e.",
+        ),
+        (
+            format!("/reunions/{id}/occurrences"),
+            vec![("original", "2027-03-09T14:00:00"), ("action", "supprimer")],
+            "Cette action n'existe pas.",
+        ),
+    ] {
+        let response = admin.post_form(&path, &fields).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        assert!(page_text(response).await.contains(message), "{path}");
+    }
+    let edited = admin
+        .post_form(
+            &format!("/reunions/{id}"),
+            &crate::helpers::as_pairs(&with(&[
+                ("repeat", "weekly"),
+                ("day_tu", "on"),
+                ("status", "reportée"),
+            ])),
+        )
+        .await;
+    assert_eq!(edited.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page_text(edited)
+            .await
+            .contains("Choisissez un statut dans la liste.")
+    );
+    let after = meeting::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after, before, "nothing written");
+    assert_eq!(
+        occurrence_change::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        maillage::entities::attendance::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -146,7 +146,7 @@ async fn a_coordinator_signs_in_and_adds_a_member_through_the_htmx_picker_in_a_r
         .await
         .expect("query memberships")
         .expect("Amina is now a member of the platform");
-    assert_eq!(membership.role, "member");
+    assert_eq!(membership.role, platform_membership::Role::Member);
 
     client.close().await.expect("close the browser session");
     drop(driver);

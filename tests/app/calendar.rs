@@ -1207,7 +1207,7 @@ async fn hundreds_of_meetings_written_over_several_cores_are_each_written_as_alo
         let end = start + Duration::hours(2);
         let saved = meeting::ActiveModel {
             platform_id: Set(Some(platform_id)),
-            kind: Set("information".into()),
+            kind: Set(meeting::MeetingKind::Information),
             title: Set(format!("Séance n° {i}, « emploi ; formation »")),
             description: Set(
                 "Présentation des dispositifs d'insertion socioprofessionnelle. ".repeat(3),
@@ -1221,8 +1221,8 @@ async fn hundreds_of_meetings_written_over_several_cores_are_each_written_as_alo
             place_name: Set("Maison de l'emploi".into()),
             place_address: Set("Rue de Bruxelles 5, 5000 Namur".into()),
             video_url: Set(String::new()),
-            status: Set("scheduled".into()),
-            visibility: Set("public".into()),
+            status: Set(meeting::MeetingStatus::Scheduled),
+            visibility: Set(meeting::Visibility::Public),
             registration_open: Set(false),
             meal_options: Set(String::new()),
             minutes: Set(String::new()),

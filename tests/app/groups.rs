@@ -36,7 +36,7 @@ async fn a_platform_coordinator_creates_a_working_group_that_shows_on_the_platfo
         .unwrap();
     assert_eq!(location(&r), format!("/gt/{}", group.id));
     assert_eq!(group.platform_id, platform);
-    assert_eq!(group.status, "active");
+    assert_eq!(group.status, working_group::GroupStatus::Active);
 
     let (_, page) = app.anonymous.get_html("/plateformes/sociojuridique").await;
     assert!(page.contains("Relevé de constats et interpellations"));
@@ -137,7 +137,7 @@ async fn a_group_coordinator_edits_closes_and_reopens_their_group() {
             .unwrap()
             .unwrap()
             .status,
-        "active"
+        working_group::GroupStatus::Active
     );
     // But not the platform, nor a sibling group.
     let sibling = app.create_group(platform, "Interpellation").await;

@@ -15,6 +15,10 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use maillage::app::{self, AppState};
 use maillage::config::Config;
+use maillage::entities::outbox_message::OutboxStatus;
+use maillage::entities::person::Language;
+use maillage::entities::platform::Visibility;
+use maillage::entities::working_group::GroupStatus;
 use maillage::entities::{
     group_membership, outbox_message, person, platform, platform_membership, working_group,
 };
@@ -214,7 +218,7 @@ impl TestApp {
             email: Set(email.into()),
             email_normalized: Set(email.to_lowercase()),
             organisation_id: Set(None),
-            language: Set("fr".into()),
+            language: Set(Language::Fr),
             active: Set(true),
             is_admin: Set(admin),
             password_hash: Set(Some(hash)),
@@ -235,7 +239,11 @@ impl TestApp {
             slug: Set(slug.into()),
             theme: Set(String::new()),
             description: Set(String::new()),
-            visibility: Set(if public { "public" } else { "members" }.into()),
+            visibility: Set(if public {
+                Visibility::Public
+            } else {
+                Visibility::Members
+            }),
             archived: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
@@ -253,7 +261,7 @@ impl TestApp {
             platform_id: Set(platform_id),
             name: Set(name.into()),
             mandate: Set(String::new()),
-            status: Set("active".into()),
+            status: Set(GroupStatus::Active),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -268,7 +276,7 @@ impl TestApp {
         platform_membership::ActiveModel {
             platform_id: Set(platform_id),
             person_id: Set(person_id),
-            role: Set(role.into()),
+            role: Set(role.parse().expect("a role")),
             created_at: Set(Utc::now()),
             ..Default::default()
         }
@@ -281,7 +289,7 @@ impl TestApp {
         group_membership::ActiveModel {
             working_group_id: Set(group_id),
             person_id: Set(person_id),
-            role: Set(role.into()),
+            role: Set(role.parse().expect("a role")),
             created_at: Set(Utc::now()),
             ..Default::default()
         }
@@ -512,7 +520,7 @@ impl TestApp {
                 .map_err(|e| e.to_string())?;
             let waiting: Vec<String> = outbox
                 .iter()
-                .filter(|m| m.status == "pending" || m.status == "sending")
+                .filter(|m| matches!(m.status, OutboxStatus::Pending | OutboxStatus::Sending))
                 .map(|m| {
                     format!(
                         "{} to {} ({}: {})",

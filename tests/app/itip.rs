@@ -623,7 +623,10 @@ async fn after_a_new_date_or_place_the_update_asks_again_and_the_page_lists_who_
         .all(&app.db)
         .await
         .unwrap();
-    assert!(rows.iter().all(|i| i.answer == "accepted"));
+    assert!(
+        rows.iter()
+            .all(|i| i.answer == invitation::Answer::Accepted)
+    );
     let (_, page) = coordinator.get_html(&format!("/reunions/{id}")).await;
     let page = page.replace("&#39;", "'");
     assert!(

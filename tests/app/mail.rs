@@ -1,6 +1,9 @@
 //! Email against a real SMTP server (Python's aiosmtpd on loopback, writing a Maildir): what
 //! arrives is read back with Python's email package and icalendar, field by field.
 
+use maillage::entities::invitation::Answer;
+use maillage::entities::outbox_message::{OutboxKind, OutboxStatus};
+use maillage::entities::registration::RegistrationStatus;
 use maillage::entities::{invitation, outbox_message, registration};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -202,7 +205,7 @@ async fn a_partner_accepts_from_the_link_and_is_registered_but_a_link_scanner_ch
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.answer, "pending");
+    assert_eq!(row.answer, Answer::Pending);
 
     // A POST without the page's token is refused; with it, the answer is recorded.
     assert_eq!(
@@ -223,7 +226,7 @@ async fn a_partner_accepts_from_the_link_and_is_registered_but_a_link_scanner_ch
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.answer, "accepted");
+    assert_eq!(row.answer, Answer::Accepted);
     let reg = registration::Entity::find()
         .filter(registration::Column::PersonId.eq(row.person_id.unwrap()))
         .one(&app.db)
@@ -247,7 +250,7 @@ async fn a_partner_accepts_from_the_link_and_is_registered_but_a_link_scanner_ch
             .unwrap()
             .unwrap()
             .status,
-        "cancelled"
+        RegistrationStatus::Cancelled
     );
 
     // A forged or tampered link gets a clear French page and changes nothing.
@@ -269,7 +272,7 @@ async fn a_partner_accepts_from_the_link_and_is_registered_but_a_link_scanner_ch
             .unwrap()
             .unwrap()
             .answer,
-        "declined"
+        Answer::Declined
     );
 }
 
@@ -757,7 +760,7 @@ async fn reminders_go_out_once_to_registrants_and_accepted_invitees_within_the_d
         .await
         .unwrap()
         .unwrap();
-    let outbox: Vec<(String, String, String)> = outbox_message::Entity::find()
+    let outbox: Vec<(OutboxKind, OutboxStatus, String)> = outbox_message::Entity::find()
         .all(&app.db)
         .await
         .unwrap()
@@ -864,7 +867,7 @@ async fn an_unknown_mailbox_is_a_permanent_failure_shown_to_the_coordinator_and_
         .one(&app.db)
         .await
         .unwrap();
-    let rows: Vec<(String, String, i32, String)> = outbox_message::Entity::find()
+    let rows: Vec<(String, OutboxStatus, i32, String)> = outbox_message::Entity::find()
         .all(&app.db)
         .await
         .unwrap()
@@ -919,7 +922,7 @@ async fn a_message_left_mid_send_by_a_killed_server_is_sent_once_more_after_its_
             .await
             .unwrap()
             .ok_or("no message queued")?;
-        if row.status == "pending" && row.attempts >= 1 {
+        if row.status == OutboxStatus::Pending && row.attempts >= 1 {
             Ok(())
         } else {
             Err(format!("{} after {} attempts", row.status, row.attempts))
@@ -960,6 +963,6 @@ async fn a_message_left_mid_send_by_a_killed_server_is_sent_once_more_after_its_
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, "sent");
+    assert_eq!(row.status, OutboxStatus::Sent);
     assert_ne!(row.claimed_by.as_deref(), Some("worker-tue"));
 }

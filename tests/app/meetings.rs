@@ -4,6 +4,7 @@
 
 use chrono::{Duration, NaiveDate};
 use maillage::entities::local_time::LocalDateTime;
+use maillage::entities::registration::RegistrationStatus;
 use maillage::entities::{
     agenda_item, attendance, meeting, person, registration, workshop, workshop_assignment,
 };
@@ -56,7 +57,7 @@ async fn people(app: &TestApp, n: usize) -> Vec<i64> {
             email: Set(format!("p{i}@exemple.example")),
             email_normalized: Set(format!("p{i}@exemple.example")),
             organisation_id: Set(None),
-            language: Set("fr".into()),
+            language: Set(person::Language::Fr),
             active: Set(true),
             is_admin: Set(false),
             password_hash: Set(None),
@@ -557,7 +558,7 @@ async fn registering_past_capacity_puts_people_on_the_waiting_list_and_a_cancell
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(chloe.status, "confirmed");
+    assert_eq!(chloe.status, RegistrationStatus::Confirmed);
     // And Amina may register again: to the waiting list this time.
     browsers[0]
         .1
@@ -572,7 +573,7 @@ async fn registering_past_capacity_puts_people_on_the_waiting_list_and_a_cancell
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(amina.status, "waiting");
+    assert_eq!(amina.status, RegistrationStatus::Waiting);
 }
 
 #[tokio::test]
@@ -641,11 +642,29 @@ async fn two_hundred_simultaneous_registrations_for_fifty_seats_never_overbook()
         .await
         .unwrap();
     assert_eq!(rows.len(), 200);
-    assert_eq!(rows.iter().filter(|r| r.status == "confirmed").count(), 50);
-    assert_eq!(rows.iter().filter(|r| r.status == "waiting").count(), 150);
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.status == RegistrationStatus::Confirmed)
+            .count(),
+        50
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.status == RegistrationStatus::Waiting)
+            .count(),
+        150
+    );
     // Arrival order: the first 50 to get through hold the seats, the rest wait in order.
-    assert!(rows[..50].iter().all(|r| r.status == "confirmed"));
-    assert!(rows[50..].iter().all(|r| r.status == "waiting"));
+    assert!(
+        rows[..50]
+            .iter()
+            .all(|r| r.status == RegistrationStatus::Confirmed)
+    );
+    assert!(
+        rows[50..]
+            .iter()
+            .all(|r| r.status == RegistrationStatus::Waiting)
+    );
     let positions: Vec<i64> = rows.iter().map(|r| r.position).collect();
     let mut unique = positions.clone();
     unique.dedup();
@@ -669,7 +688,7 @@ async fn two_hundred_simultaneous_registrations_for_fifty_seats_never_overbook()
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(promoted.status, "confirmed");
+    assert_eq!(promoted.status, RegistrationStatus::Confirmed);
     assert_eq!(booking::confirmed_count(&app.db, id).await.unwrap(), 50);
 }
 

@@ -11,7 +11,7 @@ async fn role_of(app: &TestApp, platform: i64, person: i64) -> Option<String> {
         .one(&app.db)
         .await
         .unwrap()
-        .map(|m| m.role)
+        .map(|m| m.role.as_str().to_string())
 }
 
 #[tokio::test]
@@ -26,7 +26,7 @@ async fn the_picker_finds_people_by_name_email_or_organisation_and_skips_current
     app.add_to_platform(platform, coord, "coordinator").await;
     let org = organisation::ActiveModel {
         name: Set("CPAS de Dinant".into()),
-        kind: Set("cpas".into()),
+        kind: Set(organisation::OrganisationKind::Cpas),
         municipality_id: Set(None),
         website: Set(String::new()),
         archived: Set(false),
@@ -283,7 +283,7 @@ async fn the_platform_page_lists_members_by_organisation_and_names_the_coordinat
     for name in ["Lire et Écrire Namur", "CPAS de Ciney"] {
         let org = organisation::ActiveModel {
             name: Set(name.into()),
-            kind: Set("asbl".into()),
+            kind: Set(organisation::OrganisationKind::Asbl),
             municipality_id: Set(None),
             website: Set(String::new()),
             archived: Set(false),

@@ -89,7 +89,7 @@ async fn the_database_refuses_two_people_with_the_same_normalised_email() {
         email: Set("AMINA@cpas-namur.example".into()),
         email_normalized: Set("amina@cpas-namur.example".into()),
         organisation_id: Set(None),
-        language: Set("fr".into()),
+        language: Set(person::Language::Fr),
         active: Set(true),
         is_admin: Set(false),
         password_hash: Set(None),

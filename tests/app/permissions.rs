@@ -63,7 +63,7 @@ async fn world() -> World {
     let now = chrono::Utc::now();
     let org = organisation::ActiveModel {
         name: Set("Lire et Écrire Namur".into()),
-        kind: Set("asbl".into()),
+        kind: Set(organisation::OrganisationKind::Asbl),
         municipality_id: Set(None),
         website: Set(String::new()),
         archived: Set(false),

@@ -1,10 +1,10 @@
 //! Bad input never causes a 500 (nor a panic), and changes nothing.
 
-use maillage::entities::{audit_entry, organisation, person, platform, working_group};
+use maillage::entities::{audit_entry, meeting, organisation, person, platform, working_group};
 use reqwest::StatusCode;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 
-use crate::helpers::TestApp;
+use crate::helpers::{MeetingForm, TestApp};
 
 #[tokio::test]
 async fn garbage_sent_to_every_form_gets_a_4xx_and_changes_nothing() {
@@ -85,4 +85,48 @@ async fn garbage_sent_to_every_form_gets_a_4xx_and_changes_nothing() {
         audit_entry::Entity::find().count(&app.db).await.unwrap(),
     );
     assert_eq!(before, after);
+}
+
+/// A status written by hand outside its closed set (a script, an old import) is not read as some
+/// default: the meeting's page is a server error, and the error names the meeting and the value.
+#[tokio::test]
+async fn a_meeting_row_holding_an_unknown_status_is_an_error_naming_it_not_a_default() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = app
+        .signed_in("Admin", "admin@cri-namur.example", true)
+        .await;
+    let id = MeetingForm::new("Plénière du PPLI")
+        .on("2027-06-08")
+        .from("09:00")
+        .to("16:00")
+        .schedule(&admin)
+        .await;
+    assert_eq!(
+        admin.get(&format!("/reunions/{id}")).await.status(),
+        StatusCode::OK
+    );
+
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE meetings SET status = 'reportée' WHERE id = {id}"
+        ))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        admin.get(&format!("/reunions/{id}")).await.status(),
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    let Err(error) = maillage::meetings::load(&app.state, id).await else {
+        panic!("a meeting with an unknown status was read");
+    };
+    let error = error.to_string();
+    assert!(
+        error.contains(&format!("réunion {id} ")) && error.contains("reportée"),
+        "{error}"
+    );
+    assert!(
+        meeting::Entity::find_by_id(id).one(&app.db).await.is_err(),
+        "sea-orm refuses the row too"
+    );
 }

@@ -156,7 +156,7 @@ async fn the_member_picker_fragment_is_unchanged() {
     let (app, coordinator, _) = platform_world().await;
     let org = organisation::ActiveModel {
         name: Set("CPAS de Dinant".into()),
-        kind: Set("cpas".into()),
+        kind: Set(organisation::OrganisationKind::Cpas),
         municipality_id: Set(None),
         website: Set(String::new()),
         archived: Set(false),

@@ -4,6 +4,7 @@ use super::scope::{Spec, window};
 use crate::auth::permissions::{Action, Actor};
 use crate::calendar::cache::{FragmentKey, Stamp};
 use crate::calendar::ics::{self, Calendar, Method};
+use crate::entities::meeting::Visibility;
 use crate::entities::{agenda_item, meeting, occurrence_change, platform, working_group};
 use crate::meetings::{self, Loaded};
 use crate::state::AppState;
@@ -20,7 +21,15 @@ use std::sync::Arc;
 /// VEVENTs are current: id, starts_at, updated_at, sequence, visibility, platform, group. The
 /// two instants are read as the database writes them (text): parsing thousands of them would
 /// cost more than the rest of the query, and they are only compared.
-pub(super) type Head = (i64, String, String, i32, String, Option<i64>, Option<i64>);
+pub(super) type Head = (
+    i64,
+    String,
+    String,
+    i32,
+    Visibility,
+    Option<i64>,
+    Option<i64>,
+);
 
 /// At most this many ids in one `IN (…)`.
 pub(super) const CHUNK: usize = 500;
@@ -172,7 +181,9 @@ pub(super) async fn all_heads(state: &AppState, spec: &Spec) -> AppResult<Vec<He
         let starts_at = next()?.to_string();
         let updated_at = next()?.to_string();
         let sequence: i32 = next()?.parse().map_err(|_| bad())?;
-        let visibility = next()?.to_string();
+        let visibility: Visibility = next()?
+            .parse()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("réunion {id} : {e}")))?;
         let optional = |v: &str| -> AppResult<Option<i64>> {
             if v.is_empty() {
                 Ok(None)
@@ -203,7 +214,7 @@ pub(super) async fn show(
     for (id, starts_at, updated_at, sequence, visibility, platform_id, group_id) in heads {
         let platform = platform_id.and_then(|p| platforms.get(&p));
         let group = group_id.and_then(|g| groups.get(&g));
-        let public = visibility == "public";
+        let public = visibility.is_public();
         let visible = match &spec.actor {
             None => public,
             Some(actor) => crate::auth::permissions::allows(

@@ -5,6 +5,7 @@ use super::conditional::{not_modified, respond, validators};
 use super::scope::{Spec, strip_ics};
 use crate::auth::sessions::{actor_for, hash_token};
 use crate::calendar::cache::{CachedFeed, gzip_etag};
+use crate::entities::registration::RegistrationStatus;
 use crate::entities::{
     feed_token, group_membership, meeting, person, platform_membership, registration,
 };
@@ -41,7 +42,7 @@ pub(super) async fn personal_spec(state: &AppState, person: &person::Model) -> A
         .collect();
     let registered: Vec<i64> = registration::Entity::find()
         .filter(registration::Column::PersonId.eq(person.id))
-        .filter(registration::Column::Status.ne("cancelled"))
+        .filter(registration::Column::Status.ne(RegistrationStatus::Cancelled))
         .all(&state.db)
         .await?
         .into_iter()

@@ -2,6 +2,7 @@
 
 use super::{DAYS_AHEAD, DAYS_BACK};
 use crate::auth::permissions::Actor;
+use crate::entities::meeting::Visibility;
 use crate::entities::{meeting, platform};
 use crate::meetings;
 use crate::web::{AppError, AppResult};
@@ -97,7 +98,7 @@ pub(super) fn window() -> Condition {
 }
 
 pub(super) fn public_only() -> Condition {
-    Condition::all().add(meeting::Column::Visibility.eq("public"))
+    Condition::all().add(meeting::Column::Visibility.eq(Visibility::Public))
 }
 
 pub(super) fn network_spec() -> Spec {

@@ -8,7 +8,7 @@ use super::{AnswerLinks, Kind, MeetingMail, PROFILE_PATH, Recipient, one_line};
 /// The plain-text and HTML bodies. All user text in the HTML is escaped by maud.
 #[must_use]
 pub fn bodies(recipient: &Recipient, mail: &MeetingMail) -> (String, String) {
-    let lang = Lang::of(&recipient.language);
+    let lang = Lang::of(recipient.language);
     let content = Content::new(lang, recipient, mail);
     (plain(&content), html_page(&content).into_string())
 }

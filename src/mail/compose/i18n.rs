@@ -2,6 +2,7 @@
 //! sentence and the footer saying why the person gets it.
 
 use super::{Kind, MeetingMail, one_line, short_date, with_detail};
+use crate::entities::person::Language;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Lang {
@@ -11,13 +12,12 @@ pub(super) enum Lang {
 }
 
 impl Lang {
-    /// `nl`, `nl-BE`, `EN_gb`… ; anything else (German included) is French.
-    pub(super) fn of(code: &str) -> Lang {
-        let code = code.trim().to_ascii_lowercase();
-        match code.split(['-', '_']).next().unwrap_or_default() {
-            "nl" => Lang::Nl,
-            "en" => Lang::En,
-            _ => Lang::Fr,
+    /// The words for a person's language: German readers get French.
+    pub(super) fn of(language: Language) -> Lang {
+        match language {
+            Language::Nl => Lang::Nl,
+            Language::En => Lang::En,
+            Language::Fr | Language::De => Lang::Fr,
         }
     }
 

@@ -17,6 +17,7 @@ mod i18n;
 mod tests;
 
 use crate::calendar::ics::Method;
+pub use crate::entities::person::Language;
 
 pub use assembly::compose;
 pub use bodies::bodies;
@@ -41,9 +42,9 @@ pub struct Sender {
 pub struct Recipient {
     pub email: String,
     pub name: String,
-    /// "fr" (default), "nl", "en", "de". French text unless "nl" or "en" (German falls back to
-    /// French); the meeting details, written by the caller, stay as given.
-    pub language: String,
+    /// French text unless Dutch or English (German falls back to French); the meeting details,
+    /// written by the caller, stay as given.
+    pub language: Language,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -120,7 +121,7 @@ pub fn subject(mail: &MeetingMail) -> String {
 /// this one.
 #[must_use]
 pub fn subject_for(recipient: &Recipient, mail: &MeetingMail) -> String {
-    subject_in(Lang::of(&recipient.language), mail)
+    subject_in(Lang::of(recipient.language), mail)
 }
 
 /// Header-safe text: control characters (line breaks included) become spaces.

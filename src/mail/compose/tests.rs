@@ -133,7 +133,7 @@ fn recipient() -> Recipient {
     Recipient {
         email: "marie.dupont@asbl.example".into(),
         name: "Marie Dupont-Lefèvre".into(),
-        language: "fr".into(),
+        language: Language::Fr,
     }
 }
 
@@ -513,7 +513,7 @@ fn the_answer_links_are_three_buttons_in_the_html() {
 #[test]
 fn english_and_dutch_get_translated_subject_greeting_and_closing() {
     let mut person = recipient();
-    person.language = "en".into();
+    person.language = Language::En;
     let mail = mail(Kind::Invitation);
     assert_eq!(
         subject_for(&person, &mail),
@@ -524,7 +524,7 @@ fn english_and_dutch_get_translated_subject_greeting_and_closing() {
     assert!(text.contains("Kind regards,\nAnne Coordinatrice"));
     assert!(html.contains("<html lang=\"en\">"));
 
-    person.language = "nl-BE".into();
+    person.language = Language::Nl;
     assert_eq!(
         subject_for(&person, &mail),
         "Uitnodiging: Plénière du PPLI — mardi 8 juin 2027"
@@ -533,7 +533,7 @@ fn english_and_dutch_get_translated_subject_greeting_and_closing() {
     assert!(text.starts_with("Goedendag Marie Dupont-Lefèvre,"));
     assert!(text.contains("Met vriendelijke groeten,"));
 
-    person.language = "de".into();
+    person.language = Language::De;
     assert_eq!(subject_for(&person, &mail), subject(&mail));
     assert!(bodies(&person, &mail).0.starts_with("Bonjour"));
 }
@@ -541,7 +541,7 @@ fn english_and_dutch_get_translated_subject_greeting_and_closing() {
 #[test]
 fn the_message_subject_follows_the_recipient_language() {
     let mut person = recipient();
-    person.language = "en".into();
+    person.language = Language::En;
     let message = compose(&sender(), &person, &mail(Kind::Cancellation)).unwrap();
     assert_eq!(
         message.headers().get_raw("Subject"),

@@ -4,6 +4,7 @@
 use chrono::Utc;
 
 use crate::calendar::ics::{self, Attendee, Calendar, Method, Organizer, Status, When};
+use crate::entities::invitation::Answer;
 use crate::entities::{agenda_item, invitation, meeting, occurrence_change, person};
 use crate::mail::MailContext;
 use crate::meetings::{self, Loaded};
@@ -85,11 +86,11 @@ fn partstat(meeting: &meeting::Model, invitee: &invitation::Model) -> &'static s
     if !answered_since_change(meeting, invitee) {
         return "NEEDS-ACTION";
     }
-    match invitee.answer.as_str() {
-        "accepted" => "ACCEPTED",
-        "tentative" => "TENTATIVE",
-        "declined" => "DECLINED",
-        _ => "NEEDS-ACTION",
+    match invitee.answer {
+        Answer::Accepted => "ACCEPTED",
+        Answer::Tentative => "TENTATIVE",
+        Answer::Declined => "DECLINED",
+        Answer::Pending => "NEEDS-ACTION",
     }
 }
 

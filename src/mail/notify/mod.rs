@@ -13,6 +13,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use super::compose::{self, Kind, MeetingMail, Recipient};
 use super::outbox;
 use crate::calendar::ics::Method;
+use crate::entities::invitation::Answer;
+use crate::entities::outbox_message::OutboxKind;
 use crate::entities::{
     agenda_item, invitation, meeting, occurrence_change, person, platform_membership,
 };
@@ -95,14 +97,14 @@ fn recipient(invitee: &invitation::Model) -> Recipient {
     Recipient {
         email: invitee.email.clone(),
         name: invitee.name.clone(),
-        language: invitee.language.clone(),
+        language: invitee.language,
     }
 }
 
 async fn enqueue_mail(
     txn: &impl ConnectionTrait,
     context: &MailContext,
-    kind: &str,
+    kind: OutboxKind,
     meeting_id: i64,
     to: &Recipient,
     mail: &MeetingMail,
@@ -154,11 +156,11 @@ impl ToInvitees<'_> {
     }
 
     /// The outbox row's kind.
-    fn label(self) -> &'static str {
+    fn label(self) -> OutboxKind {
         match self {
-            ToInvitees::Invitation => "invitation",
-            ToInvitees::Update { .. } => "update",
-            ToInvitees::Cancellation { .. } => "cancellation",
+            ToInvitees::Invitation => OutboxKind::Invitation,
+            ToInvitees::Update { .. } => OutboxKind::Update,
+            ToInvitees::Cancellation { .. } => OutboxKind::Cancellation,
         }
     }
 }
@@ -244,7 +246,7 @@ pub async fn meeting_changed(
     sent_by: Option<&person::Model>,
 ) -> Result<usize, DbErr> {
     let mut listed = invitees(txn, loaded.meeting.id).await?;
-    listed.retain(|i| i.answer != "declined");
+    listed.retain(|i| i.answer != Answer::Declined);
     let message = ToInvitees::Update { what };
     to_invitees(txn, context, loaded, &listed, message, sent_by).await
 }
@@ -289,9 +291,17 @@ pub async fn registration_notice(
     let to = Recipient {
         email: person.email.clone(),
         name: person.name.clone(),
-        language: person.language.clone(),
+        language: person.language,
     };
-    enqueue_mail(txn, context, "registration", meeting_id, &to, &mail).await?;
+    enqueue_mail(
+        txn,
+        context,
+        OutboxKind::Registration,
+        meeting_id,
+        &to,
+        &mail,
+    )
+    .await?;
     Ok(())
 }
 
@@ -325,9 +335,18 @@ pub async fn minutes_published(
         let to = Recipient {
             email: p.email.clone(),
             name: p.name.clone(),
-            language: p.language.clone(),
+            language: p.language,
         };
-        if enqueue_mail(txn, context, "minutes", loaded.meeting.id, &to, &mail).await? {
+        if enqueue_mail(
+            txn,
+            context,
+            OutboxKind::Minutes,
+            loaded.meeting.id,
+            &to,
+            &mail,
+        )
+        .await?
+        {
             sent += 1;
         }
     }

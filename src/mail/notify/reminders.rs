@@ -8,6 +8,10 @@ use sea_orm::{
 };
 
 use super::{agenda_of, answer_links, enqueue_mail, invitees, mail_for, recipient};
+use crate::entities::invitation::Answer;
+use crate::entities::meeting::MeetingStatus;
+use crate::entities::outbox_message::OutboxKind;
+use crate::entities::registration::RegistrationStatus;
 use crate::entities::{invitation, meeting, person, registration};
 use crate::mail::MailContext;
 use crate::mail::compose::{Kind, Recipient};
@@ -25,14 +29,14 @@ pub async fn answer_reminders(
     for invitee in invitees(txn, loaded.meeting.id)
         .await?
         .iter()
-        .filter(|i| i.answer == "pending")
+        .filter(|i| i.answer == Answer::Pending)
     {
         let mut mail = mail_for(context, loaded, &agenda, Kind::AnswerReminder, None);
         mail.answer_links = Some(answer_links(context, invitee.id, &loaded.meeting));
         if enqueue_mail(
             txn,
             context,
-            "answer-reminder",
+            OutboxKind::AnswerReminder,
             loaded.meeting.id,
             &recipient(invitee),
             &mail,
@@ -54,7 +58,7 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
     let context = &MailContext::of(state);
     let now = Utc::now();
     let soon = meeting::Entity::find()
-        .filter(meeting::Column::Status.eq("scheduled"))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Scheduled))
         .filter(meeting::Column::Rrule.is_null())
         .filter(meeting::Column::StartsAt.gt(now))
         .filter(meeting::Column::StartsAt.lt(now + Duration::days(31)))
@@ -102,7 +106,7 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
             let agenda = agenda_of(&txn, m.id).await?;
             let registered: Vec<i64> = registration::Entity::find()
                 .filter(registration::Column::MeetingId.eq(m.id))
-                .filter(registration::Column::Status.eq("confirmed"))
+                .filter(registration::Column::Status.eq(RegistrationStatus::Confirmed))
                 .all(&txn)
                 .await?
                 .into_iter()
@@ -110,7 +114,7 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
                 .collect();
             let accepted: Vec<invitation::Model> = invitation::Entity::find()
                 .filter(invitation::Column::MeetingId.eq(m.id))
-                .filter(invitation::Column::Answer.eq("accepted"))
+                .filter(invitation::Column::Answer.eq(Answer::Accepted))
                 .all(&txn)
                 .await?;
             let people = person::Entity::find()
@@ -124,7 +128,7 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
                     recipients.push(Recipient {
                         email: p.email.clone(),
                         name: p.name.clone(),
-                        language: p.language.clone(),
+                        language: p.language,
                     });
                 }
             }
@@ -143,7 +147,7 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
             for to in &recipients {
                 let mut mail = mail_for(context, &loaded, &agenda, Kind::Reminder, None);
                 mail.note = (!m.reminder_text.is_empty()).then(|| m.reminder_text.clone());
-                enqueue_mail(&txn, context, "reminder", m.id, to, &mail).await?;
+                enqueue_mail(&txn, context, OutboxKind::Reminder, m.id, to, &mail).await?;
             }
             // Nobody to remind yet (a meeting just created): leave it for a later pass.
             if recipients.is_empty() {

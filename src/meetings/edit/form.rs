@@ -2,6 +2,8 @@
 //! existing meeting, clash warnings, and applying a checked form to a row and its agenda.
 
 use crate::auth::permissions::{Action, MeetingScope};
+use crate::entities::meeting::MeetingStatus;
+use crate::entities::working_group::GroupStatus;
 use crate::entities::{
     agenda_item, meeting, occurrence_change, platform, reception_office, working_group,
 };
@@ -33,7 +35,7 @@ pub async fn scope_options(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(String
         .all(&state.db)
         .await?;
     let groups = working_group::Entity::find()
-        .filter(working_group::Column::Status.eq("active"))
+        .filter(working_group::Column::Status.eq(GroupStatus::Active))
         .order_by_asc(working_group::Column::Name)
         .all(&state.db)
         .await?;
@@ -203,7 +205,7 @@ pub(super) async fn clash_warnings(
         .unwrap_or(last.end);
     let others = meeting::Entity::find()
         .filter(meeting::Column::StartsAt.lt(recurrence::to_utc(to)))
-        .filter(meeting::Column::Status.ne("cancelled"))
+        .filter(meeting::Column::Status.ne(MeetingStatus::Cancelled))
         .all(&state.db)
         .await?
         .into_iter()
@@ -242,7 +244,7 @@ pub(super) fn apply(
     model.platform_id = Set(platform.as_ref().map(|p| p.id));
     model.working_group_id = Set(group.as_ref().map(|g| g.id));
     model.office_id = Set(input.office_id);
-    model.kind = Set(input.kind.clone());
+    model.kind = Set(input.kind);
     model.title = Set(input.title.clone());
     model.description = Set(input.description.clone());
     model.all_day = Set(input.all_day);
@@ -259,8 +261,8 @@ pub(super) fn apply(
     model.place_name = Set(input.place_name.clone());
     model.place_address = Set(input.place_address.clone());
     model.video_url = Set(input.video_url.clone());
-    model.status = Set(input.status.clone());
-    model.visibility = Set(if input.public { "public" } else { "members" }.to_string());
+    model.status = Set(input.status);
+    model.visibility = Set(input.visibility);
     model.capacity = Set(input.capacity);
     model.registration_open = Set(input.registration_open);
     model.registration_deadline = Set(input.deadline.map(recurrence::to_utc));
@@ -353,7 +355,7 @@ pub(super) async fn form_of(state: &AppState, loaded: &Loaded) -> AppResult<Meet
     let deadline = m.registration_deadline.map(recurrence::to_local);
     let mut form = MeetingForm {
         scope: current_scope(loaded).key(),
-        kind: m.kind.clone(),
+        kind: m.kind.as_str().into(),
         title: m.title.clone(),
         description: m.description.clone(),
         date: start.format("%Y-%m-%d").to_string(),
@@ -373,8 +375,8 @@ pub(super) async fn form_of(state: &AppState, loaded: &Loaded) -> AppResult<Meet
         place_name: m.place_name.clone(),
         place_address: m.place_address.clone(),
         video_url: m.video_url.clone(),
-        visibility: m.visibility.clone(),
-        status: m.status.clone(),
+        visibility: m.visibility.as_str().into(),
+        status: m.status.as_str().into(),
         capacity: m.capacity.map(|c| c.to_string()).unwrap_or_default(),
         registration_open: m.registration_open.then(|| "on".to_string()),
         deadline_date: deadline

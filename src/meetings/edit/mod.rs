@@ -7,7 +7,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, Set};
 use serde::Deserialize;
 
-use super::rules::MeetingForm;
+use super::rules::{MeetingForm, MeetingStatus, Visibility};
 use super::{booking, load, views};
 use crate::audit;
 use crate::auth::permissions::Action;
@@ -58,7 +58,7 @@ pub async fn new_form(
         } else {
             String::new()
         },
-        visibility: "members".into(),
+        visibility: Visibility::Members.as_str().into(),
         start_time: "09:30".into(),
         end_time: "12:00".into(),
         ..Default::default()
@@ -258,14 +258,14 @@ pub async fn update(
     // What invitees' calendars must follow, published in the same transaction.
     if significant {
         let by = ctx.person_id();
-        if saved.status == "cancelled" && current.status != "cancelled" {
+        if saved.status == MeetingStatus::Cancelled && current.status != MeetingStatus::Cancelled {
             let cancelled = Event::MeetingCancelled {
                 meeting_id: id,
                 occurrence: None,
                 by,
             };
             events::publish(&txn, &state.events, cancelled).await?;
-        } else if saved.status != "cancelled" {
+        } else if saved.status != MeetingStatus::Cancelled {
             let changed = Event::MeetingChanged {
                 meeting_id: id,
                 changes: changes(&current, &saved),
@@ -305,26 +305,28 @@ pub async fn set_status(
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
-    let label = match form.status.as_str() {
-        "scheduled" => "La réunion est de nouveau prévue.",
-        "cancelled" => "La réunion est annulée : elle reste visible, marquée annulée.",
-        "held" => "La réunion est marquée comme tenue.",
-        _ => return Err(AppError::BadRequest("Ce statut n'existe pas.".into())),
+    let Ok(status) = form.status.parse::<MeetingStatus>() else {
+        return Err(AppError::BadRequest("Ce statut n'existe pas.".into()));
+    };
+    let label = match status {
+        MeetingStatus::Scheduled => "La réunion est de nouveau prévue.",
+        MeetingStatus::Cancelled => "La réunion est annulée : elle reste visible, marquée annulée.",
+        MeetingStatus::Held => "La réunion est marquée comme tenue.",
     };
     let txn = crate::db::begin_write(&state.db).await?;
     let mut model: meeting::ActiveModel = loaded.meeting.clone().into();
-    model.status = Set(form.status.clone());
+    model.status = Set(status);
     model.sequence = Set(loaded.meeting.sequence + 1);
     model.updated_at = Set(Utc::now());
     model.update(&txn).await?;
     let by = ctx.person_id();
-    let happened = match form.status.as_str() {
-        "cancelled" => Some(Event::MeetingCancelled {
+    let happened = match status {
+        MeetingStatus::Cancelled => Some(Event::MeetingCancelled {
             meeting_id: id,
             occurrence: None,
             by,
         }),
-        "scheduled" if loaded.meeting.status == "cancelled" => {
+        MeetingStatus::Scheduled if loaded.meeting.status == MeetingStatus::Cancelled => {
             Some(Event::MeetingRestored { meeting_id: id, by })
         }
         _ => None,
@@ -338,7 +340,7 @@ pub async fn set_status(
         "changer le statut",
         "réunion",
         Some(id),
-        format!("« {} » : {}", loaded.meeting.title, form.status),
+        format!("« {} » : {status}", loaded.meeting.title),
     )
     .await?;
     txn.commit().await?;

@@ -3,6 +3,7 @@
 use crate::audit;
 use crate::auth::permissions::Action;
 use crate::entities::local_time::LocalDateTime;
+use crate::entities::occurrence_change::OccurrenceAction;
 use crate::entities::{meeting, occurrence_change};
 use crate::events::{self, Change, Event};
 use crate::meetings::rules::parse_time;
@@ -29,6 +30,27 @@ pub struct OccurrenceForm {
     pub(super) new_end: String,
 }
 
+/// What the form asks of one date of a series (`action`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Asked {
+    Skip,
+    Cancel,
+    Restore,
+    Move,
+}
+
+impl Asked {
+    fn parse(raw: &str) -> Option<Asked> {
+        match raw {
+            "skip" => Some(Asked::Skip),
+            "cancel" => Some(Asked::Cancel),
+            "restore" => Some(Asked::Restore),
+            "move" => Some(Asked::Move),
+            _ => None,
+        }
+    }
+}
+
 pub async fn change_occurrence(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -47,21 +69,29 @@ pub async fn change_occurrence(
             "Cette date ne fait pas partie de la série.".into(),
         ));
     };
-    let (action, new_start, new_end, message) = match form.action.as_str() {
-        "skip" => ("skipped", None, None, "Cette date est retirée de la série."),
-        "cancel" => (
-            "cancelled",
+    let Some(asked) = Asked::parse(&form.action) else {
+        return Err(AppError::BadRequest("Cette action n'existe pas.".into()));
+    };
+    let (action, new_start, new_end, message) = match asked {
+        Asked::Skip => (
+            Some(OccurrenceAction::Skipped),
+            None,
+            None,
+            "Cette date est retirée de la série.",
+        ),
+        Asked::Cancel => (
+            Some(OccurrenceAction::Cancelled),
             None,
             None,
             "Cette séance est annulée ; les autres dates ne changent pas.",
         ),
-        "restore" => (
-            "",
+        Asked::Restore => (
+            None,
             None,
             None,
             "Cette séance est rétablie à sa date d'origine.",
         ),
-        "move" => {
+        Asked::Move => {
             let date = crate::meetings::rules::parse_date(&form.new_date);
             let (start, end) = (parse_time(&form.new_start), parse_time(&form.new_end));
             let refusal = match (date, start, end) {
@@ -87,13 +117,12 @@ pub async fn change_occurrence(
                     .into_response());
             };
             (
-                "moved",
+                Some(OccurrenceAction::Moved),
                 Some(LocalDateTime::from(date.and_time(start))),
                 Some(LocalDateTime::from(date.and_time(end))),
                 "La séance est déplacée ; les autres dates ne changent pas.",
             )
         }
-        _ => return Err(AppError::BadRequest("Cette action n'existe pas.".into())),
     };
     let txn = crate::db::begin_write(&state.db).await?;
     occurrence_change::Entity::delete_many()
@@ -101,11 +130,11 @@ pub async fn change_occurrence(
         .filter(occurrence_change::Column::OriginalStartLocal.eq(LocalDateTime::from(original)))
         .exec(&txn)
         .await?;
-    if !action.is_empty() {
+    if let Some(action) = action {
         occurrence_change::ActiveModel {
             meeting_id: Set(id),
             original_start_local: Set(original.into()),
-            action: Set(action.to_string()),
+            action: Set(action),
             new_start_local: Set(new_start),
             new_end_local: Set(new_end),
             created_at: Set(Utc::now()),
@@ -118,7 +147,7 @@ pub async fn change_occurrence(
     model.sequence = Set(loaded.meeting.sequence + 1);
     model.updated_at = Set(Utc::now());
     // A session at another date (moved, or back at its own) asks invitees to confirm again.
-    if matches!(form.action.as_str(), "move" | "restore") {
+    if matches!(asked, Asked::Move | Asked::Restore) {
         model.reconfirm_since = Set(Some(Utc::now()));
     }
     model.update(&txn).await?;
@@ -128,14 +157,14 @@ pub async fn change_occurrence(
         changes: vec![change],
         by,
     };
-    let happened = match form.action.as_str() {
-        "cancel" | "skip" => Event::MeetingCancelled {
+    let happened = match asked {
+        Asked::Cancel | Asked::Skip => Event::MeetingCancelled {
             meeting_id: id,
             occurrence: Some(original),
             by,
         },
-        "move" => change(Change::OccurrenceMoved { original }),
-        _ => change(Change::OccurrenceRestored { original }),
+        Asked::Move => change(Change::OccurrenceMoved { original }),
+        Asked::Restore => change(Change::OccurrenceRestored { original }),
     };
     events::publish(&txn, &state.events, happened).await?;
     audit::record(

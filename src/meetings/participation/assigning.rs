@@ -3,8 +3,9 @@
 use super::{slots_of, topics_of};
 use crate::audit;
 use crate::auth::permissions::Action;
+use crate::entities::registration::RegistrationStatus;
 use crate::entities::{registration, workshop, workshop_assignment, workshop_preference};
-use crate::meetings::booking::{self, CONFIRMED};
+use crate::meetings::booking;
 use crate::meetings::{assignment, load};
 use crate::state::AppState;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
@@ -33,7 +34,7 @@ pub(super) async fn run_assignment(
     }
     let regs = registration::Entity::find()
         .filter(registration::Column::MeetingId.eq(id))
-        .filter(registration::Column::Status.eq(CONFIRMED))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Confirmed))
         .order_by_asc(registration::Column::Position)
         .all(&state.db)
         .await?;
@@ -142,7 +143,7 @@ pub(super) async fn adjust_assignment(
     let reg = registration::Entity::find_by_id(registration_id)
         .one(&state.db)
         .await?
-        .filter(|r| r.meeting_id == id && r.status == CONFIRMED)
+        .filter(|r| r.meeting_id == id && r.status == RegistrationStatus::Confirmed)
         .ok_or(AppError::NotFound)?;
     let workshops = workshop::Entity::find()
         .filter(workshop::Column::MeetingId.eq(id))

@@ -1,10 +1,11 @@
 //! Attendance on the day (the sheet, marks, walk-ins), and a group's attendance over a year.
 
 use crate::auth::permissions::Action;
+use crate::entities::attendance::Presence;
+use crate::entities::registration::RegistrationStatus;
 use crate::entities::{
     attendance, group_membership, meeting, person, platform_membership, registration,
 };
-use crate::meetings::booking::CONFIRMED;
 use crate::meetings::{Loaded, load, views};
 use crate::state::AppState;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
@@ -21,7 +22,7 @@ pub struct SheetRow {
     pub person_id: Option<i64>,
     pub name: String,
     pub organisation: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<Presence>,
     pub walk_in: bool,
 }
 
@@ -31,7 +32,7 @@ pub(super) async fn sheet(state: &AppState, loaded: &Loaded) -> AppResult<Vec<Sh
     let id = loaded.meeting.id;
     let mut expected: Vec<i64> = registration::Entity::find()
         .filter(registration::Column::MeetingId.eq(id))
-        .filter(registration::Column::Status.eq(CONFIRMED))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Confirmed))
         .all(&state.db)
         .await?
         .into_iter()
@@ -76,7 +77,7 @@ pub(super) async fn sheet(state: &AppState, loaded: &Loaded) -> AppResult<Vec<Sh
             status: marks
                 .iter()
                 .find(|m| m.person_id == Some(p.id))
-                .map(|m| m.status.clone()),
+                .map(|m| m.status),
             walk_in: !expected.contains(&p.id),
             organisation: p.organisation_id.and_then(|o| orgs.get(&o).cloned()),
             person_id: Some(p.id),
@@ -91,7 +92,7 @@ pub(super) async fn sheet(state: &AppState, loaded: &Loaded) -> AppResult<Vec<Sh
                 person_id: None,
                 name: m.walk_in_name.clone(),
                 organisation: None,
-                status: Some(m.status.clone()),
+                status: Some(m.status),
                 walk_in: true,
             }),
     );
@@ -127,7 +128,7 @@ pub(super) async fn upsert_mark(
     meeting_id: i64,
     person_id: Option<i64>,
     name: &str,
-    status: &str,
+    status: Presence,
 ) -> AppResult<()> {
     let txn = crate::db::begin_write(&state.db).await?;
     let existing = match person_id {
@@ -143,7 +144,7 @@ pub(super) async fn upsert_mark(
     match existing {
         Some(row) => {
             let mut model: attendance::ActiveModel = row.into();
-            model.status = Set(status.to_string());
+            model.status = Set(status);
             model.marked_by = Set(ctx.person_id());
             model.marked_at = Set(Utc::now());
             model.update(&txn).await?;
@@ -153,7 +154,7 @@ pub(super) async fn upsert_mark(
                 meeting_id: Set(meeting_id),
                 person_id: Set(person_id),
                 walk_in_name: Set(name.to_string()),
-                status: Set(status.to_string()),
+                status: Set(status),
                 marked_by: Set(ctx.person_id()),
                 marked_at: Set(Utc::now()),
                 ..Default::default()
@@ -174,16 +175,16 @@ pub(super) async fn mark(
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
-    if !["present", "excused", "absent"].contains(&form.status.as_str()) {
+    let Ok(status) = form.status.parse::<Presence>() else {
         return Err(AppError::BadRequest(
             "Choisissez présent·e, excusé·e ou absent·e.".into(),
         ));
-    }
+    };
     let person = person::Entity::find_by_id(person_id)
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    upsert_mark(&state, &ctx, id, Some(person_id), "", &form.status).await?;
+    upsert_mark(&state, &ctx, id, Some(person_id), "", status).await?;
     if ctx.htmx {
         let rows = sheet(&state, &loaded).await?;
         let row = rows
@@ -195,7 +196,7 @@ pub(super) async fn mark(
     Ok(redirect_with_flash(
         &format!("/reunions/{id}/presences"),
         FlashKind::Success,
-        format!("{} : {}.", person.name, views::presence_label(&form.status)),
+        format!("{} : {}.", person.name, status.label_fr()),
     ))
 }
 
@@ -220,7 +221,7 @@ pub(super) async fn walk_in(
             .one(&state.db)
             .await?
             .ok_or_else(|| AppError::BadRequest("Cette personne n'existe pas.".into()))?;
-        upsert_mark(&state, &ctx, id, Some(pid), "", "present").await?;
+        upsert_mark(&state, &ctx, id, Some(pid), "", Presence::Present).await?;
         return Ok(redirect_with_flash(
             &back,
             FlashKind::Success,
@@ -233,7 +234,7 @@ pub(super) async fn walk_in(
         "Indiquez le nom de la personne venue sur place.",
     )
     .map_err(AppError::BadRequest)?;
-    upsert_mark(&state, &ctx, id, None, &name, "present").await?;
+    upsert_mark(&state, &ctx, id, None, &name, Presence::Present).await?;
     Ok(redirect_with_flash(
         &back,
         FlashKind::Success,
@@ -248,7 +249,7 @@ pub async fn group_attendance(
     group_id: i64,
 ) -> AppResult<(
     Vec<meeting::Model>,
-    Vec<(person::Model, Vec<Option<String>>)>,
+    Vec<(person::Model, Vec<Option<Presence>>)>,
 )> {
     let since = Utc::now() - Duration::days(365);
     let held = meeting::Entity::find()
@@ -287,7 +288,7 @@ pub async fn group_attendance(
                     marks
                         .iter()
                         .find(|a| a.meeting_id == m.id && a.person_id == Some(p.id))
-                        .map(|a| a.status.clone())
+                        .map(|a| a.status)
                 })
                 .collect();
             (p, statuses)

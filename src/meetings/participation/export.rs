@@ -3,7 +3,7 @@
 use super::rows;
 use crate::auth::permissions::Action;
 use crate::entities::workshop;
-use crate::meetings::{load, views};
+use crate::meetings::load;
 use crate::state::AppState;
 use crate::web::extract::Path;
 use crate::web::{AppError, AppResult, Ctx};
@@ -84,15 +84,11 @@ pub(super) async fn export_csv(
             row.person.name.clone(),
             row.organisation.clone().unwrap_or_default(),
             row.person.email.clone(),
-            views::registration_label(&row.registration.status).to_string(),
+            row.registration.status.label_fr().to_string(),
             row.waiting_place.map(|p| p.to_string()).unwrap_or_default(),
             row.registration.meal.clone(),
             ateliers,
-            row.attendance
-                .as_deref()
-                .map(views::presence_label)
-                .unwrap_or_default()
-                .to_string(),
+            row.attendance.map_or("", |a| a.label_fr()).to_string(),
             row.registration.note.clone(),
         ]);
     }

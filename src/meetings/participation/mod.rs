@@ -8,9 +8,12 @@ use axum::routing::{get, post};
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::booking::{self, CANCELLED, CONFIRMED, WAITING};
+use super::booking;
 use super::{Loaded, schedule};
 use crate::auth::permissions::Action;
+use crate::entities::attendance::Presence;
+use crate::entities::outbox_message::OutboxStatus;
+use crate::entities::registration::RegistrationStatus;
 use crate::entities::{
     agenda_item, attendance, meeting, person, registration, workshop, workshop_assignment,
     workshop_preference,
@@ -63,7 +66,7 @@ pub struct RegRow {
     pub waiting_place: Option<usize>,
     pub preferences: Vec<String>,
     pub assigned: Vec<i64>,
-    pub attendance: Option<String>,
+    pub attendance: Option<Presence>,
 }
 
 #[derive(Default)]
@@ -133,7 +136,7 @@ pub fn slots_of(workshops: &[workshop::Model]) -> Vec<String> {
 async fn rows(state: &AppState, meeting_id: i64) -> AppResult<Vec<RegRow>> {
     let regs = registration::Entity::find()
         .filter(registration::Column::MeetingId.eq(meeting_id))
-        .filter(registration::Column::Status.ne(CANCELLED))
+        .filter(registration::Column::Status.ne(RegistrationStatus::Cancelled))
         .order_by_asc(registration::Column::Position)
         .all(&state.db)
         .await?;
@@ -151,7 +154,7 @@ async fn rows(state: &AppState, meeting_id: i64) -> AppResult<Vec<RegRow>> {
         .filter(workshop_assignment::Column::RegistrationId.is_in(regs.iter().map(|r| r.id)))
         .all(&state.db)
         .await?;
-    let presence: HashMap<i64, String> = attendance::Entity::find()
+    let presence: HashMap<i64, Presence> = attendance::Entity::find()
         .filter(attendance::Column::MeetingId.eq(meeting_id))
         .all(&state.db)
         .await?
@@ -163,7 +166,7 @@ async fn rows(state: &AppState, meeting_id: i64) -> AppResult<Vec<RegRow>> {
         .into_iter()
         .filter_map(|r| {
             let person = people.iter().find(|p| p.id == r.person_id)?.clone();
-            let waiting_place = (r.status == WAITING).then(|| {
+            let waiting_place = (r.status == RegistrationStatus::Waiting).then(|| {
                 waiting += 1;
                 waiting
             });
@@ -179,7 +182,7 @@ async fn rows(state: &AppState, meeting_id: i64) -> AppResult<Vec<RegRow>> {
                     .filter(|a| a.registration_id == r.id)
                     .map(|a| a.workshop_id)
                     .collect(),
-                attendance: presence.get(&person.id).cloned(),
+                attendance: presence.get(&person.id).copied(),
                 person,
                 waiting_place,
                 registration: r,
@@ -191,18 +194,17 @@ async fn rows(state: &AppState, meeting_id: i64) -> AppResult<Vec<RegRow>> {
 fn counts(rows: &[RegRow], meals: &[String], presence: &[attendance::Model]) -> Counts {
     let mut counts = Counts::default();
     for row in rows {
-        match row.registration.status.as_str() {
-            CONFIRMED => counts.confirmed += 1,
-            WAITING => counts.waiting += 1,
-            _ => {}
+        match row.registration.status {
+            RegistrationStatus::Confirmed => counts.confirmed += 1,
+            RegistrationStatus::Waiting => counts.waiting += 1,
+            RegistrationStatus::Cancelled => {}
         }
     }
     for a in presence {
-        match a.status.as_str() {
-            "present" => counts.present += 1,
-            "excused" => counts.excused += 1,
-            "absent" => counts.absent += 1,
-            _ => {}
+        match a.status {
+            Presence::Present => counts.present += 1,
+            Presence::Excused => counts.excused += 1,
+            Presence::Absent => counts.absent += 1,
         }
     }
     counts.meals = meals
@@ -210,7 +212,10 @@ fn counts(rows: &[RegRow], meals: &[String], presence: &[attendance::Model]) -> 
         .map(|meal| {
             let n = rows
                 .iter()
-                .filter(|r| r.registration.status == CONFIRMED && &r.registration.meal == meal)
+                .filter(|r| {
+                    r.registration.status == RegistrationStatus::Confirmed
+                        && &r.registration.meal == meal
+                })
                 .count();
             (meal.clone(), n)
         })
@@ -293,7 +298,7 @@ pub async fn meeting_page_data(
                 .await?,
             crate::entities::outbox_message::Entity::find()
                 .filter(crate::entities::outbox_message::Column::MeetingId.eq(id))
-                .filter(crate::entities::outbox_message::Column::Status.eq("failed"))
+                .filter(crate::entities::outbox_message::Column::Status.eq(OutboxStatus::Failed))
                 .all(&state.db)
                 .await?,
         )

@@ -1,49 +1,16 @@
-//! Meetings: kinds, statuses, and the meeting form parsed into a checked value (times in
-//! Brussels wall-clock, recurrence built from plain choices or an advanced RRULE, agenda lines).
+//! Meetings: the meeting form parsed into a checked value (kind, status and visibility as enums,
+//! times in Brussels wall-clock, recurrence built from plain choices or an advanced RRULE, agenda
+//! lines).
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::Deserialize;
 
 use super::recurrence::{self, MAX_YEAR, MIN_YEAR, Pattern, Rule};
+pub use crate::entities::meeting::{MeetingKind, MeetingStatus, Visibility};
 use crate::web::components::name_field;
 pub use parse::check_video_url;
 
 mod parse;
-
-pub const KINDS: [(&str, &str); 10] = [
-    ("plenary", "Plénière"),
-    ("working_group", "Réunion de groupe de travail"),
-    ("findings", "Réunion consacrée aux constats"),
-    ("peer_session", "Intervision"),
-    ("local_coordination", "Coordination locale"),
-    ("steering", "Comité de pilotage"),
-    ("information", "Séance d'information"),
-    ("public_event", "Événement public"),
-    ("training", "Formation"),
-    ("office_hours", "Permanence d'un bureau d'accueil"),
-];
-
-pub fn kind_label(kind: &str) -> &str {
-    KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map(|(_, l)| *l)
-        .unwrap_or(kind)
-}
-
-pub const STATUSES: [(&str, &str); 3] = [
-    ("scheduled", "Prévue"),
-    ("cancelled", "Annulée"),
-    ("held", "Tenue"),
-];
-
-pub fn status_label(status: &str) -> &str {
-    STATUSES
-        .iter()
-        .find(|(k, _)| *k == status)
-        .map(|(_, l)| *l)
-        .unwrap_or(status)
-}
 
 pub const DEFAULT_MEALS: &str = "Végétarien, Sans gluten, Sans porc, Pas de repas";
 
@@ -258,7 +225,7 @@ pub struct AgendaLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeetingInput {
     pub scope: ScopeChoice,
-    pub kind: String,
+    pub kind: MeetingKind,
     pub title: String,
     pub description: String,
     pub all_day: bool,
@@ -269,8 +236,8 @@ pub struct MeetingInput {
     pub place_name: String,
     pub place_address: String,
     pub video_url: String,
-    pub public: bool,
-    pub status: String,
+    pub visibility: Visibility,
+    pub status: MeetingStatus,
     pub capacity: Option<i32>,
     pub registration_open: bool,
     pub deadline: Option<NaiveDateTime>,

@@ -1,8 +1,8 @@
 //! The meeting form checked into a `MeetingInput`: every field, its French refusal, the rule.
 
 use super::{
-    KINDS, MeetingForm, MeetingInput, ORDINALS, STATUSES, ScopeChoice, WEEKDAYS, date_refusal,
-    parse_agenda, parse_date, parse_time,
+    MeetingForm, MeetingInput, MeetingKind, MeetingStatus, ORDINALS, ScopeChoice, Visibility,
+    WEEKDAYS, date_refusal, parse_agenda, parse_date, parse_time,
 };
 use crate::meetings::recurrence::{Pattern, Rule};
 use crate::web::components::{FieldErrors, name_field};
@@ -15,9 +15,10 @@ impl MeetingForm {
             errors.add("scope", "Choisissez à qui s'adresse la réunion.");
             ScopeChoice::Network
         });
-        if !KINDS.iter().any(|(k, _)| *k == self.kind) {
+        let kind = self.kind.parse().unwrap_or_else(|_| {
             errors.add("kind", "Choisissez un type de réunion dans la liste.");
-        }
+            MeetingKind::Plenary
+        });
         let title = name_field(&self.title, 200, "Le titre est obligatoire.").unwrap_or_else(|m| {
             errors.add("title", m);
             String::new()
@@ -83,22 +84,18 @@ impl MeetingForm {
         if let Err(message) = check_video_url(&video_url) {
             errors.add("video_url", message);
         }
-        let public = match self.visibility.as_str() {
-            "public" => true,
-            "members" => false,
-            _ => {
-                errors.add("visibility", "Choisissez qui peut voir la réunion.");
-                false
-            }
-        };
+        let visibility = self.visibility.parse().unwrap_or_else(|_| {
+            errors.add("visibility", "Choisissez qui peut voir la réunion.");
+            Visibility::Members
+        });
         let status = if self.status.is_empty() {
-            "scheduled".to_string()
+            MeetingStatus::Scheduled
         } else {
-            self.status.clone()
+            self.status.parse().unwrap_or_else(|_| {
+                errors.add("status", "Choisissez un statut dans la liste.");
+                MeetingStatus::Scheduled
+            })
         };
-        if !STATUSES.iter().any(|(s, _)| *s == status) {
-            errors.add("status", "Choisissez un statut dans la liste.");
-        }
         let capacity = match self.capacity.trim() {
             "" => None,
             raw => {
@@ -190,7 +187,7 @@ impl MeetingForm {
         }
         errors.into_result(MeetingInput {
             scope,
-            kind: self.kind.clone(),
+            kind,
             title,
             description: self.description.trim().to_string(),
             all_day,
@@ -200,7 +197,7 @@ impl MeetingForm {
             place_name: self.place_name.trim().to_string(),
             place_address: self.place_address.trim().to_string(),
             video_url,
-            public,
+            visibility,
             status,
             capacity,
             registration_open,

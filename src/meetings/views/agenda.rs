@@ -2,7 +2,6 @@
 
 use super::{badges, find, month_fr, when_fr};
 use crate::meetings::Loaded;
-use crate::meetings::rules::kind_label;
 use crate::meetings::schedule::Occurrence;
 use crate::web::Ctx;
 use crate::web::components::empty_state;
@@ -28,7 +27,7 @@ pub fn occurrence_list(occurrences: &[Occurrence], loaded: &[Loaded], empty: &st
                                 @if o.moved { " " span.badge { "déplacée" } }
                                 br;
                                 span.muted {
-                                    (kind_label(&l.meeting.kind)) " · " (l.scope_label())
+                                    (l.meeting.kind.label_fr()) " · " (l.scope_label())
                                     @if !l.meeting.place_name.is_empty() { " · " (l.meeting.place_name) }
                                     @if !l.meeting.video_url.is_empty() { " · en visio" }
                                 }

@@ -1,6 +1,7 @@
 //! The attendance sheet, and a working group's attendance over the year.
 
-use super::{presence_label, when_fr};
+use super::{presence_button, when_fr};
+use crate::entities::attendance::Presence;
 use crate::entities::{meeting, person};
 use crate::meetings::Loaded;
 use crate::meetings::participation::SheetRow;
@@ -17,16 +18,16 @@ pub fn attendance_row(ctx: &Ctx, meeting_id: i64, row: &SheetRow) -> Markup {
     html! {
         tr id=(row_id) {
             td { (row.name) @if row.walk_in { " " span.badge { "sur place" } } @if let Some(o) = &row.organisation { br; span.muted { (o) } } }
-            td { strong { (row.status.as_deref().map(presence_label).unwrap_or("—")) } }
+            td { strong { (row.status.map_or("—", Presence::label_fr)) } }
             td {
                 @if let Some(pid) = row.person_id {
                     div.actions {
-                        @for (status, label) in [("present", "Présent·e"), ("excused", "Excusé·e"), ("absent", "Absent·e")] {
+                        @for status in Presence::ALL {
                             form.inline method="post" action=(format!("/reunions/{meeting_id}/presences/{pid}"))
                                 hx-post=(format!("/reunions/{meeting_id}/presences/{pid}")) hx-target=(format!("#presence-{pid}")) hx-swap="outerHTML" {
                                 (csrf_field(ctx))
-                                input type="hidden" name="status" value=(status);
-                                button.small.primary[row.status.as_deref() == Some(status)] type="submit" aria-pressed=(if row.status.as_deref() == Some(status) { "true" } else { "false" }) { (label) }
+                                input type="hidden" name="status" value=(status.as_str());
+                                button.small.primary[row.status == Some(status)] type="submit" aria-pressed=(if row.status == Some(status) { "true" } else { "false" }) { (presence_button(status)) }
                             }
                         }
                     }
@@ -76,7 +77,7 @@ pub fn attendance_page(
 /// A working group's attendance over the year, for its page.
 pub fn group_attendance(
     meetings: &[meeting::Model],
-    table: &[(person::Model, Vec<Option<String>>)],
+    table: &[(person::Model, Vec<Option<Presence>>)],
 ) -> Markup {
     html! {
         section #presences-annee {
@@ -96,11 +97,11 @@ pub fn group_attendance(
                                 tr {
                                     td { (p.name) }
                                     @for s in statuses {
-                                        td title=(s.as_deref().map(presence_label).unwrap_or("non noté")) {
-                                            (match s.as_deref() { Some("present") => "✔", Some("excused") => "E", Some("absent") => "✘", _ => "·" })
+                                        td title=(s.map_or("non noté", Presence::label_fr)) {
+                                            (match s { Some(Presence::Present) => "✔", Some(Presence::Excused) => "E", Some(Presence::Absent) => "✘", None => "·" })
                                         }
                                     }
-                                    td { (statuses.iter().filter(|s| s.as_deref() == Some("present")).count()) " / " (meetings.len()) }
+                                    td { (statuses.iter().filter(|s| **s == Some(Presence::Present)).count()) " / " (meetings.len()) }
                                 }
                             }
                         }

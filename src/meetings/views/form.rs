@@ -1,11 +1,21 @@
 //! The scheduling form (create and edit a meeting).
 
 use crate::meetings::Loaded;
-use crate::meetings::rules::{KINDS, MeetingForm, ORDINALS, STATUSES, WEEKDAYS};
+use crate::meetings::rules::{
+    MeetingForm, MeetingKind, MeetingStatus, ORDINALS, Visibility, WEEKDAYS,
+};
 use crate::web::Ctx;
 use crate::web::components::{FieldErrors, checkbox, form_errors, input, select, textarea};
 use crate::web::layout::{csrf_field, page};
 use maud::{Markup, html};
+
+/// A meeting's visibility as its form offers it.
+fn visibility_label(visibility: Visibility) -> &'static str {
+    match visibility {
+        Visibility::Members => "Réservée aux membres",
+        Visibility::Public => "Publique (visible par les partenaires)",
+    }
+}
 
 /// What the meeting form offers to choose from.
 pub struct Choices {
@@ -36,17 +46,18 @@ pub fn meeting_form(
     let mut offices = vec![(String::new(), "— Aucun —".to_string())];
     offices.extend(scopes.offices.iter().cloned());
     let mut kinds = vec![(String::new(), "— Choisir —".to_string())];
-    kinds.extend(KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string())));
-    let visibilities = vec![
-        ("members".to_string(), "Réservée aux membres".to_string()),
-        (
-            "public".to_string(),
-            "Publique (visible par les partenaires)".to_string(),
-        ),
-    ];
-    let statuses: Vec<(String, String)> = STATUSES
+    kinds.extend(
+        MeetingKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), k.label_fr().to_string())),
+    );
+    let visibilities: Vec<(String, String)> = [Visibility::Members, Visibility::Public]
         .iter()
-        .map(|(k, l)| (k.to_string(), l.to_string()))
+        .map(|v| (v.as_str().to_string(), visibility_label(*v).to_string()))
+        .collect();
+    let statuses: Vec<(String, String)> = MeetingStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), s.label_fr().to_string()))
         .collect();
     let repeats = vec![
         ("none".to_string(), "Une seule fois".to_string()),

@@ -5,8 +5,8 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, Weekday};
 use maud::{Markup, html};
 
 use super::Loaded;
-use super::booking::{CONFIRMED, WAITING};
-use crate::entities::meeting;
+use crate::entities::attendance::Presence;
+use crate::entities::meeting::{self, MeetingStatus, Visibility};
 pub use agenda::{agenda_page, mine_page, month_page, occurrence_list};
 pub use attendance::{attendance_page, attendance_row, group_attendance};
 pub use form::{Choices, meeting_form};
@@ -60,21 +60,9 @@ pub fn when_fr(start: NaiveDateTime, end: NaiveDateTime, all_day: bool) -> Strin
     }
 }
 
-pub fn presence_label(status: &str) -> &'static str {
-    match status {
-        "present" => "présent·e",
-        "excused" => "excusé·e",
-        "absent" => "absent·e",
-        _ => "",
-    }
-}
-
-pub fn registration_label(status: &str) -> &'static str {
-    match status {
-        CONFIRMED => "confirmée",
-        WAITING => "liste d'attente",
-        _ => "annulée",
-    }
+/// "Présent·e": a presence as its button says it.
+pub(super) fn presence_button(presence: Presence) -> String {
+    crate::web::french::capitalized(presence.label_fr())
 }
 
 fn find(loaded: &[Loaded], id: i64) -> Option<&Loaded> {
@@ -83,9 +71,15 @@ fn find(loaded: &[Loaded], id: i64) -> Option<&Loaded> {
 
 fn badges(m: &meeting::Model, occurrence_cancelled: bool) -> Markup {
     html! {
-        @if occurrence_cancelled || m.status == "cancelled" { " " span.badge.badge-archived { "annulée" } }
-        @else if m.status == "held" { " " span.badge { "tenue" } }
-        @if m.visibility == "members" { " " span.badge.badge-private { "membres" } }
+        @match (occurrence_cancelled, m.status) {
+            (true, _) | (false, MeetingStatus::Cancelled) => { " " span.badge.badge-archived { "annulée" } }
+            (false, MeetingStatus::Held) => { " " span.badge { "tenue" } }
+            (false, MeetingStatus::Scheduled) => {}
+        }
+        @match m.visibility {
+            Visibility::Members => { " " span.badge.badge-private { "membres" } }
+            Visibility::Public => {}
+        }
         @if m.rrule.is_some() { " " span.badge { "série" } }
     }
 }

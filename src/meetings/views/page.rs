@@ -1,11 +1,11 @@
 //! The meeting page: details, occurrences, workshops, registration, invitations and registrations.
 
-use super::{badges, day_fr, registration_label, when_fr};
+use super::{badges, day_fr, when_fr};
+use crate::entities::invitation::Answer;
 use crate::entities::local_time::LocalDateTime;
-use crate::entities::meeting;
-use crate::meetings::booking::CONFIRMED;
+use crate::entities::meeting::{self, MeetingStatus};
+use crate::entities::registration::RegistrationStatus;
 use crate::meetings::participation::{MeetingPage, RegRow};
-use crate::meetings::rules::{kind_label, status_label};
 use crate::meetings::schedule;
 use crate::meetings::{Loaded, recurrence};
 use crate::web::Ctx;
@@ -58,20 +58,20 @@ pub(super) fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&s
                             a.button href=(format!("/reunions/{id}/presences")) { "Présences" }
                             a.button href=(format!("/reunions/{id}/compte-rendu")) { "Compte rendu" }
                         }
-                        @if m.status == "scheduled" {
+                        @if m.status == MeetingStatus::Scheduled {
                             form.inline method="post" action=(format!("/reunions/{id}/statut")) {
-                                (csrf_field(ctx)) input type="hidden" name="status" value="cancelled";
+                                (csrf_field(ctx)) input type="hidden" name="status" value=(MeetingStatus::Cancelled.as_str());
                                 button.danger type="submit" { "Annuler la réunion" }
                             }
                             @if m.rrule.is_none() {
                                 form.inline method="post" action=(format!("/reunions/{id}/statut")) {
-                                    (csrf_field(ctx)) input type="hidden" name="status" value="held";
+                                    (csrf_field(ctx)) input type="hidden" name="status" value=(MeetingStatus::Held.as_str());
                                     button type="submit" { "Marquer comme tenue" }
                                 }
                             }
                         } @else {
                             form.inline method="post" action=(format!("/reunions/{id}/statut")) {
-                                (csrf_field(ctx)) input type="hidden" name="status" value="scheduled";
+                                (csrf_field(ctx)) input type="hidden" name="status" value=(MeetingStatus::Scheduled.as_str());
                                 button type="submit" { "Remettre à « prévue »" }
                             }
                         }
@@ -91,7 +91,7 @@ pub(super) fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&s
                                 (when_fr(start, end, m.all_day)) span.muted { " (heure de Bruxelles)" }
                             }
                         }
-                        dt { "Type" } dd { (kind_label(&m.kind)) }
+                        dt { "Type" } dd { (m.kind.label_fr()) }
                         dt { "Pour" } dd { (l.scope_label()) }
                         @if !m.place_name.is_empty() || !m.place_address.is_empty() {
                             dt { "Lieu" } dd { (m.place_name) @if !m.place_address.is_empty() { br; span.muted { (m.place_address) } } }
@@ -99,7 +99,7 @@ pub(super) fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&s
                         @if !m.video_url.is_empty() {
                             dt { "Visioconférence" } dd { a href=(m.video_url) rel="noopener noreferrer" { (m.video_url) } }
                         }
-                        dt { "Statut" } dd { (status_label(&m.status)) }
+                        dt { "Statut" } dd { (m.status.label_fr()) }
                         @if let Some(c) = m.capacity { dt { "Places" } dd { (c) } }
                         @if let Some(d) = m.registration_deadline {
                             dt { "Inscriptions jusqu'au" } dd { (when_fr(recurrence::to_local(d), recurrence::to_local(d), false).split(',').next().unwrap_or("")) " à " (recurrence::to_local(d).format("%H:%M")) }
@@ -285,7 +285,7 @@ pub(super) fn registration_box(ctx: &Ctx, data: &MeetingPage) -> Markup {
             section.card #inscription {
                 h2 { "Inscription" }
                 @if let Some(mine) = &data.mine {
-                    @if mine.registration.status == CONFIRMED {
+                    @if mine.registration.status == RegistrationStatus::Confirmed {
                         p { strong { "Vous êtes inscrit·e." } @if !mine.registration.meal.is_empty() { " Repas : " (mine.registration.meal) "." } }
                     } @else {
                         p { strong { "Vous êtes en liste d'attente" } ", place " (mine.waiting_place.unwrap_or(0)) ". Vous serez inscrit·e automatiquement si une place se libère." }
@@ -414,15 +414,6 @@ pub(super) fn registrations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
     }
 }
 
-pub(super) fn answer_label(answer: &str) -> &'static str {
-    match answer {
-        "accepted" => "j'y serai",
-        "tentative" => "peut-être",
-        "declined" => "ne viendra pas",
-        _ => "pas encore de réponse",
-    }
-}
-
 /// Whether an invitee said yes or maybe before the meeting's last change of date, time or place
 /// and has not answered since: their answer stands, but is to be confirmed again.
 pub(super) fn awaits_reconfirmation(
@@ -432,8 +423,11 @@ pub(super) fn awaits_reconfirmation(
     let Some(change) = m.reconfirm_since else {
         return false;
     };
-    matches!(i.answer.as_str(), "accepted" | "tentative")
-        && i.answered_at.is_none_or(|answered| answered <= change)
+    let said_yes_or_maybe = match i.answer {
+        Answer::Accepted | Answer::Tentative => true,
+        Answer::Pending | Answer::Declined => false,
+    };
+    said_yes_or_maybe && i.answered_at.is_none_or(|answered| answered <= change)
 }
 
 /// "mardi 8 juin 2027 à 14:05", Brussels time, of an instant.
@@ -452,7 +446,7 @@ pub(super) fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
     let pending = data
         .invitations
         .iter()
-        .filter(|i| i.answer == "pending")
+        .filter(|i| i.answer == Answer::Pending)
         .count();
     let scope_label = match (&data.loaded.group, &data.loaded.platform) {
         (Some(_), _) => Some("Tous les membres du groupe de travail"),
@@ -468,7 +462,7 @@ pub(super) fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
                     @for (i, f) in data.failures.iter().enumerate() { @if i > 0 { " ; " } (f.recipient) " (" (f.last_error) ")" }
                 }
             }
-            @if data.loaded.meeting.status != "cancelled" {
+            @if data.loaded.meeting.status != MeetingStatus::Cancelled {
                 details open[data.invitations.is_empty()] {
                     summary { "Inviter" }
                     form.stack method="post" action=(format!("/reunions/{id}/invitations")) {
@@ -492,9 +486,9 @@ pub(super) fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
             }
             @if data.invitations.is_empty() { (empty_state("Personne n'est encore invité·e.")) } @else {
                 p {
-                    (data.invitations.iter().filter(|i| i.answer == "accepted").count()) " oui · "
-                    (data.invitations.iter().filter(|i| i.answer == "tentative").count()) " peut-être · "
-                    (data.invitations.iter().filter(|i| i.answer == "declined").count()) " non · "
+                    (data.invitations.iter().filter(|i| i.answer == Answer::Accepted).count()) " oui · "
+                    (data.invitations.iter().filter(|i| i.answer == Answer::Tentative).count()) " peut-être · "
+                    (data.invitations.iter().filter(|i| i.answer == Answer::Declined).count()) " non · "
                     (pending) " sans réponse"
                 }
                 @if let (Some(change), true) = (data.loaded.meeting.reconfirm_since, unconfirmed > 0) {
@@ -512,7 +506,7 @@ pub(super) fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
                     tbody {
                         @for i in &data.invitations {
                             tr { td { (if i.name.is_empty() { i.email.as_str() } else { i.name.as_str() }) br; span.muted { (i.email) } } td {
-                                (answer_label(&i.answer))
+                                (i.answer.label_fr_for_organisers())
                                 @if awaits_reconfirmation(&data.loaded.meeting, i) { br; span.muted.reconfirm { "pas reconfirmé depuis le changement" } }
                             } }
                         }
@@ -529,14 +523,14 @@ pub(super) fn registration_row(ctx: &Ctx, data: &MeetingPage, row: &RegRow) -> M
         tr {
             td { a href=(format!("/personnes/{}", row.person.id)) { (row.person.name) } @if let Some(o) = &row.organisation { br; span.muted { (o) } } }
             td {
-                (registration_label(&row.registration.status))
+                (row.registration.status.label_fr())
                 @if let Some(p) = row.waiting_place { " (" (p) ")" }
                 @if !row.registration.note.is_empty() { br; span.muted { (row.registration.note) } }
             }
             td { (row.registration.meal) }
             td { (row.preferences.join(" › ")) }
             td {
-                @if row.registration.status == CONFIRMED && !data.workshops.is_empty() {
+                @if row.registration.status == RegistrationStatus::Confirmed && !data.workshops.is_empty() {
                     form.role-form method="post" action=(format!("/reunions/{id}/repartition/{}", row.registration.id)) {
                         (csrf_field(ctx))
                         @for slot in &data.slots {
