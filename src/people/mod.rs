@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum_extra::extract::cookie::CookieJar;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -25,7 +26,7 @@ use crate::entities::{
 use crate::platforms::platform_ref;
 use crate::state::AppState;
 use crate::web::components::FieldErrors;
-use crate::web::ctx::{FlashKind, SESSION_COOKIE, append_cookie, cookie, redirect_with_flash};
+use crate::web::ctx::{FlashKind, redirect_with_flash, session_cookie};
 use crate::web::extract::{Form, Path, Query};
 use crate::web::{AppError, AppResult, Ctx};
 use rules::{PersonForm, PersonInput, normalize_email};
@@ -529,21 +530,13 @@ async fn change_password(
     )
     .await?;
     txn.commit().await?;
-    let mut response = redirect_with_flash(
+    let response = redirect_with_flash(
         &format!("/personnes/{}", me.id),
         FlashKind::Success,
         "Votre mot de passe a été changé ; vos autres sessions ont été fermées.",
     );
-    append_cookie(
-        response.headers_mut(),
-        &cookie(
-            SESSION_COOKIE,
-            &token,
-            Some(sessions::SESSION_DAYS * 24 * 3600),
-            ctx.secure_cookies,
-        ),
-    );
-    Ok(response)
+    let jar = CookieJar::new().add(session_cookie(&token, ctx.secure_cookies));
+    Ok((jar, response).into_response())
 }
 
 /// "/profil" (linked from every email): one's own page, with the notification choices.
