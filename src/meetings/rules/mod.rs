@@ -5,8 +5,8 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::Deserialize;
 
 use super::recurrence::{self, MAX_YEAR, MIN_YEAR, Pattern, Rule};
-use crate::web::components::name_field;
-pub use parse::check_video_url;
+use crate::web::components::{NameRefusal, name_field};
+pub use parse::{VideoUrlRefusal, check_video_url};
 
 mod parse;
 
@@ -315,8 +315,21 @@ pub fn parse_local(value: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(value, LOCAL_FORMAT).ok()
 }
 
+/// Why a line of the agenda is refused (lines counted from 1).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AgendaRefusal {
+    #[error("Ligne {line} du programme : trop de « | » (heure | titre | intervenant·es).")]
+    TooManyParts { line: usize },
+    #[error("Ligne {line} du programme : l'heure « {time} » doit s'écrire HH:MM.")]
+    Time { line: usize, time: String },
+    #[error("Ligne {line} du programme : le titre manque.")]
+    NoTitle { line: usize },
+    #[error("Ligne {line} du programme : {refusal}")]
+    Title { line: usize, refusal: NameRefusal },
+}
+
 /// "HH:MM | Titre | Intervenant·es" per line; time and presenters are optional.
-pub fn parse_agenda(text: &str) -> Result<Vec<AgendaLine>, String> {
+pub fn parse_agenda(text: &str) -> Result<Vec<AgendaLine>, AgendaRefusal> {
     let mut lines = Vec::new();
     for (number, raw) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
         if raw.is_empty() {
@@ -328,23 +341,20 @@ pub fn parse_agenda(text: &str) -> Result<Vec<AgendaLine>, String> {
             [first, second] if parse_time(first).is_some() => (*first, *second, ""),
             [title, presenters] => ("", *title, *presenters),
             [time, title, presenters] => (*time, *title, *presenters),
-            _ => {
-                return Err(format!(
-                    "Ligne {number} du programme : trop de « | » (heure | titre | intervenant·es)."
-                ));
-            }
+            _ => return Err(AgendaRefusal::TooManyParts { line: number }),
         };
         if !time.is_empty() && parse_time(time).is_none() {
-            return Err(format!(
-                "Ligne {number} du programme : l'heure « {time} » doit s'écrire HH:MM."
-            ));
+            return Err(AgendaRefusal::Time {
+                line: number,
+                time: time.to_string(),
+            });
         }
-        let title = name_field(title, 300, "").map_err(|m| {
-            if m.is_empty() {
-                format!("Ligne {number} du programme : le titre manque.")
-            } else {
-                format!("Ligne {number} du programme : {m}")
-            }
+        let title = name_field(title, 300, "").map_err(|refusal| match refusal {
+            NameRefusal::Missing(_) => AgendaRefusal::NoTitle { line: number },
+            refusal => AgendaRefusal::Title {
+                line: number,
+                refusal,
+            },
         })?;
         lines.push(AgendaLine {
             time: time.to_string(),
