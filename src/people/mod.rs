@@ -16,10 +16,9 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use crate::audit;
+use crate::audit::{self, Entry};
 use crate::auth::permissions::{Action, Role};
 use crate::auth::{password, sessions};
-use crate::db::is_unique_violation;
 use crate::entities::{
     group_membership, organisation, person, platform, platform_membership, working_group,
 };
@@ -302,7 +301,7 @@ async fn create(
     };
     let txn = crate::db::begin_write(&state.db).await?;
     let now = Utc::now();
-    let created = person::ActiveModel {
+    let written = person::ActiveModel {
         name: Set(input.name.clone()),
         email_normalized: Set(normalize_email(&input.email)),
         email: Set(input.email),
@@ -317,30 +316,24 @@ async fn create(
     }
     .insert(&txn)
     .await;
-    let created = match created {
+    let created = match FieldErrors::when_taken(written, "email", DUPLICATE_EMAIL)? {
         Ok(created) => created,
-        Err(e) if is_unique_violation(&e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", DUPLICATE_EMAIL);
-            return refuse(&state, &ctx, None, &form, &errors).await;
-        }
-        Err(e) => return Err(e.into()),
+        Err(errors) => return refuse(&state, &ctx, None, &form, &errors).await,
     };
-    audit::record(
-        &txn,
-        ctx.person_id(),
-        "créer",
-        "personne",
-        Some(created.id),
-        format!("Personne « {} » créée", created.name),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
+    let entry = Entry {
+        action: "créer",
+        entity: "personne",
+        id: created.id,
+        summary: format!("Personne « {} » créée", created.name),
+    };
+    audit::commit_and_redirect(
+        txn,
+        &ctx,
+        entry,
         &format!("/personnes/{}", created.id),
-        FlashKind::Success,
         format!("{} a été ajouté·e à l'annuaire.", created.name),
-    ))
+    )
+    .await
 }
 
 async fn update(
@@ -371,14 +364,9 @@ async fn update(
         model.password_hash = Set(Some(hash));
     }
     model.updated_at = Set(Utc::now());
-    match model.update(&txn).await {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", DUPLICATE_EMAIL);
-            return refuse(&state, &ctx, Some(&existing), &form, &errors).await;
-        }
-        Err(e) => return Err(e.into()),
+    let written = model.update(&txn).await;
+    if let Err(errors) = FieldErrors::when_taken(written, "email", DUPLICATE_EMAIL)? {
+        return refuse(&state, &ctx, Some(&existing), &form, &errors).await;
     }
     if input.password.is_some() && Some(id) != ctx.person_id() {
         sessions::delete_all_for(&txn, id).await?;
@@ -388,21 +376,20 @@ async fn update(
     } else {
         ""
     };
-    audit::record(
-        &txn,
-        ctx.person_id(),
-        "modifier",
-        "personne",
-        Some(id),
-        format!("Personne « {} » modifiée{detail}", input.name),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
+    let entry = Entry {
+        action: "modifier",
+        entity: "personne",
+        id,
+        summary: format!("Personne « {} » modifiée{detail}", input.name),
+    };
+    audit::commit_and_redirect(
+        txn,
+        &ctx,
+        entry,
         &format!("/personnes/{id}"),
-        FlashKind::Success,
         "Modifications enregistrées.",
-    ))
+    )
+    .await
 }
 
 async fn set_active(state: &AppState, ctx: &Ctx, id: i64, active: bool) -> AppResult<Response> {
@@ -434,21 +421,13 @@ async fn set_active(state: &AppState, ctx: &Ctx, id: i64, active: bool) -> AppRe
             ),
         )
     };
-    audit::record(
-        &txn,
-        ctx.person_id(),
+    let entry = Entry {
         action,
-        "personne",
-        Some(id),
-        message.clone(),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/personnes/{id}"),
-        FlashKind::Success,
-        message,
-    ))
+        entity: "personne",
+        id,
+        summary: message.clone(),
+    };
+    audit::commit_and_redirect(txn, ctx, entry, &format!("/personnes/{id}"), message).await
 }
 
 async fn deactivate(

@@ -23,6 +23,24 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// A write refused by a uniqueness constraint — someone took the name or the address between
+    /// the check and the write — as the field error the form shows; other failures stay errors.
+    pub fn when_taken<T>(
+        written: Result<T, sea_orm::DbErr>,
+        field: &'static str,
+        message: &str,
+    ) -> Result<Result<T, FieldErrors>, sea_orm::DbErr> {
+        match written {
+            Ok(row) => Ok(Ok(row)),
+            Err(e) if crate::db::is_unique_violation(&e) => {
+                let mut errors = FieldErrors::default();
+                errors.add(field, message);
+                Ok(Err(errors))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
         if self.is_empty() {
             Ok(value)

@@ -47,23 +47,25 @@ pub fn status_label(status: &str) -> &str {
 
 pub const DEFAULT_MEALS: &str = "Végétarien, Sans gluten, Sans porc, Pas de repas";
 
-pub const WEEKDAYS: [(&str, Weekday, &str); 7] = [
-    ("MO", Weekday::Mon, "lundi"),
-    ("TU", Weekday::Tue, "mardi"),
-    ("WE", Weekday::Wed, "mercredi"),
-    ("TH", Weekday::Thu, "jeudi"),
-    ("FR", Weekday::Fri, "vendredi"),
-    ("SA", Weekday::Sat, "samedi"),
-    ("SU", Weekday::Sun, "dimanche"),
+/// The weekdays the form offers, by the code its fields use (their names: `web::french`).
+pub const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("MO", Weekday::Mon),
+    ("TU", Weekday::Tue),
+    ("WE", Weekday::Wed),
+    ("TH", Weekday::Thu),
+    ("FR", Weekday::Fri),
+    ("SA", Weekday::Sat),
+    ("SU", Weekday::Sun),
 ];
 
-pub const ORDINALS: [(&str, i8, &str); 6] = [
-    ("1", 1, "1er"),
-    ("2", 2, "2e"),
-    ("3", 3, "3e"),
-    ("4", 4, "4e"),
-    ("5", 5, "5e"),
-    ("last", -1, "dernier"),
+/// The weeks of a month the form offers (1st to 5th, -1 the last), by the code its fields use.
+pub const ORDINALS: [(&str, i8); 6] = [
+    ("1", 1),
+    ("2", 2),
+    ("3", 3),
+    ("4", 4),
+    ("5", 5),
+    ("last", -1),
 ];
 
 /// The meeting form as typed. Every field is a string so that a refused form comes back as typed.
@@ -192,8 +194,7 @@ impl MeetingForm {
                         self.repeat = "weekly".into();
                         self.interval = interval.to_string();
                         for day in days {
-                            if let Some((code, _, _)) = WEEKDAYS.iter().find(|(_, d, _)| *d == day)
-                            {
+                            if let Some((code, _)) = WEEKDAYS.iter().find(|(_, d)| *d == day) {
                                 self.set_day(code);
                             }
                         }
@@ -205,8 +206,8 @@ impl MeetingForm {
                         }
                         self.weekday = WEEKDAYS
                             .iter()
-                            .find(|(_, d, _)| *d == weekday)
-                            .map(|(c, _, _)| c.to_string())
+                            .find(|(_, d)| *d == weekday)
+                            .map(|(c, _)| c.to_string())
                             .unwrap_or_default();
                     }
                     Pattern::MonthlyDay { .. } => {

@@ -269,8 +269,8 @@ impl MeetingForm {
             "weekly" => {
                 let days: Vec<Weekday> = WEEKDAYS
                     .iter()
-                    .filter(|(c, _, _)| self.day_checked(c))
-                    .map(|(_, d, _)| *d)
+                    .filter(|(c, _)| self.day_checked(c))
+                    .map(|(_, d)| *d)
                     .collect();
                 if days.is_empty() {
                     errors.add("repeat", "Cochez au moins un jour de la semaine.");
@@ -281,13 +281,13 @@ impl MeetingForm {
             "monthly_nth" => {
                 let ordinals: Vec<i8> = ORDINALS
                     .iter()
-                    .filter(|(c, _, _)| self.ordinal_checked(c))
-                    .map(|(_, o, _)| *o)
+                    .filter(|(c, _)| self.ordinal_checked(c))
+                    .map(|(_, o)| *o)
                     .collect();
                 let weekday = WEEKDAYS
                     .iter()
-                    .find(|(c, _, _)| *c == self.weekday)
-                    .map(|(_, d, _)| *d);
+                    .find(|(c, _)| *c == self.weekday)
+                    .map(|(_, d)| *d);
                 match (ordinals.is_empty(), weekday) {
                     (false, Some(weekday)) => Pattern::MonthlyNth { ordinals, weekday },
                     _ => {
