@@ -8,11 +8,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
+use lettre::message::Mailbox;
 use maud::{Markup, html};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
 };
+
+use std::str::FromStr;
 
 use super::notify;
 use crate::audit;
@@ -38,36 +41,77 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/courriels/{id}", get(outbox_message_page))
 }
 
-/// "Name <email>" or "email" → (name, email); Err with the text as typed.
-fn parse_address(raw: &str) -> Result<(String, String), String> {
-    let raw = raw.trim();
-    let (name, email) = match (raw.find('<'), raw.rfind('>')) {
-        (Some(open), Some(close)) if close > open => (
-            raw[..open].trim().trim_matches('"').to_string(),
-            &raw[open + 1..close],
-        ),
-        _ => (String::new(), raw),
-    };
-    parse_email(email)
-        .map(|e| (name, e))
-        .map_err(|_| raw.to_string())
+/// Entries of a pasted list that are not addresses, as typed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "Ces adresses ne sont pas valides : {}. Corrigez-les ; personne n'a été invité.",
+    .0.iter().map(|b| format!("« {b} »")).collect::<Vec<_>>().join(", ")
+)]
+pub struct BadAddresses(pub Vec<String>);
+
+/// One entry → (name, address), read by lettre's RFC 5322 parser: `marie@commune.be`,
+/// `Marie Dupont <marie@commune.be>`, `"Dupont, Marie" <marie@commune.be>`. What people paste
+/// from elsewhere is read as before lettre read these lists: a name that needs quotes but has
+/// none (`CPAS (Namur) <…>`) as if quoted, and text after the `>` left aside. The address must
+/// also be one people's rules accept (a dot in the domain…).
+fn parse_address(entry: &str) -> Option<(String, String)> {
+    let mailbox = Mailbox::from_str(entry).ok().or_else(|| {
+        let (name, rest) = entry.split_once('<')?;
+        let (address, _) = rest.rsplit_once('>')?;
+        let name = name.trim().trim_matches('"');
+        let retyped = if name.is_empty() {
+            format!("<{address}>")
+        } else {
+            let quoted = name.replace('\\', "\\\\").replace('"', "\\\"");
+            format!("\"{quoted}\" <{address}>")
+        };
+        Mailbox::from_str(&retyped).ok()
+    })?;
+    let email = parse_email(&mailbox.email.to_string()).ok()?;
+    Some((mailbox.name.unwrap_or_default(), email))
 }
 
-/// Splits a pasted list (lines, commas, semicolons) into addresses; the bad ones are named.
-pub fn parse_address_list(text: &str) -> Result<Vec<(String, String)>, Vec<String>> {
+/// The entries of a pasted list: one per line, or separated by commas or semicolons — except
+/// inside a quoted name, where they belong to the name.
+fn entries(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let (mut start, mut quoted, mut escaped) = (0, false, false);
+        for (i, c) in line.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if quoted => escaped = true,
+                '"' => quoted = !quoted,
+                ',' | ';' if !quoted => {
+                    out.push(&line[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        out.push(&line[start..]);
+    }
+    out.into_iter()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect()
+}
+
+/// Splits a pasted list into (name, address) pairs; the bad entries are named, as typed.
+pub fn parse_address_list(text: &str) -> Result<Vec<(String, String)>, BadAddresses> {
     let mut good = Vec::new();
     let mut bad = Vec::new();
-    for item in text
-        .split(['\n', ',', ';'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        match parse_address(item) {
-            Ok(address) => good.push(address),
-            Err(text) => bad.push(text),
+    for entry in entries(text) {
+        match parse_address(entry) {
+            Some(address) => good.push(address),
+            None => bad.push(entry.to_string()),
         }
     }
-    if bad.is_empty() { Ok(good) } else { Err(bad) }
+    if bad.is_empty() {
+        Ok(good)
+    } else {
+        Err(BadAddresses(bad))
+    }
 }
 
 async fn invite(
@@ -102,18 +146,8 @@ async fn invite(
             .map(|(_, v)| v.clone())
             .collect::<Vec<_>>()
     };
-    let outside = match parse_address_list(&get("emails").join("\n")) {
-        Ok(list) => list,
-        Err(bad) => {
-            return Err(AppError::BadRequest(format!(
-                "Ces adresses ne sont pas valides : {}. Corrigez-les ; personne n'a été invité.",
-                bad.iter()
-                    .map(|b| format!("« {b} »"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-    };
+    let outside = parse_address_list(&get("emails").join("\n"))
+        .map_err(|bad| AppError::BadRequest(bad.to_string()))?;
     // Refused before looking anyone up: a huge paste costs no query.
     let pasted = outside
         .iter()
@@ -739,8 +773,101 @@ mod tests {
         assert_eq!(good.len(), 3);
         let bad = parse_address_list("ok@x.example, pas-une-adresse, autre@").unwrap_err();
         assert_eq!(
-            bad,
+            bad.0,
             vec!["pas-une-adresse".to_string(), "autre@".to_string()]
         );
+        assert_eq!(
+            bad.to_string(),
+            "Ces adresses ne sont pas valides : « pas-une-adresse », « autre@ ». Corrigez-les ; \
+             personne n'a été invité."
+        );
+    }
+
+    fn one(text: &str) -> Option<(String, String)> {
+        match parse_address_list(text) {
+            Ok(list) if list.len() == 1 => list.into_iter().next(),
+            _ => None,
+        }
+    }
+
+    fn pair(name: &str, email: &str) -> Option<(String, String)> {
+        Some((name.to_string(), email.to_string()))
+    }
+
+    #[test]
+    fn quoted_names_may_hold_commas_semicolons_and_quotes() {
+        assert_eq!(
+            one(r#""Dupont, Marie" <marie@commune.example>"#),
+            pair("Dupont, Marie", "marie@commune.example")
+        );
+        assert_eq!(
+            one(r#""CPAS; service social" <social@cpas.example>"#),
+            pair("CPAS; service social", "social@cpas.example")
+        );
+        assert_eq!(
+            one(r#""Marie \"Mimi\" Dupont" <marie@commune.example>"#),
+            pair(r#"Marie "Mimi" Dupont"#, "marie@commune.example")
+        );
+        let list = parse_address_list(
+            "\"Dupont, Marie\" <marie@commune.example>, \"Lee, Amina\" <amina@lee.example>",
+        )
+        .unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[1].0, "Lee, Amina");
+    }
+
+    #[test]
+    fn odd_but_harmless_forms_are_read_as_before() {
+        // Accents, no space before "<", an empty name, spaces around, upper case kept.
+        assert_eq!(
+            one("Hélène Müller-Öztürk <helene@asbl.example>"),
+            pair("Hélène Müller-Öztürk", "helene@asbl.example")
+        );
+        assert_eq!(
+            one("Marie<marie@commune.example>"),
+            pair("Marie", "marie@commune.example")
+        );
+        assert_eq!(
+            one("  <Marie.Dupont@Commune.example>  "),
+            pair("", "Marie.Dupont@Commune.example")
+        );
+        // A name with characters that need quotes, typed without: read as if quoted.
+        assert_eq!(
+            one("CPAS (Namur) : accueil <accueil@cpas.example>"),
+            pair("CPAS (Namur) : accueil", "accueil@cpas.example")
+        );
+        // A forgotten closing quote: the name is still the name.
+        assert_eq!(
+            one(r#""Dupont, Marie <marie@commune.example>"#),
+            pair("Dupont, Marie", "marie@commune.example")
+        );
+        // Text after the address is left aside, as before.
+        assert_eq!(
+            one("Marie <marie@commune.example> (bureau)"),
+            pair("Marie", "marie@commune.example")
+        );
+        // Blank lines and trailing separators are no entries.
+        assert_eq!(
+            parse_address_list("\n a@x.example ;\n\n, b@y.example,\r\n").map(|l| l.len()),
+            Ok(2)
+        );
+    }
+
+    #[test]
+    fn what_is_not_an_address_is_named_as_typed() {
+        for bad in [
+            "Marie <marie@commune>",
+            "Marie <marie.commune.example>",
+            "Marie <marie@commune.example",
+            "marie@@commune.example",
+            "<>",
+            "marie dupont@commune.example",
+        ] {
+            assert_eq!(
+                parse_address_list(bad).map_err(|b| b.0),
+                Err(vec![bad.to_string()]),
+                "{bad}"
+            );
+        }
     }
 }
