@@ -32,7 +32,7 @@ fn parse_address(entry: &str) -> Option<(String, String)> {
         };
         Mailbox::from_str(&retyped).ok()
     })?;
-    let email = parse_email(&mailbox.email.to_string()).ok()?;
+    let email = parse_email(mailbox.email.as_ref()).ok()?;
     Some((mailbox.name.unwrap_or_default(), email))
 }
 
