@@ -133,7 +133,7 @@ pub async fn create_admin(
     name: &str,
     new_password: &str,
 ) -> anyhow::Result<i64> {
-    let email = parse_email(email).map_err(|m| anyhow::anyhow!(m))?;
+    let email = parse_email(email)?;
     let name = name.trim();
     if name.is_empty() {
         anyhow::bail!("le nom est obligatoire");

@@ -3,17 +3,20 @@
 
 use axum::Router;
 use axum::extract::State;
+use axum::response::Response;
 use axum::routing::get;
 use chrono::Utc;
 use maud::{Markup, html};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Deserialize;
 
 use crate::auth::permissions::Action;
 use crate::entities::{audit_entry, person};
 use crate::state::AppState;
+use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::Query;
 use crate::web::layout::page;
 use crate::web::{AppResult, Ctx};
@@ -39,6 +42,56 @@ pub async fn record(
     .exec_without_returning(db)
     .await?;
     Ok(())
+}
+
+/// One entry of the log, before it is written: what was done to which object, in a sentence.
+pub struct Entry<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub id: i64,
+    pub summary: String,
+}
+
+/// How every administration form ends once its change is written in `txn`: the entry written
+/// in that same transaction, the transaction committed, and the browser sent to `to` with
+/// `message`.
+pub async fn commit_and_redirect(
+    txn: DatabaseTransaction,
+    ctx: &Ctx,
+    entry: Entry<'_>,
+    to: &str,
+    message: impl Into<String>,
+) -> AppResult<Response> {
+    record(
+        &txn,
+        ctx.person_id(),
+        entry.action,
+        entry.entity,
+        Some(entry.id),
+        entry.summary,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(redirect_with_flash(to, FlashKind::Success, message))
+}
+
+/// Archiving, closing, reopening: `row` written as the caller changed it, then logged; the
+/// entry's sentence is also the message shown back at `to`.
+pub async fn switch<A>(
+    state: &AppState,
+    ctx: &Ctx,
+    row: A,
+    entry: Entry<'_>,
+    to: &str,
+) -> AppResult<Response>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    let txn = crate::db::begin_write(&state.db).await?;
+    row.update(&txn).await?;
+    let message = entry.summary.clone();
+    commit_and_redirect(txn, ctx, entry, to, message).await
 }
 
 pub fn routes() -> Router<AppState> {

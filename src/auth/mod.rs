@@ -13,6 +13,7 @@ use axum::http::HeaderValue;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
@@ -20,9 +21,7 @@ use serde::Deserialize;
 use crate::auth::throttle::Refusal;
 use crate::entities::{person, session};
 use crate::state::AppState;
-use crate::web::ctx::{
-    self, FlashKind, SESSION_COOKIE, append_cookie, cookie, redirect_with_flash,
-};
+use crate::web::ctx::{self, FlashKind, SESSION_COOKIE, redirect_with_flash};
 use crate::web::email::normalize_email;
 use crate::web::extract::{Form, Query};
 use crate::web::{AppResult, Ctx, safe_next};
@@ -107,21 +106,13 @@ async fn sign_in(
     throttle::succeeded(&state.db, attempt).await?;
     let token = sessions::create(&state.db, person.id).await?;
     tracing::info!(person_id = person.id, "connexion réussie");
-    let mut response = redirect_with_flash(
+    let response = redirect_with_flash(
         &next,
         FlashKind::Success,
         format!("Bienvenue, {}.", person.name),
     );
-    append_cookie(
-        response.headers_mut(),
-        &cookie(
-            SESSION_COOKIE,
-            &token,
-            Some(sessions::SESSION_DAYS * 24 * 3600),
-            ctx.secure_cookies,
-        ),
-    );
-    Ok(response)
+    let jar = CookieJar::new().add(ctx::session_cookie(&token, ctx.secure_cookies));
+    Ok((jar, response).into_response())
 }
 
 /// "Réessayez dans 3 minutes" (rounded up: never sooner than allowed).
@@ -142,18 +133,11 @@ fn refusal_message(refusal: &Refusal) -> String {
     }
 }
 
-async fn sign_out(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: axum::http::HeaderMap,
-) -> AppResult<Response> {
-    if let Some(token) = ctx::cookie_value(&headers, SESSION_COOKIE) {
+async fn sign_out(State(state): State<AppState>, ctx: Ctx, jar: CookieJar) -> AppResult<Response> {
+    if let Some(token) = jar.get(SESSION_COOKIE).map(Cookie::value) {
         sessions::delete(&state.db, token).await?;
     }
-    let mut response = redirect_with_flash("/", FlashKind::Success, "Vous êtes déconnecté·e.");
-    append_cookie(
-        response.headers_mut(),
-        &cookie(SESSION_COOKIE, "", Some(0), ctx.secure_cookies),
-    );
-    Ok(response)
+    let response = redirect_with_flash("/", FlashKind::Success, "Vous êtes déconnecté·e.");
+    let jar = CookieJar::new().add(ctx::removal(SESSION_COOKIE, ctx.secure_cookies));
+    Ok((jar, response).into_response())
 }

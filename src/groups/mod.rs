@@ -12,16 +12,14 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 
-use crate::audit;
+use crate::audit::{self, Entry};
 use crate::auth::permissions::Action;
-use crate::db::is_unique_violation;
 use crate::entities::working_group::GroupStatus;
 use crate::entities::{platform, working_group};
 use crate::members::{self, Scope};
 use crate::platforms::{find_by_slug, group_ref, platform_ref};
 use crate::state::AppState;
 use crate::web::components::FieldErrors;
-use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
 use crate::web::{AppError, AppResult, Ctx};
 
@@ -158,7 +156,7 @@ async fn create(
     }
     let txn = crate::db::begin_write(&state.db).await?;
     let now = Utc::now();
-    let created = working_group::ActiveModel {
+    let written = working_group::ActiveModel {
         platform_id: Set(platform.id),
         name: Set(input.name),
         mandate: Set(input.mandate),
@@ -169,30 +167,24 @@ async fn create(
     }
     .insert(&txn)
     .await;
-    let created = match created {
+    let created = match FieldErrors::when_taken(written, "name", DUPLICATE)? {
         Ok(created) => created,
-        Err(e) if is_unique_violation(&e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("name", DUPLICATE);
-            return Ok(refuse(errors));
-        }
-        Err(e) => return Err(e.into()),
+        Err(errors) => return Ok(refuse(errors)),
     };
-    audit::record(
-        &txn,
-        ctx.person_id(),
-        "créer",
-        "groupe de travail",
-        Some(created.id),
-        format!("GT « {} » créé dans « {} »", created.name, platform.name),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
+    let entry = Entry {
+        action: "créer",
+        entity: "groupe de travail",
+        id: created.id,
+        summary: format!("GT « {} » créé dans « {} »", created.name, platform.name),
+    };
+    audit::commit_and_redirect(
+        txn,
+        &ctx,
+        entry,
         &format!("/gt/{}", created.id),
-        FlashKind::Success,
         format!("Groupe de travail « {} » créé.", created.name),
-    ))
+    )
+    .await
 }
 
 async fn edit_form(
@@ -246,21 +238,20 @@ async fn update(
     model.mandate = Set(input.mandate);
     model.updated_at = Set(Utc::now());
     model.update(&txn).await?;
-    audit::record(
-        &txn,
-        ctx.person_id(),
-        "modifier",
-        "groupe de travail",
-        Some(id),
-        format!("GT « {} » modifié", input.name),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
+    let entry = Entry {
+        action: "modifier",
+        entity: "groupe de travail",
+        id,
+        summary: format!("GT « {} » modifié", input.name),
+    };
+    audit::commit_and_redirect(
+        txn,
+        &ctx,
+        entry,
         &format!("/gt/{id}"),
-        FlashKind::Success,
         "Modifications enregistrées.",
-    ))
+    )
+    .await
 }
 
 async fn set_status(
@@ -271,31 +262,21 @@ async fn set_status(
 ) -> AppResult<Response> {
     let (group, platform) = find_with_platform(state, id).await?;
     ctx.require(Action::EditGroup(&group_ref(&group, &platform)))?;
-    let txn = crate::db::begin_write(&state.db).await?;
     let name = group.name.clone();
     let mut model: working_group::ActiveModel = group.into();
     model.status = Set(status);
     model.updated_at = Set(Utc::now());
-    model.update(&txn).await?;
-    let (action, message) = match status {
+    let (action, summary) = match status {
         GroupStatus::Closed => ("clôturer", format!("Groupe de travail « {name} » clôturé.")),
         GroupStatus::Active => ("rouvrir", format!("Groupe de travail « {name} » rouvert.")),
     };
-    audit::record(
-        &txn,
-        ctx.person_id(),
+    let entry = Entry {
         action,
-        "groupe de travail",
-        Some(id),
-        message.clone(),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/gt/{id}"),
-        FlashKind::Success,
-        message,
-    ))
+        entity: "groupe de travail",
+        id,
+        summary,
+    };
+    audit::switch(state, ctx, model, entry, &format!("/gt/{id}")).await
 }
 
 async fn close(

@@ -12,14 +12,12 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::audit;
+use crate::audit::{self, Entry};
 use crate::auth::permissions::Action;
-use crate::db::is_unique_violation;
 use crate::entities::{organisation, person};
 use crate::offices;
 use crate::state::AppState;
 use crate::web::components::FieldErrors;
-use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
 use crate::web::{AppError, AppResult, Ctx};
 use rules::{OrganisationForm, OrganisationInput};
@@ -170,11 +168,13 @@ async fn parse(
         .is_some_and(|o| Some(o.id) != except);
     if taken {
         let mut errors = FieldErrors::default();
-        errors.add("name", "Une organisation porte déjà ce nom.");
+        errors.add("name", DUPLICATE);
         return Ok(Err(errors));
     }
     Ok(Ok(input))
 }
+
+const DUPLICATE: &str = "Une organisation porte déjà ce nom.";
 
 async fn create(
     State(state): State<AppState>,
@@ -188,7 +188,7 @@ async fn create(
     };
     let txn = crate::db::begin_write(&state.db).await?;
     let now = Utc::now();
-    let created = organisation::ActiveModel {
+    let written = organisation::ActiveModel {
         name: Set(input.name.clone()),
         kind: Set(input.kind),
         municipality_id: Set(input.municipality_id),
@@ -200,30 +200,24 @@ async fn create(
     }
     .insert(&txn)
     .await;
-    let created = match created {
+    let created = match FieldErrors::when_taken(written, "name", DUPLICATE)? {
         Ok(created) => created,
-        Err(e) if is_unique_violation(&e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("name", "Une organisation porte déjà ce nom.");
-            return refuse(&state, &ctx, None, &form, &errors).await;
-        }
-        Err(e) => return Err(e.into()),
+        Err(errors) => return refuse(&state, &ctx, None, &form, &errors).await,
     };
-    audit::record(
-        &txn,
-        ctx.person_id(),
-        "créer",
-        "organisation",
-        Some(created.id),
-        format!("Organisation « {} » créée", created.name),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
+    let entry = Entry {
+        action: "créer",
+        entity: "organisation",
+        id: created.id,
+        summary: format!("Organisation « {} » créée", created.name),
+    };
+    audit::commit_and_redirect(
+        txn,
+        &ctx,
+        entry,
         &format!("/organisations/{}", created.id),
-        FlashKind::Success,
         format!("Organisation « {} » créée.", created.name),
-    ))
+    )
+    .await
 }
 
 async fn update(
@@ -245,61 +239,44 @@ async fn update(
     model.municipality_id = Set(input.municipality_id);
     model.website = Set(input.website);
     model.updated_at = Set(Utc::now());
-    match model.update(&txn).await {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("name", "Une organisation porte déjà ce nom.");
-            return refuse(&state, &ctx, Some(&existing), &form, &errors).await;
-        }
-        Err(e) => return Err(e.into()),
+    if let Err(errors) = FieldErrors::when_taken(model.update(&txn).await, "name", DUPLICATE)? {
+        return refuse(&state, &ctx, Some(&existing), &form, &errors).await;
     }
-    audit::record(
-        &txn,
-        ctx.person_id(),
-        "modifier",
-        "organisation",
-        Some(id),
-        format!("Organisation « {} » modifiée", input.name),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
+    let entry = Entry {
+        action: "modifier",
+        entity: "organisation",
+        id,
+        summary: format!("Organisation « {} » modifiée", input.name),
+    };
+    audit::commit_and_redirect(
+        txn,
+        &ctx,
+        entry,
         &format!("/organisations/{id}"),
-        FlashKind::Success,
         "Modifications enregistrées.",
-    ))
+    )
+    .await
 }
 
 async fn set_archived(state: &AppState, ctx: &Ctx, id: i64, archived: bool) -> AppResult<Response> {
     ctx.require(Action::ManageOrganisations)?;
     let existing = find(state, id).await?;
-    let txn = crate::db::begin_write(&state.db).await?;
     let name = existing.name.clone();
     let mut model: organisation::ActiveModel = existing.into();
     model.archived = Set(archived);
     model.updated_at = Set(Utc::now());
-    model.update(&txn).await?;
-    let (action, message) = if archived {
+    let (action, summary) = if archived {
         ("archiver", format!("Organisation « {name} » archivée."))
     } else {
         ("réactiver", format!("Organisation « {name} » réactivée."))
     };
-    audit::record(
-        &txn,
-        ctx.person_id(),
+    let entry = Entry {
         action,
-        "organisation",
-        Some(id),
-        message.clone(),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/organisations/{id}"),
-        FlashKind::Success,
-        message,
-    ))
+        entity: "organisation",
+        id,
+        summary,
+    };
+    audit::switch(state, ctx, model, entry, &format!("/organisations/{id}")).await
 }
 
 async fn archive(

@@ -9,23 +9,23 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum_extra::extract::cookie::CookieJar;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::Deserialize;
 
-use crate::audit;
+use crate::audit::{self, Entry};
 use crate::auth::permissions::{Action, Role};
 use crate::auth::{password, sessions};
-use crate::db::is_unique_violation;
 use crate::entities::{
     group_membership, organisation, person, platform, platform_membership, working_group,
 };
 use crate::platforms::platform_ref;
 use crate::state::AppState;
 use crate::web::components::FieldErrors;
-use crate::web::ctx::{FlashKind, SESSION_COOKIE, append_cookie, cookie, redirect_with_flash};
+use crate::web::ctx::{FlashKind, redirect_with_flash, session_cookie};
 use crate::web::extract::{Form, Path, Query};
 use crate::web::{AppError, AppResult, Ctx};
 use rules::{Language, PersonForm, PersonInput, normalize_email};
@@ -297,7 +297,7 @@ async fn create(
     };
     let txn = crate::db::begin_write(&state.db).await?;
     let now = Utc::now();
-    let created = person::ActiveModel {
+    let written = person::ActiveModel {
         name: Set(input.name.clone()),
         email_normalized: Set(normalize_email(&input.email)),
         email: Set(input.email),
@@ -312,30 +312,24 @@ async fn create(
     }
     .insert(&txn)
     .await;
-    let created = match created {
+    let created = match FieldErrors::when_taken(written, "email", DUPLICATE_EMAIL)? {
         Ok(created) => created,
-        Err(e) if is_unique_violation(&e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", DUPLICATE_EMAIL);
-            return refuse(&state, &ctx, None, &form, &errors).await;
-        }
-        Err(e) => return Err(e.into()),
+        Err(errors) => return refuse(&state, &ctx, None, &form, &errors).await,
     };
-    audit::record(
-        &txn,
-        ctx.person_id(),
-        "créer",
-        "personne",
-        Some(created.id),
-        format!("Personne « {} » créée", created.name),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
+    let entry = Entry {
+        action: "créer",
+        entity: "personne",
+        id: created.id,
+        summary: format!("Personne « {} » créée", created.name),
+    };
+    audit::commit_and_redirect(
+        txn,
+        &ctx,
+        entry,
         &format!("/personnes/{}", created.id),
-        FlashKind::Success,
         format!("{} a été ajouté·e à l'annuaire.", created.name),
-    ))
+    )
+    .await
 }
 
 async fn update(
@@ -366,14 +360,9 @@ async fn update(
         model.password_hash = Set(Some(hash));
     }
     model.updated_at = Set(Utc::now());
-    match model.update(&txn).await {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", DUPLICATE_EMAIL);
-            return refuse(&state, &ctx, Some(&existing), &form, &errors).await;
-        }
-        Err(e) => return Err(e.into()),
+    let written = model.update(&txn).await;
+    if let Err(errors) = FieldErrors::when_taken(written, "email", DUPLICATE_EMAIL)? {
+        return refuse(&state, &ctx, Some(&existing), &form, &errors).await;
     }
     if input.password.is_some() && Some(id) != ctx.person_id() {
         sessions::delete_all_for(&txn, id).await?;
@@ -383,21 +372,20 @@ async fn update(
     } else {
         ""
     };
-    audit::record(
-        &txn,
-        ctx.person_id(),
-        "modifier",
-        "personne",
-        Some(id),
-        format!("Personne « {} » modifiée{detail}", input.name),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
+    let entry = Entry {
+        action: "modifier",
+        entity: "personne",
+        id,
+        summary: format!("Personne « {} » modifiée{detail}", input.name),
+    };
+    audit::commit_and_redirect(
+        txn,
+        &ctx,
+        entry,
         &format!("/personnes/{id}"),
-        FlashKind::Success,
         "Modifications enregistrées.",
-    ))
+    )
+    .await
 }
 
 async fn set_active(state: &AppState, ctx: &Ctx, id: i64, active: bool) -> AppResult<Response> {
@@ -429,21 +417,13 @@ async fn set_active(state: &AppState, ctx: &Ctx, id: i64, active: bool) -> AppRe
             ),
         )
     };
-    audit::record(
-        &txn,
-        ctx.person_id(),
+    let entry = Entry {
         action,
-        "personne",
-        Some(id),
-        message.clone(),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/personnes/{id}"),
-        FlashKind::Success,
-        message,
-    ))
+        entity: "personne",
+        id,
+        summary: message.clone(),
+    };
+    audit::commit_and_redirect(txn, ctx, entry, &format!("/personnes/{id}"), message).await
 }
 
 async fn deactivate(
@@ -525,21 +505,13 @@ async fn change_password(
     )
     .await?;
     txn.commit().await?;
-    let mut response = redirect_with_flash(
+    let response = redirect_with_flash(
         &format!("/personnes/{}", me.id),
         FlashKind::Success,
         "Votre mot de passe a été changé ; vos autres sessions ont été fermées.",
     );
-    append_cookie(
-        response.headers_mut(),
-        &cookie(
-            SESSION_COOKIE,
-            &token,
-            Some(sessions::SESSION_DAYS * 24 * 3600),
-            ctx.secure_cookies,
-        ),
-    );
-    Ok(response)
+    let jar = CookieJar::new().add(session_cookie(&token, ctx.secure_cookies));
+    Ok((jar, response).into_response())
 }
 
 /// "/profil" (linked from every email): one's own page, with the notification choices.

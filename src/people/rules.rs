@@ -10,12 +10,21 @@ pub use crate::entities::person::Language;
 /// Kept here too: people's rules are where rooms above look for it.
 pub use crate::web::email::normalize_email;
 
+/// Why an email address typed in a form is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EmailRefusal {
+    #[error("L'adresse e-mail est obligatoire.")]
+    Missing,
+    #[error("Cette adresse e-mail n'est pas valide (exemple : prenom.nom@organisation.be).")]
+    Invalid,
+}
+
 /// A plausible email address (what a person can type by mistake is refused; deliverability is
 /// the mail server's business).
-pub fn parse_email(raw: &str) -> Result<String, &'static str> {
+pub fn parse_email(raw: &str) -> Result<String, EmailRefusal> {
     let email = raw.trim();
     if email.is_empty() {
-        return Err("L'adresse e-mail est obligatoire.");
+        return Err(EmailRefusal::Missing);
     }
     let valid = email.len() <= 254
         && !email
@@ -37,7 +46,7 @@ pub fn parse_email(raw: &str) -> Result<String, &'static str> {
     if valid {
         Ok(email.to_string())
     } else {
-        Err("Cette adresse e-mail n'est pas valide (exemple : prenom.nom@organisation.be).")
+        Err(EmailRefusal::Invalid)
     }
 }
 

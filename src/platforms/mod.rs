@@ -16,15 +16,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::audit;
+use crate::audit::{self, Entry};
 use crate::auth::permissions::{Action, GroupRef, PlatformRef};
-use crate::db::is_unique_violation;
 use crate::entities::working_group::GroupStatus;
 use crate::entities::{platform, working_group};
 use crate::members::{self, Scope};
 use crate::state::AppState;
 use crate::web::components::FieldErrors;
-use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
 use crate::web::{AppError, AppResult, Ctx};
 use rules::{PlatformForm, PlatformInput, Visibility};
@@ -187,14 +185,8 @@ async fn parse(
     Ok(errors.into_result(input))
 }
 
-fn duplicate() -> FieldErrors {
-    let mut errors = FieldErrors::default();
-    errors.add(
-        "name",
-        "Une plateforme porte déjà ce nom ou cette adresse courte.",
-    );
-    errors
-}
+/// Taken meanwhile (between the check and the write): which of the two is not known.
+const DUPLICATE: &str = "Une plateforme porte déjà ce nom ou cette adresse courte.";
 
 async fn create(
     State(state): State<AppState>,
@@ -208,7 +200,7 @@ async fn create(
     };
     let txn = crate::db::begin_write(&state.db).await?;
     let now = Utc::now();
-    let created = platform::ActiveModel {
+    let written = platform::ActiveModel {
         name: Set(input.name),
         slug: Set(input.slug),
         theme: Set(input.theme),
@@ -221,29 +213,27 @@ async fn create(
     }
     .insert(&txn)
     .await;
-    let created = match created {
+    let created = match FieldErrors::when_taken(written, "name", DUPLICATE)? {
         Ok(created) => created,
-        Err(e) if is_unique_violation(&e) => return Ok(refuse(&ctx, None, &form, &duplicate())),
-        Err(e) => return Err(e.into()),
+        Err(errors) => return Ok(refuse(&ctx, None, &form, &errors)),
     };
-    audit::record(
-        &txn,
-        ctx.person_id(),
-        "créer",
-        "plateforme",
-        Some(created.id),
-        format!("Plateforme « {} » créée", created.name),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
+    let entry = Entry {
+        action: "créer",
+        entity: "plateforme",
+        id: created.id,
+        summary: format!("Plateforme « {} » créée", created.name),
+    };
+    audit::commit_and_redirect(
+        txn,
+        &ctx,
+        entry,
         &format!("/plateformes/{}", created.slug),
-        FlashKind::Success,
         format!(
             "Plateforme « {} » créée. Ajoutez-y ses membres et sa coordination.",
             created.name
         ),
-    ))
+    )
+    .await
 }
 
 async fn update(
@@ -266,28 +256,23 @@ async fn update(
     model.description = Set(input.description);
     model.visibility = Set(input.visibility);
     model.updated_at = Set(Utc::now());
-    match model.update(&txn).await {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => {
-            return Ok(refuse(&ctx, Some(&existing), &form, &duplicate()));
-        }
-        Err(e) => return Err(e.into()),
+    if let Err(errors) = FieldErrors::when_taken(model.update(&txn).await, "name", DUPLICATE)? {
+        return Ok(refuse(&ctx, Some(&existing), &form, &errors));
     }
-    audit::record(
-        &txn,
-        ctx.person_id(),
-        "modifier",
-        "plateforme",
-        Some(existing.id),
-        format!("Plateforme « {} » modifiée", input.name),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
+    let entry = Entry {
+        action: "modifier",
+        entity: "plateforme",
+        id: existing.id,
+        summary: format!("Plateforme « {} » modifiée", input.name),
+    };
+    audit::commit_and_redirect(
+        txn,
+        &ctx,
+        entry,
         &format!("/plateformes/{}", input.slug),
-        FlashKind::Success,
         "Modifications enregistrées.",
-    ))
+    )
+    .await
 }
 
 async fn set_archived(
@@ -298,14 +283,12 @@ async fn set_archived(
 ) -> AppResult<Response> {
     let existing = find_by_slug(state, slug).await?;
     ctx.require(Action::ArchivePlatform(&platform_ref(&existing)))?;
-    let txn = crate::db::begin_write(&state.db).await?;
     let name = existing.name.clone();
     let id = existing.id;
     let mut model: platform::ActiveModel = existing.into();
     model.archived = Set(archived);
     model.updated_at = Set(Utc::now());
-    model.update(&txn).await?;
-    let (action, message) = if archived {
+    let (action, summary) = if archived {
         (
             "archiver",
             format!(
@@ -315,21 +298,13 @@ async fn set_archived(
     } else {
         ("réactiver", format!("Plateforme « {name} » réactivée."))
     };
-    audit::record(
-        &txn,
-        ctx.person_id(),
+    let entry = Entry {
         action,
-        "plateforme",
-        Some(id),
-        message.clone(),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/plateformes/{slug}"),
-        FlashKind::Success,
-        message,
-    ))
+        entity: "plateforme",
+        id,
+        summary,
+    };
+    audit::switch(state, ctx, model, entry, &format!("/plateformes/{slug}")).await
 }
 
 async fn archive(

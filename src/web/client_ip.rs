@@ -40,12 +40,17 @@ fn prefix_matches(net: u128, ip: u128, prefix: u8, bits: u32) -> bool {
     (net >> shift) == (ip >> shift)
 }
 
+/// An entry of the trusted proxies' list that is neither an address nor a block.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("« {0} » n'est ni une adresse IP ni un bloc CIDR")]
+pub struct NotAnIpRange(pub String);
+
 impl FromStr for IpRange {
-    type Err = String;
+    type Err = NotAnIpRange;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let text = text.trim();
-        let refuse = || format!("« {text} » n'est ni une adresse IP ni un bloc CIDR");
+        let refuse = || NotAnIpRange(text.to_string());
         let (address, prefix) = match text.split_once('/') {
             Some((address, prefix)) => (address, Some(prefix)),
             None => (text, None),
@@ -68,7 +73,7 @@ impl FromStr for IpRange {
 }
 
 /// Parses a list written as `127.0.0.1, 10.0.0.0/8` (commas or spaces).
-pub fn parse_list(text: &str) -> Result<Vec<IpRange>, String> {
+pub fn parse_list(text: &str) -> Result<Vec<IpRange>, NotAnIpRange> {
     text.split(|c: char| c == ',' || c.is_whitespace())
         .filter(|part| !part.is_empty())
         .map(IpRange::from_str)
@@ -188,7 +193,10 @@ mod tests {
     #[test]
     fn bad_entries_are_refused_with_a_french_message() {
         for bad in ["localhost", "10.0.0.0/33", "::1/129", "10.0.0.0/x", "1.2.3"] {
-            let error = parse_list(bad).err().unwrap_or_default();
+            let error = parse_list(bad)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             assert!(error.contains("ni une adresse IP"), "{bad}: {error}");
         }
         assert_eq!(parse_list("  ").map(|l| l.len()), Ok(0));

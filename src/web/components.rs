@@ -10,8 +10,9 @@ use maud::{Markup, html};
 pub struct FieldErrors(pub BTreeMap<&'static str, String>);
 
 impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
+    /// The first message for `field` stays: a sentence, or a refusal shown as one.
+    pub fn add(&mut self, field: &'static str, message: impl std::fmt::Display) {
+        self.0.entry(field).or_insert_with(|| message.to_string());
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -20,6 +21,24 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// A write refused by a uniqueness constraint — someone took the name or the address between
+    /// the check and the write — as the field error the form shows; other failures stay errors.
+    pub fn when_taken<T>(
+        written: Result<T, sea_orm::DbErr>,
+        field: &'static str,
+        message: &str,
+    ) -> Result<Result<T, FieldErrors>, sea_orm::DbErr> {
+        match written {
+            Ok(row) => Ok(Ok(row)),
+            Err(e) if crate::db::is_unique_violation(&e) => {
+                let mut errors = FieldErrors::default();
+                errors.add(field, message);
+                Ok(Err(errors))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
@@ -31,21 +50,33 @@ impl FieldErrors {
     }
 }
 
+/// Why a name typed in a one-line field is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NameRefusal {
+    /// Nothing typed: the field's own sentence ("Le nom est obligatoire."), given by the caller.
+    #[error("{0}")]
+    Missing(&'static str),
+    #[error("Le texte contient des caractères non valides.")]
+    InvalidCharacters,
+    #[error("Ce texte ne peut dépasser {0} caractères.")]
+    TooLong(usize),
+}
+
 /// A name typed in a one-line field: trimmed, required, at most `max` characters, and free of
-/// control characters or bytes that were not valid text. Returns the French reason otherwise.
-pub fn name_field(raw: &str, max: usize, missing: &str) -> Result<String, String> {
+/// control characters or bytes that were not valid text.
+pub fn name_field(raw: &str, max: usize, missing: &'static str) -> Result<String, NameRefusal> {
     let value = raw.trim();
     if value.is_empty() {
-        return Err(missing.to_string());
+        return Err(NameRefusal::Missing(missing));
     }
     if value
         .chars()
         .any(|c| c.is_control() || c == char::REPLACEMENT_CHARACTER)
     {
-        return Err("Le texte contient des caractères non valides.".to_string());
+        return Err(NameRefusal::InvalidCharacters);
     }
     if value.chars().count() > max {
-        return Err(format!("Ce texte ne peut dépasser {max} caractères."));
+        return Err(NameRefusal::TooLong(max));
     }
     Ok(value.to_string())
 }

@@ -4,6 +4,10 @@
 //! CSRF: a random, HttpOnly cookie identifies the browser; forms carry an HMAC of it
 //! (`csrf_token` field) and htmx sends the same value in `X-CSRF-Token` (set once on `<body>`).
 //! Every POST/PUT/PATCH/DELETE is checked here, before any handler runs.
+//!
+//! Cookies go through `axum-extra`'s jars. The flash message is signed with a key derived from
+//! the server's secret, so a forged or altered one is ignored; the session and CSRF cookies hold
+//! random identifiers checked on the server (a forged one matches nothing), so they stay plain.
 
 use std::sync::Arc;
 
@@ -12,6 +16,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, Key, SameSite, SignedCookieJar};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -35,22 +40,47 @@ const FORM_LIMIT: usize = 2 * 1024 * 1024;
 /// Signing with the server's secret key.
 pub struct Keys {
     secret: Vec<u8>,
+    /// The key of signed cookies, derived from the secret (so it never signs anything else).
+    cookies: Key,
 }
 
 impl Keys {
     pub fn new(secret: Vec<u8>) -> Self {
-        Self { secret }
+        let mut keys = Self {
+            secret,
+            cookies: Key::generate(),
+        };
+        // 64 bytes, as `Key` wants: two HMACs of the secret under their own purposes. Whatever
+        // the secret's length this cannot fail; if it ever did, the random key above stays (the
+        // flash of a request in flight is lost, nothing else).
+        let mut material = Vec::with_capacity(64);
+        for part in [b"signing".as_slice(), b"encryption".as_slice()] {
+            material.extend(keys.mac("cookie-key", part).unwrap_or_default());
+        }
+        if let Ok(key) = Key::try_from(material.as_slice()) {
+            keys.cookies = key;
+        }
+        keys
+    }
+
+    fn mac(&self, purpose: &str, data: &[u8]) -> Option<Vec<u8>> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).ok()?;
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(data);
+        Some(mac.finalize().into_bytes().to_vec())
     }
 
     /// HMAC-SHA256 of `data`, bound to a purpose so one signature never serves another use.
     pub fn sign(&self, purpose: &str, data: &[u8]) -> String {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.secret) else {
-            return String::new();
-        };
-        mac.update(purpose.as_bytes());
-        mac.update(b"\0");
-        mac.update(data);
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        self.mac(purpose, data)
+            .map(|mac| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac))
+            .unwrap_or_default()
+    }
+
+    /// The key `SignedCookieJar` signs and checks cookies with.
+    pub fn cookie_key(&self) -> Key {
+        self.cookies.clone()
     }
 
     pub fn verify(&self, purpose: &str, data: &[u8], signature: &str) -> bool {
@@ -140,26 +170,29 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
-pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.trim())
+/// A cookie of this site: for the whole site, out of scripts' reach, not sent along with
+/// cross-site POSTs, and only over HTTPS when the site is served over HTTPS.
+pub fn cookie(name: &'static str, value: impl Into<String>, secure: bool) -> Cookie<'static> {
+    Cookie::build((name, value.into()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .build()
 }
 
-pub fn cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> String {
-    let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
-    if let Some(age) = max_age {
-        cookie.push_str(&format!("; Max-Age={age}"));
-    }
-    if secure {
-        cookie.push_str("; Secure");
-    }
-    cookie
+/// The same cookie, emptied and expired: the browser forgets it.
+pub fn removal(name: &'static str, secure: bool) -> Cookie<'static> {
+    let mut gone = cookie(name, "", secure);
+    gone.make_removal();
+    gone
+}
+
+/// The session cookie for a session just opened (sign-in, password change).
+pub fn session_cookie(token: &str, secure: bool) -> Cookie<'static> {
+    let mut session = cookie(SESSION_COOKIE, token, secure);
+    session.set_max_age(time::Duration::days(sessions::SESSION_DAYS));
+    session
 }
 
 fn valid_browser_id(value: &str) -> bool {
@@ -286,7 +319,9 @@ async fn context_inner(
         })
         .unwrap_or_else(|| "inconnue".to_string());
 
-    let (browser_id, new_browser_id) = match cookie_value(&headers, CSRF_COOKIE) {
+    let jar = CookieJar::from_headers(&headers);
+    let signed = SignedCookieJar::from_headers(&headers, state.keys.cookie_key());
+    let (browser_id, new_browser_id) = match jar.get(CSRF_COOKIE).map(Cookie::value) {
         Some(value) if valid_browser_id(value) => (value.to_string(), false),
         _ => (random_token(), true),
     };
@@ -312,7 +347,7 @@ async fn context_inner(
     }
 
     let mut clear_session = false;
-    let (viewer, actor) = match cookie_value(&headers, SESSION_COOKIE) {
+    let (viewer, actor) = match jar.get(SESSION_COOKIE).map(Cookie::value) {
         Some(token) => match sessions::load(&state.db, token).await? {
             Some((person, actor)) => (Some(Arc::new(person)), actor),
             None => {
@@ -323,8 +358,11 @@ async fn context_inner(
         None => (None, Actor::anonymous()),
     };
 
-    let flash = cookie_value(&headers, FLASH_COOKIE).and_then(decode_flash);
-    let had_flash_cookie = cookie_value(&headers, FLASH_COOKIE).is_some();
+    // Only a flash this server signed is shown; any other (forged, altered, old) is cleared.
+    let flash = signed
+        .get(FLASH_COOKIE)
+        .and_then(|cookie| decode_flash(cookie.value()));
+    let had_flash_cookie = jar.get(FLASH_COOKIE).is_some();
     let path = request
         .uri()
         .path_and_query()
@@ -350,34 +388,29 @@ async fn context_inner(
         response = render_error(&ctx, &page, response);
     }
     let set_flash = response.extensions().get::<SetFlash>().cloned();
-    let response_headers = response.headers_mut();
+    let handler_set = |name: &str| sets_cookie(response.headers(), name);
     // A cookie the handler set is its decision: the browser keeps the last Set-Cookie of a name,
     // so clearing after it would undo it (a sign-in with a stale session cookie signed out).
-    if new_browser_id && !sets_cookie(response_headers, CSRF_COOKIE) {
-        append_cookie(
-            response_headers,
-            &cookie(CSRF_COOKIE, &browser_id, None, secure),
-        );
+    let mut plain = CookieJar::new();
+    let mut signed = SignedCookieJar::new(state.keys.cookie_key());
+    if new_browser_id && !handler_set(CSRF_COOKIE) {
+        plain = plain.add(cookie(CSRF_COOKIE, browser_id, secure));
     }
-    if clear_session && !sets_cookie(response_headers, SESSION_COOKIE) {
-        append_cookie(
-            response_headers,
-            &cookie(SESSION_COOKIE, "", Some(0), secure),
-        );
+    if clear_session && !handler_set(SESSION_COOKIE) {
+        plain = plain.add(removal(SESSION_COOKIE, secure));
     }
-    if !sets_cookie(response_headers, FLASH_COOKIE) {
+    if !handler_set(FLASH_COOKIE) {
         match set_flash {
-            Some(SetFlash(flash)) => append_cookie(
-                response_headers,
-                &cookie(FLASH_COOKIE, &encode_flash(&flash), Some(60), secure),
-            ),
-            None if had_flash_cookie => {
-                append_cookie(response_headers, &cookie(FLASH_COOKIE, "", Some(0), secure))
+            Some(SetFlash(flash)) => {
+                let mut next = cookie(FLASH_COOKIE, encode_flash(&flash), secure);
+                next.set_max_age(time::Duration::seconds(60));
+                signed = signed.add(next);
             }
+            None if had_flash_cookie => plain = plain.add(removal(FLASH_COOKIE, secure)),
             None => {}
         }
     }
-    Ok(response)
+    Ok((plain, signed, response).into_response())
 }
 
 fn render_error(ctx: &Ctx, page: &ErrorPage, response: Response) -> Response {
@@ -400,17 +433,8 @@ fn sets_cookie(headers: &HeaderMap, name: &str) -> bool {
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .any(|value| {
-            value
-                .split_once('=')
-                .is_some_and(|(key, _)| key.trim() == name)
-        })
-}
-
-pub fn append_cookie(headers: &mut HeaderMap, cookie: &str) {
-    if let Ok(value) = HeaderValue::from_str(cookie) {
-        headers.append(header::SET_COOKIE, value);
-    }
+        .filter_map(|value| Cookie::parse(value).ok())
+        .any(|cookie| cookie.name() == name)
 }
 
 /// A redirect after a successful POST, with a message for the next page.
@@ -448,18 +472,36 @@ mod tests {
     }
 
     #[test]
-    fn cookies_are_http_only_lax_and_secure_on_https() {
-        let c = cookie("a", "b", Some(10), true);
-        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
-        assert!(!cookie("a", "b", None, false).contains("Secure"));
+    fn cookies_are_http_only_lax_for_the_whole_site_and_secure_on_https() {
+        let c = session_cookie("tok", true).to_string();
+        assert!(c.starts_with("maillage_session=tok;"), "{c}");
+        for attribute in [
+            "HttpOnly",
+            "SameSite=Lax",
+            "Secure",
+            "Path=/",
+            "Max-Age=1209600",
+        ] {
+            assert!(c.contains(attribute), "{attribute} in {c}");
+        }
+        assert!(
+            !cookie(CSRF_COOKIE, "b", false)
+                .to_string()
+                .contains("Secure")
+        );
+        let gone = removal(FLASH_COOKIE, false).to_string();
+        assert!(
+            gone.starts_with("maillage_flash=;") && gone.contains("Max-Age=0"),
+            "{gone}"
+        );
     }
 
     #[test]
     fn a_cookie_set_by_the_handler_is_recognised_by_name() {
         let mut headers = HeaderMap::new();
-        append_cookie(
-            &mut headers,
-            &cookie(SESSION_COOKIE, "tok", Some(10), false),
+        headers.append(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&session_cookie("tok", false).to_string()).unwrap(),
         );
         assert!(sets_cookie(&headers, SESSION_COOKIE));
         assert!(!sets_cookie(&headers, "maillage"));
@@ -467,13 +509,43 @@ mod tests {
     }
 
     #[test]
-    fn the_cookie_header_is_read_by_name() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("x=1; maillage_csrf=abc"),
+    fn only_a_flash_signed_with_this_servers_key_is_read() {
+        let keys = Keys::new(b"0123456789abcdef0123456789abcdef".to_vec());
+        let flash = Flash {
+            kind: FlashKind::Error,
+            message: "Réunion annulée.".into(),
+        };
+        let signed = SignedCookieJar::new(keys.cookie_key()).add(cookie(
+            FLASH_COOKIE,
+            encode_flash(&flash),
+            false,
+        ));
+        let response = (signed, ()).into_response();
+        let set = response.headers()[header::SET_COOKIE].to_str().unwrap();
+        let sent = Cookie::parse_encoded(set.to_string()).unwrap();
+        let read = |value: &str, keys: &Keys| {
+            let mut headers = HeaderMap::new();
+            let pair = Cookie::new(FLASH_COOKIE, value.to_string())
+                .encoded()
+                .to_string();
+            headers.insert(header::COOKIE, HeaderValue::from_str(&pair).unwrap());
+            SignedCookieJar::from_headers(&headers, keys.cookie_key())
+                .get(FLASH_COOKIE)
+                .and_then(|c| decode_flash(c.value()))
+        };
+        assert_eq!(read(sent.value(), &keys), Some(flash.clone()));
+        // Unsigned, altered, or signed by another server: nothing.
+        assert_eq!(read(&encode_flash(&flash), &keys), None);
+        let forged = Flash {
+            kind: FlashKind::Success,
+            message: "Réunion confirmée.".into(),
+        };
+        let (digest, _) = sent.value().split_at(44);
+        assert_eq!(
+            read(&format!("{digest}{}", encode_flash(&forged)), &keys),
+            None
         );
-        assert_eq!(cookie_value(&headers, "maillage_csrf"), Some("abc"));
-        assert_eq!(cookie_value(&headers, "y"), None);
+        let other = Keys::new(b"another secret, another server!!".to_vec());
+        assert_eq!(read(sent.value(), &other), None);
     }
 }

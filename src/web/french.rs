@@ -43,6 +43,20 @@ pub fn weekday(day: Weekday) -> &'static str {
     }
 }
 
+/// "1er", "2e" … "5e", and "dernier" for -1: the weeks of a month a meeting may fall in.
+#[must_use]
+pub fn week_of_month(rank: i8) -> Option<&'static str> {
+    Some(match rank {
+        1 => "1er",
+        2 => "2e",
+        3 => "3e",
+        4 => "4e",
+        5 => "5e",
+        -1 => "dernier",
+        _ => return None,
+    })
+}
+
 /// "30 juin 2027", "1er août 2027".
 #[must_use]
 pub fn date(date: NaiveDate) -> String {
@@ -106,5 +120,14 @@ mod tests {
         assert_eq!(weekday_date(day("2027-06-08")), "mardi 8 juin 2027");
         assert_eq!(weekday_date(day("2027-07-01")), "jeudi 1er juillet 2027");
         assert_eq!(weekday(Weekday::Sun), "dimanche");
+    }
+
+    #[test]
+    fn the_weeks_of_a_month_are_the_first_to_the_fifth_and_the_last() {
+        assert_eq!(week_of_month(1), Some("1er"));
+        assert_eq!(week_of_month(4), Some("4e"));
+        assert_eq!(week_of_month(-1), Some("dernier"));
+        assert_eq!(week_of_month(0), None);
+        assert_eq!(week_of_month(6), None);
     }
 }

@@ -55,6 +55,76 @@ async fn signing_in_opens_a_server_side_session_and_signing_out_closes_it() {
     assert!(html.contains("Se connecter"));
 }
 
+/// The value a response sets for `name` (the last `Set-Cookie` of that name).
+fn set_cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|c| c.strip_prefix(&format!("{name}=")))
+        .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+        .next_back()
+}
+
+#[tokio::test]
+async fn a_flash_cookie_not_signed_by_the_server_shows_nothing_and_is_cleared() {
+    use base64::Engine;
+    let app = TestApp::spawn().await;
+    app.create_person("Claire Dubois", "claire@cri-namur.example", false)
+        .await;
+    let signed_in = app
+        .anonymous
+        .post_form(
+            "/connexion",
+            &[
+                ("email", "claire@cri-namur.example"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let genuine = set_cookie_value(&signed_in, "maillage_flash").expect("flash cookie");
+    let with_flash = |value: String| {
+        let url = app.anonymous.url("/connexion");
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .header("cookie", format!("maillage_flash={value}"))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // The server's own flash is shown (so the refusals below are the signature's doing).
+    let shown = with_flash(genuine.clone()).await.text().await.unwrap();
+    assert!(shown.contains("Bienvenue, Claire Dubois."), "{shown}");
+
+    // The same encoding without the signature, and the genuine signature over other words.
+    let forged_words = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode("eVotre compte est suspendu : écrivez à support@phishing.example");
+    let unsigned = forged_words.clone();
+    let decoded = genuine
+        .replace("%2B", "+")
+        .replace("%2F", "/")
+        .replace("%3D", "=");
+    let resigned = format!("{}{forged_words}", &decoded[..44])
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    for forged in [unsigned, resigned] {
+        let response = with_flash(forged.clone()).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            set_cookie_value(&response, "maillage_flash").as_deref(),
+            Some(""),
+            "a forged flash is cleared: {forged}"
+        );
+        let page = response.text().await.unwrap();
+        assert!(!page.contains("suspendu"), "{forged}: {page}");
+        assert!(!page.contains("flash-error"), "{forged}");
+    }
+}
+
 #[tokio::test]
 async fn cookies_are_secure_when_the_public_url_is_https() {
     let app = TestApp::spawn_with(|c| c.base_url = "https://maillage.example.org".into()).await;

@@ -335,3 +335,54 @@ async fn the_directory_is_for_signed_in_members_and_searchable() {
         "members do not administer the directory"
     );
 }
+
+#[tokio::test]
+async fn simultaneous_creations_of_one_name_make_one_organisation_and_form_errors() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = app
+        .signed_in("Coordination", "coordination@example.org", true)
+        .await;
+    // Six submissions at once: each may pass the name check before any has written; the
+    // database's unique index then refuses the late ones, which must come back as the form's
+    // error, not as a failure.
+    let csrf = admin.csrf().await;
+    let url = admin.url("/organisations");
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let client = admin.client.clone();
+        let (url, csrf) = (url.clone(), csrf.clone());
+        tasks.push(tokio::spawn(async move {
+            let response = client
+                .post(url)
+                .form(&[
+                    ("name", "Lire et Écrire Namur".to_string()),
+                    ("kind", "asbl".to_string()),
+                    ("csrf_token", csrf),
+                ])
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.text().await.unwrap())
+        }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            (StatusCode::SEE_OTHER, _) => created += 1,
+            (StatusCode::UNPROCESSABLE_ENTITY, page) => {
+                assert!(
+                    page.contains("Une organisation porte déjà ce nom."),
+                    "{page}"
+                );
+            }
+            (other, page) => panic!("neither created nor refused in the form: {other} {page}"),
+        }
+    }
+    assert_eq!(created, 1);
+    let named = organisation::Entity::find()
+        .filter(organisation::Column::Name.eq("Lire et Écrire Namur"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(named, 1);
+}

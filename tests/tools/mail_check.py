@@ -9,6 +9,7 @@ import email
 import email.policy
 import json
 import os
+import re
 import sys
 
 try:
@@ -60,6 +61,17 @@ def calendar(data):
     return {"method": str(cal.get("method")), "events": events}
 
 
+def arrival(name):
+    """Arrival order of a Maildir file. Python's mailbox names files
+    "<seconds>.M<microseconds>P<pid>Q<count>.<host>" with the microseconds NOT zero-padded, so a
+    plain sort of names misorders two messages received in the same second."""
+    m = re.match(r"^(\d+)\.M(\d+)P(\d+)Q(\d+)", name)
+    if m is None:
+        return (0, 0, 0, name)
+    seconds, micro, _pid, count = (int(x) for x in m.groups())
+    return (seconds, micro, count, name)
+
+
 def main():
     root = sys.argv[1]
     out = []
@@ -67,7 +79,7 @@ def main():
         path = os.path.join(root, folder)
         if not os.path.isdir(path):
             continue
-        for name in sorted(os.listdir(path)):
+        for name in sorted(os.listdir(path), key=arrival):
             raw = open(os.path.join(path, name), "rb").read()
             msg = email.message_from_bytes(raw, policy=email.policy.default)
             parts = []

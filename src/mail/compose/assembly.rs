@@ -13,31 +13,50 @@ use super::{
 };
 use crate::calendar::ics::Method;
 
+/// Why a message could not be composed (shown in French in the logs and the outbox page).
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    #[error("Adresse d'expédition invalide : « {0} ».")]
+    From(String),
+    #[error("Adresse électronique invalide pour {name} : « {email} ».")]
+    To { name: String, email: String },
+    #[error("Adresse de l'organisateur invalide : « {0} ».")]
+    Organizer(String),
+    #[error("Le calendrier joint ne porte pas « METHOD:{0} » : invitation non composée.")]
+    MethodMismatch(&'static str),
+    #[error("Calendrier impossible à encoder.")]
+    CalendarEncoding,
+    #[error("Type de contenu invalide « {value} » : {reason}")]
+    ContentType { value: String, reason: String },
+    #[error("Message impossible à composer : {0}")]
+    Message(#[from] lettre::error::Error),
+}
+
 /// One message for one recipient.
 ///
 /// # Errors
-/// A French message when an address (From, To, organizer) is malformed, or when the calendar
-/// text does not carry the `METHOD` the MIME part announces.
+/// When an address (From, To, organizer) is malformed, or when the calendar text does not carry
+/// the `METHOD` the MIME part announces.
 pub fn compose(
     sender: &Sender,
     recipient: &Recipient,
     mail: &MeetingMail,
-) -> Result<Message, String> {
-    let from: Mailbox = sender.from.trim().parse().map_err(|_| {
-        format!(
-            "Adresse d'expédition invalide : « {} ».",
-            one_line(&sender.from)
-        )
-    })?;
+) -> Result<Message, ComposeError> {
+    let from: Mailbox = sender
+        .from
+        .trim()
+        .parse()
+        .map_err(|_| ComposeError::From(one_line(&sender.from)))?;
     let to = Mailbox::new(
         non_empty(one_line(&recipient.name)),
-        recipient.email.trim().parse().map_err(|_| {
-            format!(
-                "Adresse électronique invalide pour {} : « {} ».",
-                display_name(&recipient.name),
-                one_line(&recipient.email)
-            )
-        })?,
+        recipient
+            .email
+            .trim()
+            .parse()
+            .map_err(|_| ComposeError::To {
+                name: display_name(&recipient.name),
+                email: one_line(&recipient.email),
+            })?,
     );
     let message_id = format!(
         "<{}@{}>",
@@ -58,12 +77,11 @@ pub fn compose(
     if !sender.organizer_email.trim().is_empty() {
         let organizer = Mailbox::new(
             non_empty(one_line(&sender.organizer_name)),
-            sender.organizer_email.trim().parse().map_err(|_| {
-                format!(
-                    "Adresse de l'organisateur invalide : « {} ».",
-                    one_line(&sender.organizer_email)
-                )
-            })?,
+            sender
+                .organizer_email
+                .trim()
+                .parse()
+                .map_err(|_| ComposeError::Organizer(one_line(&sender.organizer_email)))?,
         );
         builder = builder.reply_to(organizer);
     }
@@ -81,23 +99,19 @@ pub fn compose(
                 .singlepart(attachment)
         }
     };
-    builder
-        .multipart(body)
-        .map_err(|e| format!("Message impossible à composer : {e}"))
+    Ok(builder.multipart(body)?)
 }
 
 /// The `text/calendar` part for the alternative and the `.ics` attachment, both base64.
-fn calendar_parts(ics: &str, method: Method) -> Result<(SinglePart, SinglePart), String> {
+fn calendar_parts(ics: &str, method: Method) -> Result<(SinglePart, SinglePart), ComposeError> {
     let method = method.as_str();
     // RFC 6047 §2.4: the MIME method must be the METHOD inside.
     let expected = format!("METHOD:{method}");
     if !ics.lines().any(|line| line.trim_end() == expected) {
-        return Err(format!(
-            "Le calendrier joint ne porte pas « {expected} » : invitation non composée."
-        ));
+        return Err(ComposeError::MethodMismatch(method));
     }
     let body = Body::new_with_encoding(ics.to_owned(), ContentTransferEncoding::Base64)
-        .map_err(|_| "Calendrier impossible à encoder.".to_owned())?;
+        .map_err(|_| ComposeError::CalendarEncoding)?;
     let inline_type = CalendarContentType(format!("text/calendar; charset=UTF-8; method={method}"));
     let file_type = content_type(&format!("application/ics; name=\"{ATTACHMENT_NAME}\""))?;
     let inline = SinglePart::builder().header(inline_type).body(body.clone());
@@ -125,6 +139,9 @@ impl Header for CalendarContentType {
     }
 }
 
-fn content_type(value: &str) -> Result<ContentType, String> {
-    ContentType::parse(value).map_err(|e| format!("Type de contenu invalide « {value} » : {e}"))
+fn content_type(value: &str) -> Result<ContentType, ComposeError> {
+    ContentType::parse(value).map_err(|e| ComposeError::ContentType {
+        value: value.to_owned(),
+        reason: e.to_string(),
+    })
 }

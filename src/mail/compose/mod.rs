@@ -19,7 +19,7 @@ mod tests;
 use crate::calendar::ics::Method;
 pub use crate::entities::person::Language;
 
-pub use assembly::compose;
+pub use assembly::{ComposeError, compose};
 pub use bodies::bodies;
 use i18n::{Lang, subject_in};
 

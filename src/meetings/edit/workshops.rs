@@ -33,7 +33,8 @@ pub fn parse_workshop(
         &form.title,
         200,
         "Le titre de l'atelier est obligatoire.",
-    )?;
+    )
+    .map_err(|refusal| refusal.to_string())?;
     let (Some(start), Some(end)) = (parse_time(&form.slot_start), parse_time(&form.slot_end))
     else {
         return Err(

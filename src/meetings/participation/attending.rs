@@ -233,7 +233,7 @@ pub(super) async fn walk_in(
         200,
         "Indiquez le nom de la personne venue sur place.",
     )
-    .map_err(AppError::BadRequest)?;
+    .map_err(|refusal| AppError::BadRequest(refusal.to_string()))?;
     upsert_mark(&state, &ctx, id, None, &name, Presence::Present).await?;
     Ok(redirect_with_flash(
         &back,

@@ -1,6 +1,6 @@
 //! Expansion: the dates a rule gives in a window, bounded whatever the rule.
 
-use super::describe::{date_fr, weekday_fr};
+use super::error::RuleError;
 use super::rule::{Freq, Rule, Until};
 use super::{MAX_CANDIDATES, to_local, to_utc};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc, Weekday};
@@ -95,15 +95,14 @@ impl Rule {
     /// Checks a series' first date against this rule, for forms: Err (in French) when UNTIL falls
     /// before it, or when it is not itself one of the rule's dates (RFC 5545 then still counts it as
     /// the first occurrence, which is rarely what the person meant).
-    pub fn check_start(&self, dtstart: NaiveDateTime) -> Result<(), String> {
+    pub fn check_start(&self, dtstart: NaiveDateTime) -> Result<(), RuleError> {
         if let Some(until) = self.until
             && !until.admits(dtstart, to_utc(dtstart))
         {
-            return Err(format!(
-                "La date de fin ({}) précède la première réunion ({}).",
-                date_fr(until.local_date()),
-                date_fr(dtstart.date())
-            ));
+            return Err(RuleError::EndsBeforeStart {
+                until: until.local_date(),
+                start: dtstart.date(),
+            });
         }
         let own_period = self
             .period_span(dtstart.date(), 0)
@@ -111,12 +110,10 @@ impl Rule {
         if own_period.is_some_and(|dates| dates.contains(&dtstart.date())) {
             Ok(())
         } else {
-            Err(format!(
-                "La première réunion ({} {}) ne suit pas la règle « {} ».",
-                weekday_fr(dtstart.weekday()),
-                date_fr(dtstart.date()),
-                self.describe_fr()
-            ))
+            Err(RuleError::StartOffRule {
+                start: dtstart,
+                rule: Box::new(self.clone()),
+            })
         }
     }
 

@@ -8,11 +8,13 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, Tim
 use chrono_tz::Tz;
 
 mod describe;
+mod error;
 mod expand;
 mod pattern;
 mod rule;
 
 pub use describe::date_fr;
+pub use error::{Invalid, ListPart, RuleError, TooComplex, Unsupported};
 pub use expand::{Occurrence, expand};
 pub use pattern::Pattern;
 pub use rule::Rule;

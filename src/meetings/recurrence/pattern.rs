@@ -1,7 +1,8 @@
 //! The simple shapes the meeting form offers, to and from a rule.
 
+use super::error::RuleError;
 use super::rule::{DaySpec, Freq, Rule, Until};
-use super::{MAX_COUNT, MAX_INTERVAL, MAX_YEAR, MIN_YEAR, year_in_range};
+use super::{MAX_COUNT, MAX_INTERVAL, year_in_range};
 use chrono::{NaiveDate, Weekday};
 
 /// What the meeting form offers, so nobody has to type an RRULE.
@@ -24,35 +25,29 @@ pub enum Pattern {
     },
 }
 
-pub(super) fn check_form_interval(interval: u32) -> Result<u32, String> {
+pub(super) fn check_form_interval(interval: u32) -> Result<u32, RuleError> {
     if (1..=MAX_INTERVAL).contains(&interval) {
         Ok(interval)
     } else {
-        Err(format!(
-            "L'intervalle doit être compris entre 1 et {MAX_INTERVAL}."
-        ))
+        Err(RuleError::Interval)
     }
 }
 
 impl Pattern {
     /// The rule for this choice, ending at `until` (a local date, inclusive) or after `count`
-    /// meetings, or never. Err is a French sentence for the form.
-    pub fn to_rule(&self, until: Option<NaiveDate>, count: Option<u32>) -> Result<Rule, String> {
+    /// meetings, or never. Err shows as a French sentence for the form.
+    pub fn to_rule(&self, until: Option<NaiveDate>, count: Option<u32>) -> Result<Rule, RuleError> {
         if until.is_some() && count.is_some() {
-            return Err(
-                "Indiquez soit une date de fin, soit un nombre de réunions, pas les deux.".into(),
-            );
+            return Err(RuleError::EndAndCount);
         }
         if count == Some(0) {
-            return Err("Le nombre de réunions doit être au moins 1.".into());
+            return Err(RuleError::NoMeeting);
         }
         if count.is_some_and(|c| c > MAX_COUNT) {
-            return Err(format!("Une série compte au plus {MAX_COUNT} réunions."));
+            return Err(RuleError::TooManyMeetings);
         }
         if until.is_some_and(|d| !year_in_range(d)) {
-            return Err(format!(
-                "La date de fin de la série doit tomber entre {MIN_YEAR} et {MAX_YEAR}."
-            ));
+            return Err(RuleError::EndOutOfRange);
         }
         let mut rule = match self {
             Pattern::Daily { interval } => Rule {
@@ -61,7 +56,7 @@ impl Pattern {
             },
             Pattern::Weekly { interval, days } => {
                 if days.is_empty() {
-                    return Err("Choisissez au moins un jour de la semaine.".into());
+                    return Err(RuleError::NoWeekday);
                 }
                 Rule {
                     interval: check_form_interval(*interval)?,
@@ -77,15 +72,10 @@ impl Pattern {
             }
             Pattern::MonthlyNth { ordinals, weekday } => {
                 if ordinals.is_empty() {
-                    return Err(
-                        "Choisissez au moins une semaine du mois (1re à 5e, ou la dernière)."
-                            .into(),
-                    );
+                    return Err(RuleError::NoWeekOfMonth);
                 }
                 if let Some(bad) = ordinals.iter().find(|n| !matches!(n, 1..=5 | -1)) {
-                    return Err(format!(
-                        "« {bad} » n'est pas une semaine du mois : choisissez 1 à 5, ou -1 pour la dernière."
-                    ));
+                    return Err(RuleError::NotWeekOfMonth(*bad));
                 }
                 Rule {
                     by_day: ordinals
@@ -102,9 +92,7 @@ impl Pattern {
                 let day = i32::try_from(*day)
                     .ok()
                     .filter(|d| (1..=31).contains(d))
-                    .ok_or_else(|| {
-                        format!("« {day} » n'est pas un jour du mois : choisissez 1 à 31.")
-                    })?;
+                    .ok_or(RuleError::NotDayOfMonth(*day))?;
                 Rule {
                     by_month_day: vec![day],
                     ..Rule::bare(Freq::Monthly)

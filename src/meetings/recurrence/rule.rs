@@ -1,7 +1,8 @@
 //! Parsing, checking and writing back the RRULE text.
 
-use super::{MAX_BYDAY, MAX_BYMONTHDAY, MAX_BYSETPOS, MAX_COUNT, MAX_INTERVAL, MAX_RULE_LEN};
-use super::{MAX_YEAR, MIN_YEAR, to_local, to_utc, year_in_range};
+use super::error::{Invalid, ListPart, RuleError, TooComplex, Unsupported};
+use super::{MAX_BYDAY, MAX_BYMONTHDAY, MAX_BYSETPOS, MAX_COUNT, MAX_RULE_LEN};
+use super::{to_local, to_utc, year_in_range};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -113,68 +114,55 @@ pub struct Rule {
     pub(super) until: Option<Until>,
 }
 
-pub(super) fn invalid(detail: &str) -> String {
-    format!("La règle de récurrence est invalide : {detail}.")
-}
-
-pub(super) fn too_complex(detail: &str) -> String {
-    format!("La règle de récurrence est trop complexe : {detail}.")
-}
-
-pub(super) fn unsupported(detail: &str) -> String {
-    format!("La règle de récurrence n'est pas prise en charge : {detail}.")
-}
-
-pub(super) fn parse_int(name: &str, text: &str) -> Result<i64, String> {
+pub(super) fn parse_int(name: &str, text: &str) -> Result<i64, RuleError> {
+    let not_integer = || Invalid::NotInteger {
+        name: name.to_string(),
+        text: text.to_string(),
+    };
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text.strip_prefix('+').unwrap_or(text)),
     };
     if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid(&format!(
-            "{name} attend un nombre entier, pas « {text} »"
-        )));
+        return Err(not_integer().into());
     }
-    let n: i64 = digits
-        .parse()
-        .map_err(|_| invalid(&format!("{name} attend un nombre entier, pas « {text} »")))?;
+    let n: i64 = digits.parse().map_err(|_| not_integer())?;
     Ok(if negative { -n } else { n })
 }
 
 /// A comma-separated list of integers, each in `range`, zero excluded when `nonzero`.
 pub(super) fn parse_int_list(
-    name: &str,
+    part: ListPart,
     text: &str,
     range: std::ops::RangeInclusive<i64>,
     nonzero: bool,
-    what: &str,
-) -> Result<Vec<i32>, String> {
+) -> Result<Vec<i32>, RuleError> {
     let mut out = Vec::new();
     for item in text.split(',').map(str::trim) {
         if item.is_empty() {
-            return Err(invalid(&format!("{name} contient un élément vide")));
+            return Err(Invalid::EmptyItem(part).into());
         }
-        let n = parse_int(name, item)?;
+        let out_of_range = || Invalid::OutOfRange {
+            part,
+            item: item.to_string(),
+        };
+        let n = parse_int(&part.to_string(), item)?;
         if !range.contains(&n) || (nonzero && n == 0) {
-            return Err(invalid(&format!("{name} : « {item} » {what}")));
+            return Err(out_of_range().into());
         }
-        out.push(i32::try_from(n).map_err(|_| invalid(&format!("{name} : « {item} » {what}")))?);
+        out.push(i32::try_from(n).map_err(|_| out_of_range())?);
     }
     Ok(out)
 }
 
-pub(super) fn parse_freq(value: &str) -> Result<Freq, String> {
+pub(super) fn parse_freq(value: &str) -> Result<Freq, RuleError> {
     match value {
         "DAILY" => Ok(Freq::Daily),
         "WEEKLY" => Ok(Freq::Weekly),
         "MONTHLY" => Ok(Freq::Monthly),
         "YEARLY" => Ok(Freq::Yearly),
-        "HOURLY" | "MINUTELY" | "SECONDLY" => Err(unsupported(&format!(
-            "FREQ={value} n'est pas géré, une réunion se répète au plus une fois par jour"
-        ))),
-        other => Err(invalid(&format!(
-            "FREQ={other} n'est pas une fréquence connue (DAILY, WEEKLY, MONTHLY ou YEARLY)"
-        ))),
+        "HOURLY" | "MINUTELY" | "SECONDLY" => Err(Unsupported::BelowADay(value.into()).into()),
+        other => Err(Invalid::UnknownFreq(other.into()).into()),
     }
 }
 
@@ -203,15 +191,10 @@ pub(super) fn weekday_from_code(code: &str) -> Option<Weekday> {
     })
 }
 
-pub(super) fn parse_day_spec(item: &str) -> Result<DaySpec, String> {
-    let bad = || {
-        invalid(&format!(
-            "BYDAY : « {item} » n'est pas un jour (MO, TU, WE, TH, FR, SA ou SU, \
-             éventuellement précédé d'un rang comme 2FR ou -1FR)"
-        ))
-    };
+pub(super) fn parse_day_spec(item: &str) -> Result<DaySpec, RuleError> {
+    let bad = || Invalid::NotADay(item.to_string());
     if item.len() < 2 || !item.is_ascii() {
-        return Err(bad());
+        return Err(bad().into());
     }
     let (rank, code) = item.split_at(item.len() - 2);
     let weekday = weekday_from_code(code).ok_or_else(bad)?;
@@ -220,9 +203,7 @@ pub(super) fn parse_day_spec(item: &str) -> Result<DaySpec, String> {
     } else {
         let n = parse_int("BYDAY", rank).map_err(|_| bad())?;
         if n == 0 || !(-53..=53).contains(&n) {
-            return Err(invalid(&format!(
-                "BYDAY : le rang de « {item} » doit être compris entre 1 et 53 (ou -53 et -1)"
-            )));
+            return Err(Invalid::DayRank(item.to_string()).into());
         }
         Some(i32::try_from(n).map_err(|_| bad())?)
     };
@@ -237,13 +218,8 @@ pub(super) fn parse_digits(text: &str, from: usize, len: usize) -> Option<u32> {
     part.parse().ok()
 }
 
-pub(super) fn parse_until(value: &str) -> Result<Until, String> {
-    let bad = || {
-        invalid(&format!(
-            "UNTIL « {value} » n'est ni une date (AAAAMMJJ) ni une date et heure \
-             (AAAAMMJJTHHMMSS, suivie de Z pour l'heure UTC)"
-        ))
-    };
+pub(super) fn parse_until(value: &str) -> Result<Until, RuleError> {
+    let bad = || RuleError::from(Invalid::NotAnUntil(value.to_string()));
     let date = || -> Option<NaiveDate> {
         let year = i32::try_from(parse_digits(value, 0, 4)?).ok()?;
         NaiveDate::from_ymd_opt(year, parse_digits(value, 4, 2)?, parse_digits(value, 6, 2)?)
@@ -306,25 +282,21 @@ impl Rule {
     }
 
     /// The RFC 5545 constraints between parts, and the limits of this subset.
-    pub(super) fn check(&self) -> Result<(), String> {
+    pub(super) fn check(&self) -> Result<(), RuleError> {
         if self.count.is_some() && self.until.is_some() {
-            return Err(invalid(
-                "COUNT et UNTIL ne peuvent pas être utilisés ensemble",
-            ));
+            return Err(Invalid::CountAndUntil.into());
         }
         if self.interval == 0 {
-            return Err(invalid("INTERVAL doit valoir au moins 1"));
+            return Err(Invalid::IntervalZero.into());
         }
-        if self.interval > MAX_INTERVAL {
-            return Err(invalid(&format!(
-                "INTERVAL ne peut pas dépasser {MAX_INTERVAL}"
-            )));
+        if self.interval > super::MAX_INTERVAL {
+            return Err(Invalid::IntervalTooLarge.into());
         }
         if self.count == Some(0) {
-            return Err(invalid("COUNT doit valoir au moins 1"));
+            return Err(Invalid::CountZero.into());
         }
         if self.freq == Freq::Weekly && !self.by_month_day.is_empty() {
-            return Err(invalid("BYMONTHDAY ne peut pas accompagner FREQ=WEEKLY"));
+            return Err(Invalid::MonthDayInWeekly.into());
         }
         let month_scope =
             self.freq == Freq::Monthly || (self.freq == Freq::Yearly && !self.by_month.is_empty());
@@ -332,16 +304,10 @@ impl Rule {
             let Some(n) = spec.ordinal else { continue };
             match self.freq {
                 Freq::Daily | Freq::Weekly => {
-                    return Err(invalid(&format!(
-                        "un rang dans BYDAY (« {} ») n'a de sens qu'avec FREQ=MONTHLY ou FREQ=YEARLY",
-                        spec.text()
-                    )));
+                    return Err(Invalid::RankNeedsMonthOrYear(spec.text()).into());
                 }
                 _ if month_scope && n.abs() > 5 => {
-                    return Err(invalid(&format!(
-                        "BYDAY : « {} » n'existe jamais, un mois compte au plus 5 fois le même jour",
-                        spec.text()
-                    )));
+                    return Err(Invalid::RankNeverHappens(spec.text()).into());
                 }
                 _ => {}
             }
@@ -351,16 +317,15 @@ impl Rule {
             && self.by_month_day.is_empty()
             && self.by_month.is_empty()
         {
-            return Err(invalid(
-                "BYSETPOS doit accompagner BYDAY, BYMONTHDAY ou BYMONTH",
-            ));
+            return Err(Invalid::SetPosAlone.into());
         }
         Ok(())
     }
 
     /// Parses an RFC 5545 RRULE value, with or without the "RRULE:" prefix, case-insensitive.
-    /// Err is a clear French message for a person (e.g. "La règle de récurrence est invalide : FREQ manque.").
-    pub fn parse(value: &str) -> Result<Rule, String> {
+    /// Err shows as a clear French message for a person (e.g. "La règle de récurrence est
+    /// invalide : FREQ manque.").
+    pub fn parse(value: &str) -> Result<Rule, RuleError> {
         // Names and values are matched in upper case; messages quote what the person typed.
         let trimmed = value.trim();
         let body = match trimmed.get(..6) {
@@ -368,7 +333,7 @@ impl Rule {
             _ => trimmed,
         };
         if body.trim().is_empty() {
-            return Err(invalid("la règle est vide"));
+            return Err(Invalid::Empty.into());
         }
         let mut freq = None;
         let mut rule = Rule::bare(Freq::Daily);
@@ -377,105 +342,69 @@ impl Rule {
         for part in body.split(';').map(str::trim).filter(|p| !p.is_empty()) {
             let (typed_name, val) = match part.split_once('=') {
                 Some((n, v)) if !n.trim().is_empty() => (n.trim(), v.trim().to_uppercase()),
-                _ => {
-                    return Err(invalid(&format!(
-                        "« {part} » n'est pas de la forme NOM=VALEUR"
-                    )));
-                }
+                _ => return Err(Invalid::NotNameValue(part.to_string()).into()),
             };
             let name_upper = typed_name.to_uppercase();
             let name = name_upper.as_str();
             let val = val.as_str();
             if seen.iter().any(|s| s == name) {
-                return Err(invalid(&format!("{name} apparaît deux fois")));
+                return Err(Invalid::Twice(name_upper).into());
             }
             seen.push(name_upper.clone());
             if val.is_empty() {
-                return Err(invalid(&format!("{name} n'a pas de valeur")));
+                return Err(Invalid::NoValue(name_upper).into());
             }
             match name {
                 "FREQ" => freq = Some(parse_freq(val)?),
                 "INTERVAL" => {
                     let n = parse_int(name, val)?;
                     if n < 1 {
-                        return Err(invalid("INTERVAL doit valoir au moins 1"));
+                        return Err(Invalid::IntervalZero.into());
                     }
-                    interval = Some(u32::try_from(n).map_err(|_| {
-                        invalid(&format!("INTERVAL ne peut pas dépasser {MAX_INTERVAL}"))
-                    })?);
+                    interval = Some(u32::try_from(n).map_err(|_| Invalid::IntervalTooLarge)?);
                 }
                 "COUNT" => {
                     let n = parse_int(name, val)?;
                     if n < 1 {
-                        return Err(invalid("COUNT doit valoir au moins 1"));
+                        return Err(Invalid::CountZero.into());
                     }
-                    rule.count = Some(
-                        u32::try_from(n).map_err(|_| invalid("COUNT est beaucoup trop grand"))?,
-                    );
+                    rule.count = Some(u32::try_from(n).map_err(|_| Invalid::CountHuge)?);
                 }
                 "UNTIL" => rule.until = Some(parse_until(val)?),
                 "BYDAY" => {
                     for item in val.split(',').map(str::trim) {
                         if item.is_empty() {
-                            return Err(invalid("BYDAY contient un élément vide"));
+                            return Err(Invalid::EmptyItem(ListPart::Day).into());
                         }
                         rule.by_day.push(parse_day_spec(item)?);
                     }
                 }
                 "BYMONTHDAY" => {
-                    rule.by_month_day = parse_int_list(
-                        name,
-                        val,
-                        -31..=31,
-                        true,
-                        "n'est pas un jour du mois (1 à 31, ou -31 à -1 en partant de la fin)",
-                    )?;
+                    rule.by_month_day = parse_int_list(ListPart::MonthDay, val, -31..=31, true)?;
                 }
                 "BYMONTH" => {
-                    rule.by_month =
-                        parse_int_list(name, val, 1..=12, true, "n'est pas un mois (1 à 12)")?
-                            .into_iter()
-                            .filter_map(|m| u32::try_from(m).ok())
-                            .collect();
+                    rule.by_month = parse_int_list(ListPart::Month, val, 1..=12, true)?
+                        .into_iter()
+                        .filter_map(|m| u32::try_from(m).ok())
+                        .collect();
                 }
                 "BYSETPOS" => {
-                    rule.by_set_pos = parse_int_list(
-                        name,
-                        val,
-                        -366..=366,
-                        true,
-                        "n'est pas une position (1 à 366, ou -366 à -1 en partant de la fin)",
-                    )?;
+                    rule.by_set_pos = parse_int_list(ListPart::SetPos, val, -366..=366, true)?;
                 }
                 "WKST" => {
-                    rule.wkst = weekday_from_code(val).ok_or_else(|| {
-                        invalid(&format!(
-                            "WKST : « {val} » n'est pas un jour (MO, TU, WE, TH, FR, SA ou SU)"
-                        ))
-                    })?;
+                    rule.wkst = weekday_from_code(val)
+                        .ok_or_else(|| Invalid::NotAWeekStart(val.to_string()))?;
                 }
                 "BYHOUR" | "BYMINUTE" | "BYSECOND" => {
-                    return Err(unsupported(&format!(
-                        "{name} n'est pas géré, une réunion garde l'heure de sa première date"
-                    )));
+                    return Err(Unsupported::TimeOfDay(name_upper).into());
                 }
-                "BYWEEKNO" => {
-                    return Err(unsupported("BYWEEKNO (numéros de semaine) n'est pas géré"));
-                }
-                "BYYEARDAY" => {
-                    return Err(unsupported(
-                        "BYYEARDAY (numéros de jour dans l'année) n'est pas géré",
-                    ));
-                }
-                "RSCALE" | "SKIP" => {
-                    return Err(unsupported(&format!(
-                        "{name} (autres calendriers, RFC 7529) n'est pas géré"
-                    )));
-                }
-                _ => return Err(invalid(&format!("partie inconnue « {typed_name} »"))),
+                "BYWEEKNO" => return Err(Unsupported::WeekNumbers.into()),
+                "BYYEARDAY" => return Err(Unsupported::YearDays.into()),
+                "RSCALE" | "SKIP" => return Err(Unsupported::OtherCalendars(name_upper).into()),
+                _ => return Err(Invalid::UnknownPart(typed_name.to_string()).into()),
             }
         }
-        rule.freq = freq.ok_or_else(|| invalid("FREQ manque"))?;
+        rule.freq = freq.ok_or(Invalid::NoFreq)?;
         rule.interval = interval.unwrap_or(1);
         rule.check()?;
         rule.normalize();
@@ -485,11 +414,9 @@ impl Rule {
     /// `parse`, plus the limits of what a form accepts: COUNT at most `MAX_COUNT`, UNTIL within
     /// `MIN_YEAR`..=`MAX_YEAR`, lists no longer than `MAX_BYDAY`, `MAX_BYMONTHDAY`,
     /// `MAX_BYSETPOS`, the whole rule at most `MAX_RULE_LEN` characters.
-    pub fn parse_input(value: &str) -> Result<Rule, String> {
+    pub fn parse_input(value: &str) -> Result<Rule, RuleError> {
         if value.trim().chars().count() > MAX_RULE_LEN {
-            return Err(too_complex(&format!(
-                "elle dépasse {MAX_RULE_LEN} caractères"
-            )));
+            return Err(TooComplex::TooLong.into());
         }
         let rule = Rule::parse(value)?;
         rule.check_limits()?;
@@ -497,35 +424,24 @@ impl Rule {
     }
 
     /// The limits of `parse_input`, on a parsed rule (lists counted without duplicates).
-    pub(super) fn check_limits(&self) -> Result<(), String> {
+    pub(super) fn check_limits(&self) -> Result<(), RuleError> {
         if let Some(count) = self.count
             && count > MAX_COUNT
         {
-            return Err(too_complex(&format!(
-                "COUNT vaut {count}, une série compte au plus {MAX_COUNT} réunions"
-            )));
+            return Err(TooComplex::Count(count).into());
         }
         if let Some(until) = self.until
             && !year_in_range(until.local_date())
         {
-            return Err(invalid(&format!(
-                "UNTIL doit tomber entre {MIN_YEAR} et {MAX_YEAR}"
-            )));
+            return Err(Invalid::UntilOutOfRange.into());
         }
-        for (name, len, max, what) in [
-            ("BYDAY", self.by_day.len(), MAX_BYDAY, "jours"),
-            (
-                "BYMONTHDAY",
-                self.by_month_day.len(),
-                MAX_BYMONTHDAY,
-                "jours du mois",
-            ),
-            ("BYSETPOS", self.by_set_pos.len(), MAX_BYSETPOS, "positions"),
+        for (part, len, max) in [
+            (ListPart::Day, self.by_day.len(), MAX_BYDAY),
+            (ListPart::MonthDay, self.by_month_day.len(), MAX_BYMONTHDAY),
+            (ListPart::SetPos, self.by_set_pos.len(), MAX_BYSETPOS),
         ] {
             if len > max {
-                return Err(too_complex(&format!(
-                    "{name} énumère {len} {what}, {max} au plus"
-                )));
+                return Err(TooComplex::List { part, len, max }.into());
             }
         }
         Ok(())
@@ -602,9 +518,9 @@ impl std::fmt::Display for Rule {
 }
 
 impl std::str::FromStr for Rule {
-    type Err = String;
+    type Err = RuleError;
 
-    fn from_str(s: &str) -> Result<Rule, String> {
+    fn from_str(s: &str) -> Result<Rule, RuleError> {
         Rule::parse(s)
     }
 }

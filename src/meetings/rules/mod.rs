@@ -7,30 +7,32 @@ use serde::Deserialize;
 
 use super::recurrence::{self, MAX_YEAR, MIN_YEAR, Pattern, Rule};
 pub use crate::entities::meeting::{MeetingKind, MeetingStatus, Visibility};
-use crate::web::components::name_field;
-pub use parse::check_video_url;
+use crate::web::components::{NameRefusal, name_field};
+pub use parse::{VideoUrlRefusal, check_video_url};
 
 mod parse;
 
 pub const DEFAULT_MEALS: &str = "Végétarien, Sans gluten, Sans porc, Pas de repas";
 
-pub const WEEKDAYS: [(&str, Weekday, &str); 7] = [
-    ("MO", Weekday::Mon, "lundi"),
-    ("TU", Weekday::Tue, "mardi"),
-    ("WE", Weekday::Wed, "mercredi"),
-    ("TH", Weekday::Thu, "jeudi"),
-    ("FR", Weekday::Fri, "vendredi"),
-    ("SA", Weekday::Sat, "samedi"),
-    ("SU", Weekday::Sun, "dimanche"),
+/// The weekdays the form offers, by the code its fields use (their names: `web::french`).
+pub const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("MO", Weekday::Mon),
+    ("TU", Weekday::Tue),
+    ("WE", Weekday::Wed),
+    ("TH", Weekday::Thu),
+    ("FR", Weekday::Fri),
+    ("SA", Weekday::Sat),
+    ("SU", Weekday::Sun),
 ];
 
-pub const ORDINALS: [(&str, i8, &str); 6] = [
-    ("1", 1, "1er"),
-    ("2", 2, "2e"),
-    ("3", 3, "3e"),
-    ("4", 4, "4e"),
-    ("5", 5, "5e"),
-    ("last", -1, "dernier"),
+/// The weeks of a month the form offers (1st to 5th, -1 the last), by the code its fields use.
+pub const ORDINALS: [(&str, i8); 6] = [
+    ("1", 1),
+    ("2", 2),
+    ("3", 3),
+    ("4", 4),
+    ("5", 5),
+    ("last", -1),
 ];
 
 /// The meeting form as typed. Every field is a string so that a refused form comes back as typed.
@@ -159,8 +161,7 @@ impl MeetingForm {
                         self.repeat = "weekly".into();
                         self.interval = interval.to_string();
                         for day in days {
-                            if let Some((code, _, _)) = WEEKDAYS.iter().find(|(_, d, _)| *d == day)
-                            {
+                            if let Some((code, _)) = WEEKDAYS.iter().find(|(_, d)| *d == day) {
                                 self.set_day(code);
                             }
                         }
@@ -172,8 +173,8 @@ impl MeetingForm {
                         }
                         self.weekday = WEEKDAYS
                             .iter()
-                            .find(|(_, d, _)| *d == weekday)
-                            .map(|(c, _, _)| c.to_string())
+                            .find(|(_, d)| *d == weekday)
+                            .map(|(c, _)| c.to_string())
                             .unwrap_or_default();
                     }
                     Pattern::MonthlyDay { .. } => {
@@ -272,8 +273,21 @@ pub fn parse_time(raw: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(raw.trim(), "%H:%M").ok()
 }
 
+/// Why a line of the agenda is refused (lines counted from 1).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AgendaRefusal {
+    #[error("Ligne {line} du programme : trop de « | » (heure | titre | intervenant·es).")]
+    TooManyParts { line: usize },
+    #[error("Ligne {line} du programme : l'heure « {time} » doit s'écrire HH:MM.")]
+    Time { line: usize, time: String },
+    #[error("Ligne {line} du programme : le titre manque.")]
+    NoTitle { line: usize },
+    #[error("Ligne {line} du programme : {refusal}")]
+    Title { line: usize, refusal: NameRefusal },
+}
+
 /// "HH:MM | Titre | Intervenant·es" per line; time and presenters are optional.
-pub fn parse_agenda(text: &str) -> Result<Vec<AgendaLine>, String> {
+pub fn parse_agenda(text: &str) -> Result<Vec<AgendaLine>, AgendaRefusal> {
     let mut lines = Vec::new();
     for (number, raw) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
         if raw.is_empty() {
@@ -285,23 +299,20 @@ pub fn parse_agenda(text: &str) -> Result<Vec<AgendaLine>, String> {
             [first, second] if parse_time(first).is_some() => (*first, *second, ""),
             [title, presenters] => ("", *title, *presenters),
             [time, title, presenters] => (*time, *title, *presenters),
-            _ => {
-                return Err(format!(
-                    "Ligne {number} du programme : trop de « | » (heure | titre | intervenant·es)."
-                ));
-            }
+            _ => return Err(AgendaRefusal::TooManyParts { line: number }),
         };
         if !time.is_empty() && parse_time(time).is_none() {
-            return Err(format!(
-                "Ligne {number} du programme : l'heure « {time} » doit s'écrire HH:MM."
-            ));
+            return Err(AgendaRefusal::Time {
+                line: number,
+                time: time.to_string(),
+            });
         }
-        let title = name_field(title, 300, "").map_err(|m| {
-            if m.is_empty() {
-                format!("Ligne {number} du programme : le titre manque.")
-            } else {
-                format!("Ligne {number} du programme : {m}")
-            }
+        let title = name_field(title, 300, "").map_err(|refusal| match refusal {
+            NameRefusal::Missing(_) => AgendaRefusal::NoTitle { line: number },
+            refusal => AgendaRefusal::Title {
+                line: number,
+                refusal,
+            },
         })?;
         lines.push(AgendaLine {
             time: time.to_string(),

@@ -178,9 +178,9 @@ impl MeetingForm {
         let rule = self.parse_rule(&mut errors);
         if let Some(rule) = &rule
             && start != NaiveDateTime::MIN
-            && let Err(message) = rule.check_start(start)
+            && let Err(refusal) = rule.check_start(start)
         {
-            errors.add("date", message);
+            errors.add("date", refusal);
         }
         if rule.is_some() && registration_open {
             errors.add("registration_open", "Les inscriptions ne sont possibles que pour une réunion unique, pas pour une série.");
@@ -256,8 +256,8 @@ impl MeetingForm {
             "custom" => {
                 return match Rule::parse_input(&self.rrule) {
                     Ok(rule) => Some(rule),
-                    Err(message) => {
-                        errors.add("rrule", message);
+                    Err(refusal) => {
+                        errors.add("rrule", refusal);
                         None
                     }
                 };
@@ -266,8 +266,8 @@ impl MeetingForm {
             "weekly" => {
                 let days: Vec<Weekday> = WEEKDAYS
                     .iter()
-                    .filter(|(c, _, _)| self.day_checked(c))
-                    .map(|(_, d, _)| *d)
+                    .filter(|(c, _)| self.day_checked(c))
+                    .map(|(_, d)| *d)
                     .collect();
                 if days.is_empty() {
                     errors.add("repeat", "Cochez au moins un jour de la semaine.");
@@ -278,13 +278,13 @@ impl MeetingForm {
             "monthly_nth" => {
                 let ordinals: Vec<i8> = ORDINALS
                     .iter()
-                    .filter(|(c, _, _)| self.ordinal_checked(c))
-                    .map(|(_, o, _)| *o)
+                    .filter(|(c, _)| self.ordinal_checked(c))
+                    .map(|(_, o)| *o)
                     .collect();
                 let weekday = WEEKDAYS
                     .iter()
-                    .find(|(c, _, _)| *c == self.weekday)
-                    .map(|(_, d, _)| *d);
+                    .find(|(c, _)| *c == self.weekday)
+                    .map(|(_, d)| *d);
                 match (ordinals.is_empty(), weekday) {
                     (false, Some(weekday)) => Pattern::MonthlyNth { ordinals, weekday },
                     _ => {
@@ -306,40 +306,55 @@ impl MeetingForm {
         };
         match pattern.to_rule(until, count) {
             Ok(rule) => Some(rule),
-            Err(message) => {
-                errors.add("repeat", message);
+            Err(refusal) => {
+                errors.add("repeat", refusal);
                 None
             }
         }
     }
 }
 
+/// Why a video link is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum VideoUrlRefusal {
+    #[error(
+        "Le lien de visioconférence ne peut contenir ni espace, ni retour à la ligne, ni guillemet, ni chevron."
+    )]
+    Characters,
+    #[error("Ce lien de visioconférence n'est pas une adresse web valide.")]
+    NotAnAddress,
+    #[error("Le lien de visioconférence doit commencer par https://.")]
+    NotHttps,
+    #[error("Ce lien de visioconférence n'indique pas de serveur.")]
+    NoHost,
+    #[error("Le lien de visioconférence ne peut pas contenir d'identifiant (« nom@ »).")]
+    Credentials,
+}
+
 /// A video link must be one https URL that nothing can turn into something else: no space,
 /// line break or control character (they would break the plain-text email and the calendar),
 /// no quote, angle bracket or backslash (they end a link in HTML or text), no user name or
 /// password before the host ("https://visio.example@evil.example"). Empty is fine.
-pub fn check_video_url(raw: &str) -> Result<(), &'static str> {
+pub fn check_video_url(raw: &str) -> Result<(), VideoUrlRefusal> {
     if raw.is_empty() {
         return Ok(());
     }
     if raw.chars().any(|c| {
         c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
     }) {
-        return Err(
-            "Le lien de visioconférence ne peut contenir ni espace, ni retour à la ligne, ni guillemet, ni chevron.",
-        );
+        return Err(VideoUrlRefusal::Characters);
     }
     let Ok(url) = url::Url::parse(raw) else {
-        return Err("Ce lien de visioconférence n'est pas une adresse web valide.");
+        return Err(VideoUrlRefusal::NotAnAddress);
     };
     if url.scheme() != "https" {
-        return Err("Le lien de visioconférence doit commencer par https://.");
+        return Err(VideoUrlRefusal::NotHttps);
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err("Ce lien de visioconférence n'indique pas de serveur.");
+        return Err(VideoUrlRefusal::NoHost);
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("Le lien de visioconférence ne peut pas contenir d'identifiant (« nom@ »).");
+        return Err(VideoUrlRefusal::Credentials);
     }
     Ok(())
 }

@@ -197,6 +197,7 @@ fn the_agenda_is_read_line_by_line() {
     assert!(
         parse_agenda("9h | Accueil | x")
             .unwrap_err()
+            .to_string()
             .contains("Ligne 1")
     );
     assert_eq!(

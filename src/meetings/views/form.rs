@@ -6,6 +6,7 @@ use crate::meetings::rules::{
 };
 use crate::web::Ctx;
 use crate::web::components::{FieldErrors, checkbox, form_errors, input, select, textarea};
+use crate::web::french;
 use crate::web::layout::{csrf_field, page};
 use maud::{Markup, html};
 
@@ -83,7 +84,7 @@ pub fn meeting_form(
     weekdays.extend(
         WEEKDAYS
             .iter()
-            .map(|(c, _, l)| (c.to_string(), l.to_string())),
+            .map(|(c, d)| (c.to_string(), french::weekday(*d).to_string())),
     );
     let back = existing
         .map(|l| format!("/reunions/{}", l.meeting.id))
@@ -125,18 +126,18 @@ pub fn meeting_form(
                     div.field {
                         span.label { "Jours de la semaine (répétition hebdomadaire)" }
                         div.actions {
-                            @for (code, _, label) in WEEKDAYS {
+                            @for (code, day) in WEEKDAYS {
                                 @let name = format!("day_{}", code.to_lowercase());
-                                span.checkbox { input id=(name) name=(name) type="checkbox" checked[form.day_checked(code)]; " " label for=(name) { (label) } }
+                                span.checkbox { input id=(name) name=(name) type="checkbox" checked[form.day_checked(code)]; " " label for=(name) { (french::weekday(day)) } }
                             }
                         }
                     }
                     div.field {
                         span.label { "Quels jours du mois" }
                         div.actions {
-                            @for (code, _, label) in ORDINALS {
+                            @for (code, rank) in ORDINALS {
                                 @let name = format!("ord_{code}");
-                                span.checkbox { input id=(name) name=(name) type="checkbox" checked[form.ordinal_checked(code)]; " " label for=(name) { (label) } }
+                                span.checkbox { input id=(name) name=(name) type="checkbox" checked[form.ordinal_checked(code)]; " " label for=(name) { (french::week_of_month(rank).unwrap_or_default()) } }
                             }
                         }
                     }
