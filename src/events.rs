@@ -12,7 +12,7 @@ use chrono::{NaiveDateTime, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 use serde::{Deserialize, Serialize};
 
-use crate::entities::domain_event;
+use crate::entities::domain_event::{self, EventKind};
 
 /// What happened, in structured form: facts, not wording (each subscriber words them in its
 /// reader's language). `kind` names each variant in the `domain_events` table.
@@ -85,15 +85,15 @@ pub enum Change {
 
 impl Event {
     /// The event's name, as stored in `domain_events.kind` (and in the payload's `kind`).
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> EventKind {
         match self {
-            Event::Registered { .. } => "registered",
-            Event::RegistrationCancelled { .. } => "registration_cancelled",
-            Event::Promoted { .. } => "promoted",
-            Event::MeetingChanged { .. } => "meeting_changed",
-            Event::MeetingCancelled { .. } => "meeting_cancelled",
-            Event::MeetingRestored { .. } => "meeting_restored",
-            Event::MinutesPublished { .. } => "minutes_published",
+            Event::Registered { .. } => EventKind::Registered,
+            Event::RegistrationCancelled { .. } => EventKind::RegistrationCancelled,
+            Event::Promoted { .. } => EventKind::Promoted,
+            Event::MeetingChanged { .. } => EventKind::MeetingChanged,
+            Event::MeetingCancelled { .. } => EventKind::MeetingCancelled,
+            Event::MeetingRestored { .. } => EventKind::MeetingRestored,
+            Event::MinutesPublished { .. } => EventKind::MinutesPublished,
         }
     }
 
@@ -167,7 +167,7 @@ pub async fn publish(txn: &DatabaseTransaction, bus: &Bus, event: Event) -> Resu
     let payload = serde_json::to_string(&event)
         .map_err(|e| DbErr::Custom(format!("événement {} non écrit : {e}", event.kind())))?;
     domain_event::ActiveModel {
-        kind: Set(event.kind().to_string()),
+        kind: Set(event.kind()),
         meeting_id: Set(event.meeting_id()),
         actor_id: Set(event.actor()),
         payload: Set(payload),

@@ -9,6 +9,7 @@ pub mod version;
 pub mod views;
 
 use chrono::Duration;
+use sea_orm::DbErr;
 
 use crate::config::Config;
 use crate::entities::local_time::LocalDateTime;
@@ -116,7 +117,8 @@ fn location(loaded: &Loaded) -> Option<String> {
 /// The VEVENTs of a meeting: the event (or series master) and, for a series, one override per
 /// moved or cancelled occurrence (same UID, RECURRENCE-ID). `private` marks members-only
 /// meetings CLASS:PRIVATE (personal feeds). Every VEVENT names `organizer` (see
-/// [`organizer`]); no attendees are ever listed here.
+/// [`organizer`]); no attendees are ever listed here. A series whose stored rule cannot be read
+/// is an error naming the meeting (see `schedule::rule_of`).
 pub fn events(
     loaded: &Loaded,
     agenda: &[agenda_item::Model],
@@ -124,7 +126,7 @@ pub fn events(
     base_url: &str,
     private: bool,
     organizer: &Organizer,
-) -> Vec<Event> {
+) -> Result<Vec<Event>, DbErr> {
     let m = &loaded.meeting;
     let (start, end) = (m.start_local.naive(), m.end_local.naive());
     let mut categories = Vec::new();
@@ -156,7 +158,7 @@ pub fn events(
         private: private && !m.visibility.is_public(),
         conference: (!m.video_url.is_empty()).then(|| m.video_url.clone()),
         // UNTIL in UTC next to a TZID'd DTSTART (RFC 5545 §3.3.10).
-        rrule: crate::meetings::schedule::rule_of(m).map(|r| r.to_ics_rrule()),
+        rrule: crate::meetings::schedule::rule_of(m)?.map(|r| r.to_ics_rrule()),
         exdates: Vec::new(),
         recurrence_id: None,
         organizer: (!organizer.email.is_empty()).then(|| organizer.clone()),
@@ -205,7 +207,7 @@ pub fn events(
     }
     out.push(master);
     out.extend(overrides);
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

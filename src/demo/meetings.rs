@@ -307,8 +307,9 @@ pub(super) async fn load_office_hours(
                 change.office
             )
         })?;
+        let is_date = schedule::is_series_date(row, change.original_start)?;
         let date = Some(change.original_start)
-            .filter(|o| schedule::is_series_date(row, *o))
+            .filter(|_| is_date)
             .ok_or_else(|| {
                 anyhow::anyhow!(
                     "« {} » n'est pas une date de « {} »",

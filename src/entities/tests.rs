@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::attendance::Presence;
 use super::closed_set::UnknownValue;
+use super::domain_event::EventKind;
 use super::invitation::Answer;
 use super::language::Language;
 use super::meeting::{MeetingKind, MeetingStatus};
@@ -179,6 +180,22 @@ fn outbox_kinds_and_statuses_keep_their_stored_strings() {
         ],
     );
     round_trip(OutboxStatus::ALL, &["pending", "sending", "sent", "failed"]);
+}
+
+#[test]
+fn event_kinds_keep_their_stored_strings() {
+    round_trip(
+        EventKind::ALL,
+        &[
+            "registered",
+            "registration_cancelled",
+            "promoted",
+            "meeting_changed",
+            "meeting_cancelled",
+            "meeting_restored",
+            "minutes_published",
+        ],
+    );
 }
 
 #[test]

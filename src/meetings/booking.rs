@@ -327,20 +327,14 @@ pub async fn cancel_in(
         .filter(workshop_assignment::Column::RegistrationId.eq(id))
         .exec(txn)
         .await?;
-    let promoted = promote(txn, &meeting, now).await?;
+    let promoted = fill_free_seats(txn, &meeting, now).await?;
     let cancelled = Event::RegistrationCancelled {
         meeting_id,
         person_id,
         by,
     };
     events::publish(txn, bus, cancelled).await?;
-    for promoted_id in &promoted {
-        let promoted = Event::Promoted {
-            meeting_id,
-            person_id: *promoted_id,
-        };
-        events::publish(txn, bus, promoted).await?;
-    }
+    publish_promotions(txn, bus, meeting_id, &promoted).await?;
     audit::record(
         txn,
         by,
@@ -353,8 +347,40 @@ pub async fn cancel_in(
     Ok(Some(promoted))
 }
 
-/// Fills free seats from the waiting list, in arrival order. Call inside a locked transaction.
+/// Fills free seats from the waiting list, in arrival order, and publishes each promotion on
+/// `bus` (so that the person hears of it), all in `txn`. Returns the ids of the people promoted.
+/// Call inside a locked transaction (a raised capacity, say).
 pub async fn promote(
+    txn: &DatabaseTransaction,
+    bus: &Bus,
+    meeting: &meeting::Model,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, DbErr> {
+    let promoted = fill_free_seats(txn, meeting, now).await?;
+    publish_promotions(txn, bus, meeting.id, &promoted).await?;
+    Ok(promoted)
+}
+
+/// One `Event::Promoted` per person promoted, in order.
+async fn publish_promotions(
+    txn: &DatabaseTransaction,
+    bus: &Bus,
+    meeting_id: i64,
+    promoted: &[i64],
+) -> Result<(), DbErr> {
+    for person_id in promoted {
+        let promoted = Event::Promoted {
+            meeting_id,
+            person_id: *person_id,
+        };
+        events::publish(txn, bus, promoted).await?;
+    }
+    Ok(())
+}
+
+/// Fills free seats from the waiting list, in arrival order; publishes nothing (the caller
+/// does, `promote` or `cancel_in`). Returns the ids of the people promoted.
+async fn fill_free_seats(
     txn: &impl ConnectionTrait,
     meeting: &meeting::Model,
     now: DateTime<Utc>,

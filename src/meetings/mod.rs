@@ -188,7 +188,7 @@ pub async fn window(
     to: NaiveDateTime,
 ) -> AppResult<(Vec<Occurrence>, Vec<Loaded>)> {
     let (loaded, changes) = visible_in_window(state, ctx, filter, from, to).await?;
-    Ok((expand_all(&loaded, &changes, from, to), loaded))
+    Ok((expand_all(&loaded, &changes, from, to)?, loaded))
 }
 
 /// The meetings that may have an occurrence in [from, to): they start before `to`, and either a
@@ -254,13 +254,13 @@ fn expand_all(
     changes: &[occurrence_change::Model],
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> Vec<Occurrence> {
-    let mut occurrences: Vec<Occurrence> = loaded
-        .iter()
-        .flat_map(|l| schedule::occurrences(&l.meeting, changes, from, to))
-        .collect();
+) -> Result<Vec<Occurrence>, DbErr> {
+    let mut occurrences = Vec::new();
+    for l in loaded {
+        occurrences.extend(schedule::occurrences(&l.meeting, changes, from, to)?);
+    }
     occurrences.sort_by_key(|o| (o.start_utc, o.meeting_id));
-    occurrences
+    Ok(occurrences)
 }
 
 /// Which end of the window a list keeps.
@@ -283,7 +283,7 @@ fn expand_at_most(
     to: NaiveDateTime,
     limit: usize,
     keep: Keep,
-) -> Vec<Occurrence> {
+) -> Result<Vec<Occurrence>, DbErr> {
     let mut days = 31;
     loop {
         let span = Duration::days(days);
@@ -297,7 +297,7 @@ fn expand_at_most(
                 to,
             ),
         };
-        let mut found = expand_all(loaded, changes, start, end);
+        let mut found = expand_all(loaded, changes, start, end)?;
         // Only occurrences starting inside the partial window are sure to be among the ends of
         // the whole one (a meeting under way at its start is there too).
         let inside = found
@@ -312,7 +312,7 @@ fn expand_at_most(
                     found.drain(..extra);
                 }
             }
-            return found;
+            return Ok(found);
         }
         days = days.saturating_mul(4);
     }
@@ -329,7 +329,7 @@ pub async fn window_at_most(
 ) -> AppResult<(Vec<Occurrence>, Vec<Loaded>)> {
     let (loaded, changes) = visible_in_window(state, ctx, filter, from, to).await?;
     let loaded: Vec<Loaded> = loaded.into_iter().filter(|l| wanted(&l.meeting)).collect();
-    let occurrences = expand_at_most(&loaded, &changes, from, to, limit, keep);
+    let occurrences = expand_at_most(&loaded, &changes, from, to, limit, keep)?;
     Ok((occurrences, loaded))
 }
 

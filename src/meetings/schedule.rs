@@ -3,6 +3,7 @@
 //! Also the clash check run when a meeting is created or moved.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use sea_orm::DbErr;
 
 use super::recurrence::{self, Rule};
 use crate::entities::local_time::LocalDateTime;
@@ -33,8 +34,20 @@ pub fn duration(meeting: &meeting::Model) -> Duration {
     }
 }
 
-pub fn rule_of(meeting: &meeting::Model) -> Option<Rule> {
-    meeting.rrule.as_deref().and_then(|r| Rule::parse(r).ok())
+/// The series rule of `meeting`, None for a one-off. A stored rule that does not parse (a row
+/// written by hand, a bad script) is a database error naming the meeting and the text: never a
+/// series silently shown as a one-off.
+pub fn rule_of(meeting: &meeting::Model) -> Result<Option<Rule>, DbErr> {
+    let Some(text) = meeting.rrule.as_deref() else {
+        return Ok(None);
+    };
+    Rule::parse(text).map(Some).map_err(|error| {
+        DbErr::Type(format!(
+            "colonne rrule illisible (id={}) : « {text} » n'est pas une règle de récurrence : \
+             {error}",
+            meeting.id
+        ))
+    })
 }
 
 /// Occurrences of `meeting` whose local start falls in [from, to).
@@ -43,17 +56,17 @@ pub fn occurrences(
     changes: &[occurrence_change::Model],
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> Vec<Occurrence> {
+) -> Result<Vec<Occurrence>, DbErr> {
     let start = meeting.start_local.naive();
     let length = duration(meeting);
     let series_cancelled = match meeting.status {
         MeetingStatus::Cancelled => true,
         MeetingStatus::Scheduled | MeetingStatus::Held => false,
     };
-    let Some(rule) = rule_of(meeting) else {
+    let Some(rule) = rule_of(meeting)? else {
         let end = start.checked_add_signed(length).unwrap_or(start);
         if start < to && end > from {
-            return vec![Occurrence {
+            return Ok(vec![Occurrence {
                 meeting_id: meeting.id,
                 start,
                 end,
@@ -62,9 +75,9 @@ pub fn occurrences(
                 original_start: None,
                 cancelled: series_cancelled,
                 moved: false,
-            }];
+            }]);
         }
-        return Vec::new();
+        return Ok(Vec::new());
     };
     let mine: Vec<&occurrence_change::Model> = changes
         .iter()
@@ -123,16 +136,17 @@ pub fn occurrences(
         }
     }
     out.sort_by_key(|o| o.start);
-    out
+    Ok(out)
 }
 
 /// Whether `original` is one of the series' own dates (so it may be skipped, cancelled or moved).
-pub fn is_series_date(meeting: &meeting::Model, original: NaiveDateTime) -> bool {
-    let Some(rule) = rule_of(meeting) else {
-        return false;
+/// An unreadable stored rule is an error, as in `rule_of`.
+pub fn is_series_date(meeting: &meeting::Model, original: NaiveDateTime) -> Result<bool, DbErr> {
+    let Some(rule) = rule_of(meeting)? else {
+        return Ok(false);
     };
     let start = meeting.start_local.naive();
-    recurrence::expand(
+    Ok(recurrence::expand(
         start,
         duration(meeting),
         &rule,
@@ -143,7 +157,7 @@ pub fn is_series_date(meeting: &meeting::Model, original: NaiveDateTime) -> bool
             .unwrap_or(NaiveDateTime::MAX),
     )
     .iter()
-    .any(|o| o.start == original)
+    .any(|o| o.start == original))
 }
 
 /// The UTC end of the last occurrence of a bounded series (UNTIL or COUNT), None if endless.

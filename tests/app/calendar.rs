@@ -457,6 +457,7 @@ async fn the_eight_offices_schedules_expand_in_an_independent_reader_exactly_as_
             .unwrap()
             .unwrap();
         let ours: Vec<String> = schedule::occurrences(&m, &[], from, to)
+            .unwrap()
             .iter()
             .map(|o| {
                 format!(

@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, NaiveDate, Utc};
+use maillage::entities::registration::RegistrationStatus;
 use maillage::entities::{domain_event, outbox_message, registration};
 use maillage::events::{self, Bus, Change, Event, Handling, Seat, Subscriber};
 use maillage::mail::MailContext;
@@ -209,6 +210,93 @@ async fn registrations_and_changes_to_a_meeting_are_recorded_as_events_beside_th
         messages(&app, id, "minutes").await,
         1,
         "the platform's one member"
+    );
+}
+
+#[tokio::test]
+async fn a_capacity_raised_in_the_edit_form_promotes_from_the_waiting_list_and_tells_those_promoted()
+ {
+    let app = TestApp::spawn().await;
+    let (id, _, coordinator, form) = one_seat_meeting(&app).await;
+    let mut expected = Vec::new();
+    let mut ids = Vec::new();
+    let path = format!("/reunions/{id}/inscription");
+    for (name, email) in [
+        ("Amina Benali", "amina@lee.example"),
+        ("Bruno Collard", "bruno@cpas.example"),
+        ("Chloé Martin", "chloe@ili.example"),
+    ] {
+        let (person_id, visitor) = app.signed_in(name, email, false).await;
+        assert_eq!(
+            visitor.post_form(&path, &[]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let seat = match expected.len() {
+            0 => Seat::Confirmed,
+            place => Seat::Waiting {
+                place: place as u64,
+            },
+        };
+        expected.push(Event::Registered {
+            meeting_id: id,
+            person_id,
+            seat,
+            by: Some(person_id),
+        });
+        ids.push(person_id);
+    }
+    let (bruno_id, chloe_id) = (ids[1], ids[2]);
+    assert_eq!(recorded(&app, id).await, expected);
+    let before: Vec<i64> = outbox_message::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+
+    // One more seat: Bruno, first on the waiting list, takes it; Chloé waits on.
+    let raised = form.clone().registration("2").set("confirm_clash", "1");
+    let r = coordinator
+        .post_form(&format!("/reunions/{id}"), &raised.pairs())
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let statuses: Vec<(i64, RegistrationStatus)> = registration::Entity::find()
+        .filter(registration::Column::MeetingId.eq(id))
+        .order_by_asc(registration::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.person_id, r.status))
+        .collect();
+    assert_eq!(
+        statuses[1..],
+        [
+            (bruno_id, RegistrationStatus::Confirmed),
+            (chloe_id, RegistrationStatus::Waiting)
+        ]
+    );
+    expected.push(Event::Promoted {
+        meeting_id: id,
+        person_id: bruno_id,
+    });
+    assert_eq!(recorded(&app, id).await, expected);
+    let new: Vec<(String, String)> = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Id.is_not_in(before))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.recipient, m.subject))
+        .collect();
+    assert_eq!(new.len(), 1, "only Bruno hears of a seat: {new:#?}");
+    assert_eq!(new[0].0, "bruno@cpas.example", "{new:#?}");
+    assert!(
+        new[0]
+            .1
+            .starts_with("Place libérée : vous êtes inscrit·e à Plénière emploi"),
+        "{new:#?}"
     );
 }
 

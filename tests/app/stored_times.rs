@@ -175,3 +175,74 @@ async fn a_changed_session_whose_date_cannot_be_read_is_an_error_naming_its_meet
         );
     }
 }
+
+#[tokio::test]
+async fn a_series_whose_rule_cannot_be_read_is_an_error_naming_it_never_a_one_off() {
+    let app = TestApp::spawn().await;
+    let platform_id = app
+        .create_platform("Sociojuridique", "sociojuridique", true)
+        .await;
+    let (_, admin) = app
+        .signed_in("Admin", "admin@cri-namur.example", true)
+        .await;
+    // Another meeting first, so that the one named is not merely the first row.
+    MeetingForm::new("Réunion de préparation")
+        .platform(platform_id)
+        .on("2027-05-04")
+        .from("10:00")
+        .to("11:00")
+        .schedule(&admin)
+        .await;
+    let id = MeetingForm::new("Permanence juridique")
+        .platform(platform_id)
+        .kind("office_hours")
+        .on("2027-03-02")
+        .from("09:00")
+        .to("12:00")
+        .set("repeat", "weekly")
+        .set("day_tu", "on")
+        .schedule(&admin)
+        .await;
+    let rule: String = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            format!("SELECT rrule FROM meetings WHERE id = {id}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "rrule")
+        .unwrap();
+    let page = format!("/reunions/{id}");
+    let feed = "/agenda/plateformes/sociojuridique.ics";
+    let (status, ics) = app.anonymous.get_html(feed).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ics.contains("RRULE:FREQ=WEEKLY"), "{ics}");
+
+    corrupt(&app, "meetings", "rrule", "FREQ=PARFOIS", id).await;
+
+    for path in [
+        page.as_str(),
+        feed,
+        "/agenda/reseau.ics",
+        &format!("/reunions/{id}/evenement.ics"),
+    ] {
+        let (_, errors) = server_error(&app, path).await;
+        assert!(
+            errors.iter().any(|line| line.contains("rrule")
+                && line.contains(&format!("(id={id})"))
+                && line.contains("« FREQ=PARFOIS »")),
+            "{path}: the log names neither the meeting nor the bad rule: {errors:#?}"
+        );
+    }
+
+    // Repaired by hand, the series is a series again.
+    corrupt(&app, "meetings", "rrule", &rule, id).await;
+    let (status, html) = app.anonymous.get_html(&page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("chaque mardi"), "{html}");
+    let (status, ics) = app.anonymous.get_html(feed).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ics.contains("RRULE:FREQ=WEEKLY"), "{ics}");
+}

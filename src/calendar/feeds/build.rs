@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::web::{AppError, AppResult};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, ExprTrait, QueryFilter,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, ExprTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 use std::collections::{BTreeSet, HashMap};
@@ -413,26 +413,26 @@ pub(super) async fn write_fragments(
     } else {
         1
     };
-    let written = if parts > 1 {
-        let size = rows.len().div_ceil(parts);
-        let mut rest = rows;
-        let mut tasks = Vec::with_capacity(parts);
-        while !rest.is_empty() {
-            let part = rest.split_off(rest.len().saturating_sub(size));
-            let sources = Arc::clone(&sources);
-            tasks.push(tokio::task::spawn_blocking(move || sources.write(part)));
-        }
-        let mut written = Vec::new();
-        for task in tasks {
-            written.extend(
-                task.await
-                    .map_err(|e| AppError::Internal(anyhow::anyhow!("écriture d'agenda : {e}")))?,
-            );
-        }
-        written
-    } else {
-        sources.write(rows)
-    };
+    let written =
+        if parts > 1 {
+            let size = rows.len().div_ceil(parts);
+            let mut rest = rows;
+            let mut tasks = Vec::with_capacity(parts);
+            while !rest.is_empty() {
+                let part = rest.split_off(rest.len().saturating_sub(size));
+                let sources = Arc::clone(&sources);
+                tasks.push(tokio::task::spawn_blocking(move || sources.write(part)));
+            }
+            let mut written = Vec::new();
+            for task in tasks {
+                written.extend(task.await.map_err(|e| {
+                    AppError::Internal(anyhow::anyhow!("écriture d'agenda : {e}"))
+                })??);
+            }
+            written
+        } else {
+            sources.write(rows)?
+        };
     let found = written
         .iter()
         .map(|(key, _, f)| (*key, Arc::clone(f)))
@@ -453,35 +453,38 @@ pub(super) struct Sources {
 }
 
 impl Sources {
+    /// A meeting whose stored rule cannot be read fails the whole write, naming it.
     pub(super) fn write(
         &self,
         rows: Vec<meeting::Model>,
-    ) -> Vec<(FragmentKey, Stamp, Arc<ics::Fragment>)> {
-        rows.into_iter()
-            .filter_map(|m| {
-                let (private, stamp) = *self.wanted.get(&m.id)?;
-                let platform = m.platform_id.and_then(|p| self.platforms.get(&p)).cloned();
-                let group = m
-                    .working_group_id
-                    .and_then(|g| self.groups.get(&g))
-                    .cloned();
-                let id = m.id;
-                let loaded = Loaded {
-                    meeting: m,
-                    platform,
-                    group,
-                };
-                let events = crate::calendar::events(
-                    &loaded,
-                    self.agenda_of.get(&id).map_or(&[][..], Vec::as_slice),
-                    self.changes_of.get(&id).map_or(&[][..], Vec::as_slice),
-                    &self.base,
-                    private,
-                    &self.organizer,
-                );
-                Some(((id, private), stamp, Arc::new(ics::fragment(&events))))
-            })
-            .collect()
+    ) -> Result<Vec<(FragmentKey, Stamp, Arc<ics::Fragment>)>, DbErr> {
+        let mut written = Vec::with_capacity(rows.len());
+        for m in rows {
+            let Some(&(private, stamp)) = self.wanted.get(&m.id) else {
+                continue;
+            };
+            let platform = m.platform_id.and_then(|p| self.platforms.get(&p)).cloned();
+            let group = m
+                .working_group_id
+                .and_then(|g| self.groups.get(&g))
+                .cloned();
+            let id = m.id;
+            let loaded = Loaded {
+                meeting: m,
+                platform,
+                group,
+            };
+            let events = crate::calendar::events(
+                &loaded,
+                self.agenda_of.get(&id).map_or(&[][..], Vec::as_slice),
+                self.changes_of.get(&id).map_or(&[][..], Vec::as_slice),
+                &self.base,
+                private,
+                &self.organizer,
+            )?;
+            written.push(((id, private), stamp, Arc::new(ics::fragment(&events))));
+        }
+        Ok(written)
     }
 }
 

@@ -312,7 +312,7 @@ async fn meeting_file(
             &state.config.base_url,
             false,
             &super::organizer(&state.config),
-        ),
+        )?,
     });
     let mut r = body.into_response();
     let h = r.headers_mut();

@@ -2,6 +2,7 @@
 //! their answer as PARTSTAT unless something significant changed since.
 
 use chrono::Utc;
+use sea_orm::DbErr;
 
 use crate::calendar::ics::{self, Attendee, Calendar, Method, Organizer, Status, When};
 use crate::entities::invitation::Answer;
@@ -18,7 +19,7 @@ pub(super) fn calendar(
     method: Method,
     sent_by: Option<&person::Model>,
     only: Option<chrono::NaiveDateTime>,
-) -> String {
+) -> Result<String, DbErr> {
     let sender = &context.mailer.sender;
     let organizer = Organizer {
         email: sender.organizer_email.clone(),
@@ -40,7 +41,7 @@ pub(super) fn calendar(
         &context.base_url,
         false,
         &organizer,
-    );
+    )?;
     let now = Utc::now();
     for event in &mut events {
         event.attendees = vec![attendee.clone()];
@@ -70,13 +71,13 @@ pub(super) fn calendar(
         single.status = Status::Cancelled;
         events = vec![single];
     }
-    ics::write(&Calendar {
+    Ok(ics::write(&Calendar {
         name: loaded.meeting.title.clone(),
         description: None,
         method: Some(method),
         feed: false,
         events,
-    })
+    }))
 }
 
 /// The invitee's PARTSTAT: their answer, unless the date, time or place changed since they gave

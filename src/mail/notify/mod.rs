@@ -26,10 +26,11 @@ use crate::web::french;
 pub use links::{answer_links, sign_token, verify_token, verify_token_at};
 pub use reminders::{answer_reminders, due_reminders};
 
-fn meeting_text(loaded: &Loaded) -> (String, Option<String>) {
+/// When and where, in French. A series whose stored rule cannot be read is an error naming it.
+fn meeting_text(loaded: &Loaded) -> Result<(String, Option<String>), DbErr> {
     let m = &loaded.meeting;
     let (start, end) = (m.start_local.naive(), m.end_local.naive());
-    let when = match meetings::schedule::rule_of(m) {
+    let when = match meetings::schedule::rule_of(m)? {
         Some(rule) if m.all_day => rule.describe_fr(),
         Some(rule) => format!(
             "{}, {}–{} (heure de Bruxelles)",
@@ -46,7 +47,7 @@ fn meeting_text(loaded: &Loaded) -> (String, Option<String>) {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join(", ");
-    (when, (!place.is_empty()).then_some(place))
+    Ok((when, (!place.is_empty()).then_some(place)))
 }
 
 async fn agenda_of(
@@ -66,10 +67,10 @@ fn mail_for(
     agenda: &[agenda_item::Model],
     kind: Kind,
     sent_by: Option<&person::Model>,
-) -> MeetingMail {
-    let (when, place) = meeting_text(loaded);
+) -> Result<MeetingMail, DbErr> {
+    let (when, place) = meeting_text(loaded)?;
     let m = &loaded.meeting;
-    MeetingMail {
+    Ok(MeetingMail {
         kind,
         title: m.title.clone(),
         when,
@@ -90,7 +91,7 @@ fn mail_for(
         note: None,
         sent_by: sent_by.map(|p| (p.name.clone(), p.email.clone())),
         calendar: None,
-    }
+    })
 }
 
 fn recipient(invitee: &invitation::Model) -> Recipient {
@@ -186,7 +187,7 @@ async fn to_invitees(
     };
     let mut sent = 0;
     for invitee in invitees {
-        let mut mail = mail_for(context, loaded, &agenda, message.kind(), sent_by);
+        let mut mail = mail_for(context, loaded, &agenda, message.kind(), sent_by)?;
         if method == Method::Request {
             mail.answer_links = Some(answer_links(context, invitee.id, &loaded.meeting));
         }
@@ -203,7 +204,7 @@ async fn to_invitees(
             method,
             sent_by,
             only,
-        );
+        )?;
         mail.calendar = Some((calendar, method));
         let to = recipient(invitee);
         if enqueue_mail(txn, context, message.label(), loaded.meeting.id, &to, &mail).await? {
@@ -287,7 +288,7 @@ pub async fn registration_notice(
         group: None,
     };
     let agenda = agenda_of(txn, meeting_id).await?;
-    let mail = mail_for(context, &loaded, &agenda, kind, None);
+    let mail = mail_for(context, &loaded, &agenda, kind, None)?;
     let to = Recipient {
         email: person.email.clone(),
         name: person.name.clone(),
@@ -330,7 +331,7 @@ pub async fn minutes_published(
     let agenda = agenda_of(txn, loaded.meeting.id).await?;
     let mut sent = 0;
     for p in people {
-        let mut mail = mail_for(context, loaded, &agenda, Kind::MinutesPublished, None);
+        let mut mail = mail_for(context, loaded, &agenda, Kind::MinutesPublished, None)?;
         mail.note = Some(loaded.meeting.minutes.chars().take(600).collect());
         let to = Recipient {
             email: p.email.clone(),

@@ -31,7 +31,7 @@ pub async fn answer_reminders(
         .iter()
         .filter(|i| i.answer == Answer::Pending)
     {
-        let mut mail = mail_for(context, loaded, &agenda, Kind::AnswerReminder, None);
+        let mut mail = mail_for(context, loaded, &agenda, Kind::AnswerReminder, None)?;
         mail.answer_links = Some(answer_links(context, invitee.id, &loaded.meeting));
         if enqueue_mail(
             txn,
@@ -145,7 +145,7 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
                 }
             }
             for to in &recipients {
-                let mut mail = mail_for(context, &loaded, &agenda, Kind::Reminder, None);
+                let mut mail = mail_for(context, &loaded, &agenda, Kind::Reminder, None)?;
                 mail.note = (!m.reminder_text.is_empty()).then(|| m.reminder_text.clone());
                 enqueue_mail(&txn, context, OutboxKind::Reminder, m.id, to, &mail).await?;
             }

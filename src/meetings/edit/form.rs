@@ -217,15 +217,17 @@ pub(super) async fn clash_warnings(
         .filter(occurrence_change::Column::MeetingId.is_in(others.iter().map(|l| l.meeting.id)))
         .all(&state.db)
         .await?;
-    let candidates: Vec<Candidate<'_>> = others
-        .iter()
-        .map(|l| Candidate {
-            meeting: &l.meeting,
-            occurrences: schedule::occurrences(&l.meeting, &changes, from, to),
-            visible: l.visible_to(ctx),
-        })
-        .filter(|c| !c.occurrences.is_empty())
-        .collect();
+    let mut candidates: Vec<Candidate<'_>> = Vec::new();
+    for l in &others {
+        let occurrences = schedule::occurrences(&l.meeting, &changes, from, to)?;
+        if !occurrences.is_empty() {
+            candidates.push(Candidate {
+                meeting: &l.meeting,
+                occurrences,
+                visible: l.visible_to(ctx),
+            });
+        }
+    }
     Ok(schedule::clashes(
         &mine,
         &input.place_name,
@@ -396,7 +398,7 @@ pub(super) async fn form_of(state: &AppState, loaded: &Loaded) -> AppResult<Meet
         repeat: "none".into(),
         ..Default::default()
     };
-    if let Some(rule) = schedule::rule_of(m) {
+    if let Some(rule) = schedule::rule_of(m)? {
         form.set_rule(&rule);
     }
     Ok(form)

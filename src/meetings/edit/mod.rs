@@ -253,7 +253,8 @@ pub async fn update(
         model.reconfirm_since = Set(Some(Utc::now()));
     }
     let saved = model.update(&txn).await?;
-    booking::promote(&txn, &saved, Utc::now()).await?;
+    // A raised capacity seats people from the waiting list; each hears of it (an event).
+    booking::promote(&txn, &state.events, &saved, Utc::now()).await?;
     save_agenda(&txn, id, &input.agenda).await?;
     // What invitees' calendars must follow, published in the same transaction.
     if significant {

@@ -60,11 +60,14 @@ pub async fn change_occurrence(
     let loaded = load(&state, id).await?;
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
     let back = format!("/reunions/{id}");
-    let Some(original) = LocalDateTime::parse(&form.original)
+    let typed = LocalDateTime::parse(&form.original)
         .map(LocalDateTime::naive)
-        .filter(|o| recurrence::year_in_range(o.date()))
-        .filter(|o| schedule::is_series_date(&loaded.meeting, *o))
-    else {
+        .filter(|o| recurrence::year_in_range(o.date()));
+    let in_series = match typed {
+        Some(o) => schedule::is_series_date(&loaded.meeting, o)?,
+        None => false,
+    };
+    let Some(original) = typed.filter(|_| in_series) else {
         return Err(AppError::BadRequest(
             "Cette date ne fait pas partie de la série.".into(),
         ));

@@ -6,6 +6,7 @@ use crate::entities::{meeting, workshop};
 use crate::meetings::load;
 use crate::meetings::rules::parse_time;
 use crate::state::AppState;
+use crate::web::components::{NameRefusal, name_field};
 use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
 use crate::web::{AppError, AppResult, Ctx};
@@ -25,41 +26,49 @@ pub struct WorkshopForm {
     pub capacity: String,
 }
 
+/// Why a workshop typed in the form is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WorkshopRefusal {
+    #[error("{0}")]
+    Title(#[from] NameRefusal),
+    #[error("Un atelier doit avoir un créneau : heure de début et heure de fin (HH:MM).")]
+    NoSlot,
+    #[error("Le créneau de l'atelier doit finir après son début.")]
+    EndsBeforeStart,
+    /// The meeting's own hours (HH:MM), which the slot must fit in.
+    #[error("Le créneau doit tenir dans la réunion ({start}–{end}).")]
+    OutsideMeeting { start: String, end: String },
+    #[error("La capacité de l'atelier doit être un nombre entier positif.")]
+    Capacity,
+}
+
 pub fn parse_workshop(
     form: &WorkshopForm,
     meeting: &meeting::Model,
-) -> Result<(String, String, String, Option<i32>), String> {
-    let title = crate::web::components::name_field(
-        &form.title,
-        200,
-        "Le titre de l'atelier est obligatoire.",
-    )
-    .map_err(|refusal| refusal.to_string())?;
+) -> Result<(String, String, String, Option<i32>), WorkshopRefusal> {
+    let title = name_field(&form.title, 200, "Le titre de l'atelier est obligatoire.")?;
     let (Some(start), Some(end)) = (parse_time(&form.slot_start), parse_time(&form.slot_end))
     else {
-        return Err(
-            "Un atelier doit avoir un créneau : heure de début et heure de fin (HH:MM).".into(),
-        );
+        return Err(WorkshopRefusal::NoSlot);
     };
     if end <= start {
-        return Err("Le créneau de l'atelier doit finir après son début.".into());
+        return Err(WorkshopRefusal::EndsBeforeStart);
     }
     let (m_start, m_end) = (meeting.start_local.naive(), meeting.end_local.naive());
     if !meeting.all_day
         && m_start.date() == m_end.date()
         && (start < m_start.time() || end > m_end.time())
     {
-        return Err(format!(
-            "Le créneau doit tenir dans la réunion ({}–{}).",
-            m_start.format("%H:%M"),
-            m_end.format("%H:%M")
-        ));
+        return Err(WorkshopRefusal::OutsideMeeting {
+            start: m_start.format("%H:%M").to_string(),
+            end: m_end.format("%H:%M").to_string(),
+        });
     }
     let capacity = match form.capacity.trim() {
         "" => None,
         raw => match raw.parse::<i32>() {
             Ok(n) if n > 0 => Some(n),
-            _ => return Err("La capacité de l'atelier doit être un nombre entier positif.".into()),
+            _ => return Err(WorkshopRefusal::Capacity),
         },
     };
     Ok((
@@ -86,7 +95,7 @@ pub async fn add_workshop(
     }
     let (title, start, end, capacity) = match parse_workshop(&form, &loaded.meeting) {
         Ok(parsed) => parsed,
-        Err(message) => return Err(AppError::BadRequest(message)),
+        Err(refusal) => return Err(AppError::BadRequest(refusal.to_string())),
     };
     let taken = workshop::Entity::find()
         .filter(workshop::Column::MeetingId.eq(id))
@@ -162,3 +171,6 @@ pub async fn remove_workshop(
         format!("Atelier « {} » retiré.", found.title),
     ))
 }
+
+#[cfg(test)]
+mod tests;

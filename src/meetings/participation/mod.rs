@@ -91,6 +91,8 @@ pub struct MeetingPage {
     pub rows: Vec<RegRow>,
     pub counts: Counts,
     pub occurrences: Vec<schedule::Occurrence>,
+    /// A series: its rule in French ("chaque mardi"); None for a one-off.
+    pub series: Option<String>,
     pub people: Vec<(String, String)>,
     pub meals: Vec<String>,
     pub topics: Vec<String>,
@@ -265,7 +267,7 @@ pub async fn meeting_page_data(
             &changes,
             now - Duration::days(1),
             now + Duration::days(400),
-        );
+        )?;
         list.truncate(24);
         list
     } else {
@@ -305,7 +307,9 @@ pub async fn meeting_page_data(
     } else {
         (Vec::new(), Vec::new())
     };
+    let series = schedule::rule_of(&loaded.meeting)?.map(|rule| rule.describe_fr());
     Ok(MeetingPage {
+        series,
         typed: Vec::new(),
         typed_action: None,
         invitations,

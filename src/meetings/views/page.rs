@@ -6,7 +6,6 @@ use crate::entities::local_time::LocalDateTime;
 use crate::entities::meeting::{self, MeetingStatus};
 use crate::entities::registration::RegistrationStatus;
 use crate::meetings::participation::{MeetingPage, RegRow};
-use crate::meetings::schedule;
 use crate::meetings::{Loaded, recurrence};
 use crate::web::Ctx;
 use crate::web::components::{FieldErrors, checkbox, empty_state, input, post_button};
@@ -84,8 +83,8 @@ pub(super) fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&s
                     dl {
                         dt { "Quand" }
                         dd {
-                            @if let Some(rule) = schedule::rule_of(m) {
-                                (rule.describe_fr()) ", " (start.format("%H:%M")) "–" (end.format("%H:%M"))
+                            @if let Some(rule) = &data.series {
+                                (rule) ", " (start.format("%H:%M")) "–" (end.format("%H:%M"))
                                 br; span.muted { "à partir du " (day_fr(start.date())) " (heure de Bruxelles)" }
                             } @else {
                                 (when_fr(start, end, m.all_day)) span.muted { " (heure de Bruxelles)" }
