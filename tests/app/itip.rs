@@ -802,3 +802,58 @@ async fn a_cancel_asks_for_no_answer_and_an_all_day_subject_names_no_time_zone()
             .contains("09:00–16:00 (heure de Bruxelles)")
     );
 }
+
+#[tokio::test]
+async fn a_refused_invitation_form_comes_back_with_what_was_chosen_and_typed() {
+    let (app, coordinator, platform) = world(None, |c| c.invitations_per_request = 3).await;
+    let amina = app
+        .create_person("Amina Benali", "amina@cpas-namur.example", false)
+        .await;
+    app.add_to_platform(platform, amina, "member").await;
+    let id = schedule_meeting(&coordinator, &pairs(&plenary(platform, &[]))).await;
+    let amina_value = amina.to_string();
+
+    // An address that cannot be read: 400, nothing written, the form as it was sent.
+    let typed = "Marie Dupont <marie@commune.example>\npas-une-adresse";
+    let r = coordinator
+        .post_form(
+            &format!("/reunions/{id}/invitations"),
+            &[
+                ("members", "on"),
+                ("person_id", &amina_value),
+                ("emails", typed),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("« pas-une-adresse »"), "{page}");
+    assert!(
+        page.contains(
+            "<textarea id=\"invite-emails\" name=\"emails\" rows=\"3\">Marie Dupont &lt;marie@commune.example&gt;\npas-une-adresse</textarea>"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("<option value=\"{amina}\" selected>")),
+        "{page}"
+    );
+    assert!(
+        page.contains("name=\"members\" type=\"checkbox\" value=\"on\" checked>"),
+        "{page}"
+    );
+    assert_eq!(written(&app).await, (0, 0));
+
+    // Over the per-request cap: the same, and what was typed is not lost either.
+    let many = "a@x.example\nb@x.example\nc@x.example\nd@x.example";
+    let r = invite(&coordinator, id, many).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("a@x.example\nb@x.example\nc@x.example\nd@x.example</textarea>"));
+    assert!(!page.contains(&format!("<option value=\"{amina}\" selected>")));
+    assert_eq!(written(&app).await, (0, 0));
+
+    // The meeting page itself shows an empty form.
+    let (_, page) = coordinator.get_html(&format!("/reunions/{id}")).await;
+    assert!(page.contains("<textarea id=\"invite-emails\" name=\"emails\" rows=\"3\"></textarea>"));
+}

@@ -2,7 +2,8 @@
 //! request and per day) and the reminder to those who have not answered.
 
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
@@ -22,13 +23,33 @@ use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
 use crate::web::{AppError, AppResult, Ctx};
 
+/// POST: invites. A refusal (an address that cannot be read, too many at once, the daily cap…)
+/// writes nothing and shows the meeting page again with the message on top and what was chosen
+/// and typed back in the invitation form, under the refusal's own status.
 pub(super) async fn invite(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let loaded = meetings::load(&state, id).await?;
+    let (status, message) = match send(&state, &ctx, id, &pairs).await {
+        Err(AppError::BadRequest(message)) => (StatusCode::BAD_REQUEST, message),
+        Err(AppError::TooManyRequests(message)) => (StatusCode::TOO_MANY_REQUESTS, message),
+        done => return done,
+    };
+    let action = format!("/reunions/{id}/invitations");
+    let page = meetings::participation::refused_page(&state, &ctx, id, &message, (&action, &pairs))
+        .await?;
+    Ok((status, page).into_response())
+}
+
+async fn send(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    pairs: &[(String, String)],
+) -> AppResult<Response> {
+    let loaded = meetings::load(state, id).await?;
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
     let back = format!("/reunions/{id}#invitations");
     if loaded.meeting.status == MeetingStatus::Cancelled {
@@ -164,7 +185,7 @@ pub(super) async fn invite(
         fresh.push((person_id, name, email, key, language));
     }
     if let Some(sender) = ctx.person_id() {
-        let sent_today = sent_in_a_day(&state, &txn, sender).await?;
+        let sent_today = sent_in_a_day(state, &txn, sender).await?;
         let cap = state.config.invitations_per_day;
         if sent_today + fresh.len() > cap {
             // Nothing written: the transaction is dropped, so rolled back.
@@ -197,7 +218,7 @@ pub(super) async fn invite(
     }
     let sent = notify::send_invitations(
         &txn,
-        &MailContext::of(&state),
+        &MailContext::of(state),
         &loaded,
         &created,
         me.as_ref(),

@@ -26,6 +26,7 @@ use attending::{attendance_sheet, mark, walk_in};
 use export::export_csv;
 pub use minutes::MinutesForm;
 use minutes::{minutes_form, save_minutes};
+pub use registering::refused_page;
 use registering::{cancel_other, cancel_self, register_other, register_self};
 
 mod assigning;

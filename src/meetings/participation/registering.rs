@@ -113,8 +113,10 @@ async fn register(
     }
 }
 
-/// The meeting page again with the refusal on top (what was chosen is asked again).
-pub(super) async fn refused_page(
+/// The meeting page again with the refusal on top and what was typed back in the form it came
+/// from (`typed`: that form's action and its fields). Other rooms' forms on the meeting page (the
+/// invitations) use it too.
+pub async fn refused_page(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
