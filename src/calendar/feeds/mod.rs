@@ -26,11 +26,11 @@ pub use build::warm;
 use build::{Shown, assemble, build, heads, show, splice};
 use conditional::{not_modified, public_etag, respond};
 use personal::{new_token, personal_feed, revoke_token, token_page};
-use single::meeting_file;
 use scope::{
     Asked, FeedAddress, Spec, moved, network_spec, parse_address, parse_slug, platform_spec,
     public_only,
 };
+use single::meeting_file;
 
 mod build;
 mod conditional;
