@@ -15,7 +15,9 @@
 //!    stack (`ServeFile`), the feed with `If-None-Match` (304) and `/healthz`;
 //! 2. requests per second with 8 concurrent clients for 5 s on each of those (edits included),
 //!    and, for information, the same bytes sent by a bare in-memory handler, and the feed and the
-//!    static file with `Accept-Encoding: gzip`;
+//!    static file with `Accept-Encoding: gzip`; also one meeting's own `.ics`
+//!    (`/reunions/{id}/evenement.ics`, served outside the session middleware), written for each
+//!    request and with `If-None-Match` (304), against its target of 3,500 requests/s;
 //! 3. the pairs the targets compare, timed alternately (304 and `/healthz` 1,000 times each,
 //!    builds and the static file 30 to 200 times each, also both with gzip), so that the
 //!    machine's other work weighs on both alike: the ratios come from these.
@@ -77,6 +79,8 @@ static IN_MEMORY: OnceLock<Bytes> = OnceLock::new();
 /// Targets of the issue.
 const TARGET_FEED_VS_STATIC: f64 = 3.0;
 const TARGET_304_VS_HEALTHZ: f64 = 1.5;
+/// One meeting's .ics at `CONCURRENCY` clients, written or 304 (issue #11).
+const TARGET_MEETING_RPS: f64 = 3_500.0;
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -821,6 +825,17 @@ async fn measure(target: &Target, static_file: &std::path::Path) -> Report {
         feed.len()
     );
     let gzip = || vec![("accept-encoding", "gzip".to_string())];
+    // One public meeting's own file (the edits below start with another one).
+    let meeting = target.meetings[target.meetings.len() / 2];
+    let meeting_path: &'static str =
+        Box::leak(format!("/reunions/{meeting}/evenement.ics").into_boxed_str());
+    let single = client
+        .get(format!("{base}{meeting_path}"))
+        .send()
+        .await
+        .expect("meeting .ics");
+    assert_eq!(single.status(), 200);
+    let meeting_etag = single.headers()["etag"].to_str().expect("etag").to_string();
     let scenarios = [
         Scenario::get("feed", FEED_PATH),
         // Before any scenario that edits (which changes the ETag).
@@ -828,6 +843,12 @@ async fn measure(target: &Target, static_file: &std::path::Path) -> Report {
             headers: vec![("if-none-match", etag.clone())],
             expect: 304,
             ..Scenario::get("feed_304", FEED_PATH)
+        },
+        Scenario::get("meeting_ics", meeting_path),
+        Scenario {
+            headers: vec![("if-none-match", meeting_etag)],
+            expect: 304,
+            ..Scenario::get("meeting_ics_304", meeting_path)
         },
         Scenario::get("static", STATIC_PATH),
         Scenario::get("memory", MEMORY_PATH),
@@ -1119,6 +1140,19 @@ fn print_report(r: &Report, p: &Profile) {
             c.target,
             verdict(ratio.latency, c.target)
         );
+    }
+    for name in ["meeting_ics", "meeting_ics_304"] {
+        if let Some(m) = r.get(name) {
+            println!(
+                "{name} : {:.0} req/s à {CONCURRENCY} clients (cible ≥ {TARGET_MEETING_RPS:.0} : {})",
+                m.load.rps(),
+                if m.load.rps() >= TARGET_MEETING_RPS {
+                    "atteint"
+                } else {
+                    "MANQUÉ"
+                }
+            );
+        }
     }
     println!();
     println!("Dans le processus, sans HTTP ni charge (médiane de 15) :");
