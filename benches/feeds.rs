@@ -16,8 +16,9 @@
 //! 2. requests per second with 8 concurrent clients for 5 s on each of those (edits included),
 //!    and, for information, the same bytes sent by a bare in-memory handler, and the feed and the
 //!    static file with `Accept-Encoding: gzip`; also one meeting's own `.ics`
-//!    (`/reunions/{id}/evenement.ics`, served outside the session middleware), written for each
-//!    request and with `If-None-Match` (304), against its target of 3,500 requests/s;
+//!    (`/reunions/{id}/evenement.ics`, served outside the session middleware): as kept in memory,
+//!    written again for each request, and with `If-None-Match` (304), against its target of
+//!    3,500 requests/s;
 //! 3. the pairs the targets compare, timed alternately (304 and `/healthz` 1,000 times each,
 //!    builds and the static file 30 to 200 times each, also both with gzip), so that the
 //!    machine's other work weighs on both alike: the ratios come from these.
@@ -557,6 +558,8 @@ enum Before {
     /// Everything the server keeps forgotten (built feeds and VEVENTs): the feed written from
     /// scratch, as after a restart before the writing ahead is done.
     Cold,
+    /// The meetings' own .ics files kept in memory forgotten: the file written again.
+    Unkept,
 }
 
 impl Before {
@@ -566,6 +569,7 @@ impl Before {
             Before::Edit => "modification d'une réunion",
             Before::Restart => "flux construits oubliés (VEVENT gardés)",
             Before::Cold => "tout oublié (flux construits et VEVENT)",
+            Before::Unkept => "fichiers .ics des réunions oubliés",
         }
     }
 }
@@ -646,6 +650,7 @@ impl Target {
                 self.server.feeds.clear();
                 self.server.fragments.clear();
             }
+            Before::Unkept => self.server.meeting_files.clear(),
         }
     }
 
@@ -845,6 +850,10 @@ async fn measure(target: &Target, static_file: &std::path::Path) -> Report {
             ..Scenario::get("feed_304", FEED_PATH)
         },
         Scenario::get("meeting_ics", meeting_path),
+        Scenario {
+            before: Before::Unkept,
+            ..Scenario::get("meeting_ics_written", meeting_path)
+        },
         Scenario {
             headers: vec![("if-none-match", meeting_etag)],
             expect: 304,
@@ -1093,12 +1102,12 @@ fn print_report(r: &Report, p: &Profile) {
     );
     println!();
     println!(
-        "{:<12} {:>9} {:>10} {:>9} {:>9} {:>10} {:>8} {:>10}",
+        "{:<19} {:>9} {:>10} {:>9} {:>9} {:>10} {:>8} {:>10}",
         "scénario", "octets", "médiane", "p95", "min", "req/s", "erreurs", "Mo/s"
     );
     for m in &r.results {
         println!(
-            "{:<12} {:>9} {:>8.2}ms {:>7.2}ms {:>7.2}ms {:>10.1} {:>8} {:>10.1}",
+            "{:<19} {:>9} {:>8.2}ms {:>7.2}ms {:>7.2}ms {:>10.1} {:>8} {:>10.1}",
             m.scenario.name,
             m.body_bytes,
             m.latency.median_ms,
@@ -1141,7 +1150,7 @@ fn print_report(r: &Report, p: &Profile) {
             verdict(ratio.latency, c.target)
         );
     }
-    for name in ["meeting_ics", "meeting_ics_304"] {
+    for name in ["meeting_ics", "meeting_ics_written", "meeting_ics_304"] {
         if let Some(m) = r.get(name) {
             println!(
                 "{name} : {:.0} req/s à {CONCURRENCY} clients (cible ≥ {TARGET_MEETING_RPS:.0} : {})",

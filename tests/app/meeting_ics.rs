@@ -158,6 +158,28 @@ async fn a_public_meetings_ics_is_anyones_without_a_cookie_and_its_etag_follows_
         conditional(&app.anonymous, &path, &new_etag).await.status(),
         StatusCode::NOT_MODIFIED
     );
+    // The file as kept is the same as written.
+    let kept = app.anonymous.get(&path).await;
+    assert_eq!(kept.headers()["etag"].to_str().unwrap(), new_etag);
+    assert_eq!(kept.text().await.unwrap(), body);
+
+    // The platform's name is in the file (CATEGORIES): renaming it gives a new file too.
+    let r = admin
+        .post_form(
+            "/plateformes/citoyennete",
+            &[
+                ("name", "Citoyenneté active"),
+                ("slug", "citoyennete"),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let renamed = conditional(&app.anonymous, &path, &new_etag).await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    assert_ne!(renamed.headers()["etag"].to_str().unwrap(), new_etag);
+    let body = renamed.text().await.unwrap();
+    assert!(body.contains("Citoyenneté active"), "{body}");
 
     let missing = app.anonymous.get(&ics_path(id + 1000)).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
