@@ -15,7 +15,10 @@
 //!    stack (`ServeFile`), the feed with `If-None-Match` (304) and `/healthz`;
 //! 2. requests per second with 8 concurrent clients for 5 s on each of those (edits included),
 //!    and, for information, the same bytes sent by a bare in-memory handler, and the feed and the
-//!    static file with `Accept-Encoding: gzip`;
+//!    static file with `Accept-Encoding: gzip`; also one meeting's own `.ics`
+//!    (`/reunions/{id}/evenement.ics`, served outside the session middleware): as kept in memory,
+//!    written again for each request, and with `If-None-Match` (304), against its target of
+//!    3,500 requests/s;
 //! 3. the pairs the targets compare, timed alternately (304 and `/healthz` 1,000 times each,
 //!    builds and the static file 30 to 200 times each, also both with gzip), so that the
 //!    machine's other work weighs on both alike: the ratios come from these.
@@ -77,6 +80,8 @@ static IN_MEMORY: OnceLock<Bytes> = OnceLock::new();
 /// Targets of the issue.
 const TARGET_FEED_VS_STATIC: f64 = 3.0;
 const TARGET_304_VS_HEALTHZ: f64 = 1.5;
+/// One meeting's .ics at `CONCURRENCY` clients, written or 304 (issue #11).
+const TARGET_MEETING_RPS: f64 = 3_500.0;
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -553,6 +558,8 @@ enum Before {
     /// Everything the server keeps forgotten (built feeds and VEVENTs): the feed written from
     /// scratch, as after a restart before the writing ahead is done.
     Cold,
+    /// The meetings' own .ics files kept in memory forgotten: the file written again.
+    Unkept,
 }
 
 impl Before {
@@ -562,6 +569,7 @@ impl Before {
             Before::Edit => "modification d'une réunion",
             Before::Restart => "flux construits oubliés (VEVENT gardés)",
             Before::Cold => "tout oublié (flux construits et VEVENT)",
+            Before::Unkept => "fichiers .ics des réunions oubliés",
         }
     }
 }
@@ -642,6 +650,7 @@ impl Target {
                 self.server.feeds.clear();
                 self.server.fragments.clear();
             }
+            Before::Unkept => self.server.meeting_files.clear(),
         }
     }
 
@@ -821,6 +830,17 @@ async fn measure(target: &Target, static_file: &std::path::Path) -> Report {
         feed.len()
     );
     let gzip = || vec![("accept-encoding", "gzip".to_string())];
+    // One public meeting's own file (the edits below start with another one).
+    let meeting = target.meetings[target.meetings.len() / 2];
+    let meeting_path: &'static str =
+        Box::leak(format!("/reunions/{meeting}/evenement.ics").into_boxed_str());
+    let single = client
+        .get(format!("{base}{meeting_path}"))
+        .send()
+        .await
+        .expect("meeting .ics");
+    assert_eq!(single.status(), 200);
+    let meeting_etag = single.headers()["etag"].to_str().expect("etag").to_string();
     let scenarios = [
         Scenario::get("feed", FEED_PATH),
         // Before any scenario that edits (which changes the ETag).
@@ -828,6 +848,16 @@ async fn measure(target: &Target, static_file: &std::path::Path) -> Report {
             headers: vec![("if-none-match", etag.clone())],
             expect: 304,
             ..Scenario::get("feed_304", FEED_PATH)
+        },
+        Scenario::get("meeting_ics", meeting_path),
+        Scenario {
+            before: Before::Unkept,
+            ..Scenario::get("meeting_ics_written", meeting_path)
+        },
+        Scenario {
+            headers: vec![("if-none-match", meeting_etag)],
+            expect: 304,
+            ..Scenario::get("meeting_ics_304", meeting_path)
         },
         Scenario::get("static", STATIC_PATH),
         Scenario::get("memory", MEMORY_PATH),
@@ -1072,12 +1102,12 @@ fn print_report(r: &Report, p: &Profile) {
     );
     println!();
     println!(
-        "{:<12} {:>9} {:>10} {:>9} {:>9} {:>10} {:>8} {:>10}",
+        "{:<19} {:>9} {:>10} {:>9} {:>9} {:>10} {:>8} {:>10}",
         "scénario", "octets", "médiane", "p95", "min", "req/s", "erreurs", "Mo/s"
     );
     for m in &r.results {
         println!(
-            "{:<12} {:>9} {:>8.2}ms {:>7.2}ms {:>7.2}ms {:>10.1} {:>8} {:>10.1}",
+            "{:<19} {:>9} {:>8.2}ms {:>7.2}ms {:>7.2}ms {:>10.1} {:>8} {:>10.1}",
             m.scenario.name,
             m.body_bytes,
             m.latency.median_ms,
@@ -1119,6 +1149,19 @@ fn print_report(r: &Report, p: &Profile) {
             c.target,
             verdict(ratio.latency, c.target)
         );
+    }
+    for name in ["meeting_ics", "meeting_ics_written", "meeting_ics_304"] {
+        if let Some(m) = r.get(name) {
+            println!(
+                "{name} : {:.0} req/s à {CONCURRENCY} clients (cible ≥ {TARGET_MEETING_RPS:.0} : {})",
+                m.load.rps(),
+                if m.load.rps() >= TARGET_MEETING_RPS {
+                    "atteint"
+                } else {
+                    "MANQUÉ"
+                }
+            );
+        }
     }
     println!();
     println!("Dans le processus, sans HTTP ni charge (médiane de 15) :");

@@ -23,6 +23,8 @@ pub struct AppState {
     pub feeds: Arc<crate::calendar::cache::FeedCache>,
     /// Each meeting's VEVENTs as last written (feeds rewrite only what changed).
     pub fragments: Arc<crate::calendar::cache::FragmentCache>,
+    /// Each meeting's own .ics as last written, under its ETag.
+    pub meeting_files: Arc<crate::calendar::cache::MeetingFiles>,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             events: Arc::new(events),
             feeds: Arc::new(crate::calendar::cache::FeedCache::default()),
             fragments: Arc::new(crate::calendar::cache::FragmentCache::default()),
+            meeting_files: Arc::new(crate::calendar::cache::MeetingFiles::default()),
         })
     }
 }

@@ -1,10 +1,12 @@
 //! Server-side sessions: the cookie holds a random token, the database only its SHA-256.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 use crate::auth::permissions::Actor;
+use crate::entities::role::Role;
 use crate::entities::{group_membership, person, platform_membership, session};
 use crate::web::token::random_token;
 
@@ -105,4 +107,91 @@ pub async fn actor_for(
         platforms,
         groups,
     })
+}
+
+/// The person behind a session token, reduced to what one permission check needs: whether they
+/// are an administrator, and their roles in `platform` and in `group` only (other memberships
+/// are left out of the `Actor`). One query, and nothing written: an unknown or expired session,
+/// or a deactivated person, is simply nobody (the session is neither renewed nor removed here;
+/// the next page through the context middleware clears its cookie). For the answers served
+/// outside that middleware, which may set no cookie.
+pub async fn peek(
+    db: &impl ConnectionTrait,
+    token: &str,
+    platform: Option<i64>,
+    group: Option<i64>,
+) -> Result<Option<Actor>, sea_orm::DbErr> {
+    let query: SelectStatement = Query::select()
+        .column((person::Entity, person::Column::Id))
+        .column((person::Entity, person::Column::IsAdmin))
+        .column((session::Entity, session::Column::ExpiresAt))
+        .expr(role_in(
+            platform_membership::Entity,
+            platform_membership::Column::PlatformId,
+            platform_membership::Column::PersonId,
+            platform_membership::Column::Role,
+            platform,
+        ))
+        .expr(role_in(
+            group_membership::Entity,
+            group_membership::Column::WorkingGroupId,
+            group_membership::Column::PersonId,
+            group_membership::Column::Role,
+            group,
+        ))
+        .from(session::Entity)
+        .inner_join(
+            person::Entity,
+            Expr::col((person::Entity, person::Column::Id))
+                .equals((session::Entity, session::Column::PersonId)),
+        )
+        .and_where(Expr::col((session::Entity, session::Column::TokenHash)).eq(hash_token(token)))
+        .and_where(Expr::col((person::Entity, person::Column::Active)).eq(true))
+        .to_owned();
+    let Some(row) = db.query_one(&query).await? else {
+        return Ok(None);
+    };
+    let person_id: i64 = row.try_get_by_index(0)?;
+    let is_admin: bool = row.try_get_by_index(1)?;
+    let expires_at: DateTime<Utc> = row.try_get_by_index(2)?;
+    if expires_at <= Utc::now() {
+        return Ok(None);
+    }
+    let platform_role: Option<Role> = row.try_get_by_index(3)?;
+    let group_role: Option<Role> = row.try_get_by_index(4)?;
+    Ok(Some(Actor {
+        person_id: Some(person_id),
+        is_admin,
+        platforms: platform.zip(platform_role).into_iter().collect(),
+        groups: group.zip(group_role).into_iter().collect(),
+    }))
+}
+
+/// `(SELECT role FROM <memberships> WHERE person_id = persons.id AND <scope> = id)`, or NULL
+/// without an id: a column of `peek`'s one query.
+fn role_in<E: EntityTrait>(
+    memberships: E,
+    scope: E::Column,
+    person_id: E::Column,
+    role: E::Column,
+    id: Option<i64>,
+) -> Expr {
+    let Some(id) = id else {
+        return Expr::cust("NULL");
+    };
+    Expr::SubQuery(
+        None,
+        Box::new(
+            Query::select()
+                .column((memberships, role))
+                .from(memberships)
+                .and_where(
+                    Expr::col((memberships, person_id))
+                        .equals((person::Entity, person::Column::Id)),
+                )
+                .and_where(Expr::col((memberships, scope)).eq(id))
+                .to_owned()
+                .into(),
+        ),
+    )
 }

@@ -7,6 +7,8 @@
 //!   costs the version lookup and nothing else.
 //! - [`FragmentCache`]: each meeting's VEVENTs as written, under a [`Stamp`] of what they were
 //!   written from. A feed built after a change rewrites only the meetings that changed.
+//! - [`MeetingFiles`]: each meeting's own .ics as last written, under its ETag (which names
+//!   everything the file is written from): served again after the one lookup of its validators.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -202,6 +204,39 @@ impl FragmentCache {
     }
 }
 
+/// Each meeting's own .ics (`/reunions/{id}/evenement.ics`) as last written, under its ETag.
+#[derive(Default)]
+pub struct MeetingFiles {
+    entries: Mutex<HashMap<i64, (String, Bytes)>>,
+}
+
+/// Bound on kept files (about 2 KB each): past it, everything is dropped and written again.
+const MAX_MEETING_FILES: usize = 5_000;
+
+impl MeetingFiles {
+    /// The file of meeting `id`, when it was written under this same ETag.
+    pub fn get(&self, id: i64, etag: &str) -> Option<Bytes> {
+        let entries = self.entries.lock().ok()?;
+        let (kept, body) = entries.get(&id)?;
+        (kept == etag).then(|| body.clone())
+    }
+
+    pub fn put(&self, id: i64, etag: String, body: Bytes) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= MAX_MEETING_FILES && !entries.contains_key(&id) {
+                entries.clear();
+            }
+            entries.insert(id, (etag, body));
+        }
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +256,20 @@ mod tests {
             text: text.into(),
             local_time: true,
         })
+    }
+
+    #[test]
+    fn a_meeting_file_is_served_again_only_under_the_same_etag() {
+        let files = MeetingFiles::default();
+        assert_eq!(files.get(1, "\"a\""), None);
+        files.put(1, "\"a\"".into(), Bytes::from_static(b"A"));
+        assert_eq!(files.get(1, "\"a\""), Some(Bytes::from_static(b"A")));
+        assert_eq!(files.get(1, "\"b\""), None, "written under another ETag");
+        assert_eq!(files.get(2, "\"a\""), None, "another meeting");
+        files.put(1, "\"b\"".into(), Bytes::from_static(b"B"));
+        assert_eq!(files.get(1, "\"a\""), None, "replaced");
+        files.clear();
+        assert_eq!(files.get(1, "\"b\""), None);
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod groups;
 mod health;
 mod itip;
 mod mail;
+mod meeting_ics;
 mod meetings;
 mod members;
 mod migrations;

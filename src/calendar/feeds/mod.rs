@@ -5,47 +5,49 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::{get, post};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use chrono::Utc;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::cache::{CachedFeed, gzip_etag};
-use super::ics::{self, Calendar, Method};
 use crate::auth::permissions::{Action, Actor};
-use crate::entities::{agenda_item, meeting, occurrence_change, platform, reception_office};
-use crate::meetings;
+use crate::entities::{meeting, platform, reception_office};
 use crate::platforms::platform_ref;
 use crate::state::AppState;
 use crate::web::extract::Path;
-use crate::web::{AppError, AppResult, Ctx};
+use crate::web::{AppError, AppResult};
 pub use build::warm;
 use build::{Shown, assemble, build, heads, show, splice};
-use conditional::{http_date, not_modified, public_etag, respond};
+use conditional::{not_modified, public_etag, respond};
 use personal::{new_token, personal_feed, revoke_token, token_page};
 use scope::{
     Asked, FeedAddress, Spec, moved, network_spec, parse_address, parse_slug, platform_spec,
     public_only,
 };
+use single::meeting_file;
 
 mod build;
 mod conditional;
 mod personal;
 mod scope;
+mod single;
 
 /// How far feeds reach: three months back, eighteen ahead (series are kept whole).
 pub const DAYS_BACK: i64 = 92;
 pub const DAYS_AHEAD: i64 = 548;
 
 /// Feeds need no session, cookie or CSRF token: they are mounted outside the context middleware
-/// (like `/healthz`), so a 304 costs one lookup of the calendar version and little else.
+/// (like `/healthz`), so a 304 costs one lookup of the calendar version and little else. A
+/// meeting's .ics too: its permissions read the session cookie alone (see `single`).
 pub fn feed_routes() -> Router<AppState> {
     Router::new()
+        .route("/reunions/{id}/evenement.ics", get(meeting_file))
         .route("/agenda/reseau.ics", get(network_feed))
         .route("/agenda/plateformes/{file}", get(platform_feed))
         .route("/agenda/gt/{file}", get(group_feed))
@@ -53,10 +55,9 @@ pub fn feed_routes() -> Router<AppState> {
         .route("/agenda/personnel/{file}", get(personal_feed))
 }
 
-/// The pages around feeds: a meeting's .ics (permissions need the session) and the token page.
+/// The pages around feeds: the token page (it needs the session and CSRF).
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/reunions/{id}/evenement.ics", get(meeting_file))
         .route("/profil/agenda", get(token_page))
         .route("/profil/agenda/lien", post(new_token))
         .route("/profil/agenda/revoquer", post(revoke_token))
@@ -266,74 +267,6 @@ async fn office_feed(
         })
     })
     .await
-}
-
-/// One meeting as a file to download (the same UID as in the feeds and emails).
-async fn meeting_file(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let loaded = meetings::load(&state, id).await?;
-    ctx.require(Action::ViewMeeting(&loaded.reference()))?;
-    let m = &loaded.meeting;
-    let etag = format!(
-        "\"m{}-{}-{}\"",
-        m.id,
-        m.sequence,
-        m.updated_at.timestamp_micros()
-    );
-    if not_modified(&headers, &[&etag], Some(m.updated_at)) {
-        let mut r = StatusCode::NOT_MODIFIED.into_response();
-        if let Ok(v) = HeaderValue::from_str(&etag) {
-            r.headers_mut().insert(header::ETAG, v);
-        }
-        return Ok(r);
-    }
-    let agenda = agenda_item::Entity::find()
-        .filter(agenda_item::Column::MeetingId.eq(id))
-        .order_by_asc(agenda_item::Column::Position)
-        .all(&state.db)
-        .await?;
-    let changes = occurrence_change::Entity::find()
-        .filter(occurrence_change::Column::MeetingId.eq(id))
-        .all(&state.db)
-        .await?;
-    let body = ics::write(&Calendar {
-        name: m.title.clone(),
-        description: None,
-        method: Some(Method::Publish),
-        feed: false,
-        events: super::events(
-            &loaded,
-            &agenda,
-            &changes,
-            &state.config.base_url,
-            false,
-            &super::organizer(&state.config),
-        )?,
-    });
-    let mut r = body.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"reunion-{id}.ics\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&http_date(m.updated_at)) {
-        h.insert(header::LAST_MODIFIED, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=60"),
-    );
-    Ok(r)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@ use super::build::*;
 use super::conditional::*;
 use super::*;
 use crate::calendar::cache::Stamp;
+use axum::http::{HeaderValue, header};
 use chrono::TimeZone;
 use std::collections::BTreeSet;
 
