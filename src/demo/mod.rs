@@ -90,6 +90,8 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<String> {
     )
     .await?;
     plenary::load_plenary(&txn, &fixtures, &person_ids, &mut added).await?;
+    // Every meeting's sessions in the occurrence index, as every change of a meeting writes them.
+    crate::meetings::index::rewrite_all(&txn, crate::meetings::index::Horizon::now()).await?;
 
     let summary = if added.nothing() {
         let groups: usize = fixtures.platforms.iter().map(|p| p.groups.len()).sum();
