@@ -163,8 +163,9 @@ pub async fn rewrite(
         model.moved = Set(row.moved);
         model.update(txn).await?;
     }
-    if !new.is_empty() {
-        occurrence::Entity::insert_many(new.into_iter().map(|row| occurrence::ActiveModel {
+    // In batches: a daily series has some 820 sessions in the horizon, nine values each.
+    for batch in new.chunks(200) {
+        occurrence::Entity::insert_many(batch.iter().map(|row| occurrence::ActiveModel {
             meeting_id: Set(meeting_id),
             original_start_local: Set(row.original),
             start_local: Set(row.start),

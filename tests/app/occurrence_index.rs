@@ -54,7 +54,11 @@ async fn fresh(db: &DatabaseConnection, meeting_id: i64) -> Vec<Content> {
     index::rewrite(&txn, meeting_id, Horizon::now())
         .await
         .unwrap();
-    let written = rows_in(&txn, meeting_id).await.iter().map(content).collect();
+    let written = rows_in(&txn, meeting_id)
+        .await
+        .iter()
+        .map(content)
+        .collect();
     txn.rollback().await.unwrap();
     written
 }
@@ -126,9 +130,7 @@ async fn a_weekly_series_has_one_row_per_session_of_the_horizon() {
     let mut app = TestApp::spawn().await;
     let (_, admin) = app.signed_in("Admin", "admin@cri.example", true).await;
     let first = next_monday();
-    let id = weekly("Permanence", first, "day_mo")
-        .schedule(&admin)
-        .await;
+    let id = weekly("Permanence", first, "day_mo").schedule(&admin).await;
     let horizon = Horizon::now();
     let mut expected = Vec::new();
     let mut day = first;
@@ -137,7 +139,11 @@ async fn a_weekly_series_has_one_row_per_session_of_the_horizon() {
         day += Duration::weeks(1);
     }
     let stored = rows(&app, id).await;
-    assert!(expected.len() > 100, "two years of Mondays: {}", expected.len());
+    assert!(
+        expected.len() > 100,
+        "two years of Mondays: {}",
+        expected.len()
+    );
     assert_eq!(
         stored.iter().map(|r| r.start_local).collect::<Vec<_>>(),
         expected
@@ -158,9 +164,7 @@ async fn moving_skipping_and_restoring_a_session_rewrite_only_its_row() {
     let mut app = TestApp::spawn().await;
     let (_, admin) = app.signed_in("Admin", "admin@cri.example", true).await;
     let first = next_monday();
-    let id = weekly("Permanence", first, "day_mo")
-        .schedule(&admin)
-        .await;
+    let id = weekly("Permanence", first, "day_mo").schedule(&admin).await;
     // Another series, whose rows no change of the first one touches.
     let other = weekly("Autre permanence", first + Duration::days(1), "day_tu")
         .schedule(&admin)
@@ -256,11 +260,14 @@ async fn a_new_weekday_replaces_the_series_rows() {
     let mut app = TestApp::spawn().await;
     let (_, admin) = app.signed_in("Admin", "admin@cri.example", true).await;
     let first = next_monday();
-    let id = weekly("Permanence", first, "day_mo")
-        .schedule(&admin)
-        .await;
+    let id = weekly("Permanence", first, "day_mo").schedule(&admin).await;
     let before: Vec<i64> = rows(&app, id).await.iter().map(|r| r.id).collect();
-    update(&admin, id, &weekly("Permanence", first + Duration::days(1), "day_tu")).await;
+    update(
+        &admin,
+        id,
+        &weekly("Permanence", first + Duration::days(1), "day_tu"),
+    )
+    .await;
     let after = rows(&app, id).await;
     assert!(!after.is_empty());
     assert!(
@@ -296,7 +303,10 @@ async fn a_one_off_has_one_row_kept_when_it_moves_and_gone_with_the_meeting() {
     update(&admin, id, &form.clone().on(later.format("%Y-%m-%d"))).await;
     let moved = rows(&app, id).await;
     assert_eq!(moved.len(), 1);
-    assert_eq!(moved[0].id, one[0].id, "the meeting's session keeps its row");
+    assert_eq!(
+        moved[0].id, one[0].id,
+        "the meeting's session keeps its row"
+    );
     assert_eq!(moved[0].start_local, local(later, "10:00:00"));
 
     let m = meeting::Entity::find_by_id(id)
@@ -316,9 +326,7 @@ async fn after_every_kind_of_change_the_rows_are_those_of_a_fresh_rewrite() {
     let mut app = TestApp::spawn().await;
     let (_, admin) = app.signed_in("Admin", "admin@cri.example", true).await;
     let first = next_monday();
-    let id = weekly("Permanence", first, "day_mo")
-        .schedule(&admin)
-        .await;
+    let id = weekly("Permanence", first, "day_mo").schedule(&admin).await;
     assert_current(&app, id, "create (series)").await;
     let at = |weeks: i64| local(first + Duration::weeks(weeks), "09:00:00").to_string();
     let moved_to = (first + Duration::weeks(1) + Duration::days(1))
@@ -367,6 +375,19 @@ async fn after_every_kind_of_change_the_rows_are_those_of_a_fresh_rewrite() {
     assert_current(&app, single, "update (one-off)").await;
     set_status(&admin, single, "held").await;
     assert_current(&app, single, "status held").await;
+
+    // A daily series: some 730 sessions, written in batches.
+    let daily = MeetingForm::new("Accueil quotidien")
+        .kind("office_hours")
+        .on(next_monday().format("%Y-%m-%d"))
+        .from("08:00")
+        .to("09:00")
+        .set("repeat", "daily")
+        .set("interval", "1")
+        .schedule(&admin)
+        .await;
+    assert_current(&app, daily, "create (daily series)").await;
+    assert!(rows(&app, daily).await.len() > 700);
     app.stop().await;
 }
 
@@ -397,9 +418,17 @@ async fn fill_missing_writes_the_rows_of_meetings_without_any() {
     assert_eq!(index::fill_missing(&app.db).await.unwrap(), 1);
     let after: Vec<Content> = rows(&app, series).await.iter().map(content).collect();
     assert_eq!(after, before_series);
-    assert_eq!(rows(&app, single).await, kept, "a meeting with rows is left alone");
     assert_eq!(
-        rows(&app, single).await.iter().map(content).collect::<Vec<_>>(),
+        rows(&app, single).await,
+        kept,
+        "a meeting with rows is left alone"
+    );
+    assert_eq!(
+        rows(&app, single)
+            .await
+            .iter()
+            .map(content)
+            .collect::<Vec<_>>(),
         before_single
     );
     // Idempotent: nothing left to fill. The daily pass changes nothing on the same day.
@@ -407,7 +436,11 @@ async fn fill_missing_writes_the_rows_of_meetings_without_any() {
     let ids: Vec<i64> = rows(&app, series).await.iter().map(|r| r.id).collect();
     assert_eq!(index::extend(&app.db).await.unwrap(), 1);
     assert_eq!(
-        rows(&app, series).await.iter().map(|r| r.id).collect::<Vec<_>>(),
+        rows(&app, series)
+            .await
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>(),
         ids
     );
     app.stop().await;
@@ -421,7 +454,12 @@ async fn the_demo_loader_writes_the_index_of_its_meetings() {
     assert!(!meetings.is_empty());
     for m in &meetings {
         let stored: Vec<Content> = rows(&app, m.id).await.iter().map(content).collect();
-        assert_eq!(stored, fresh(&app.db, m.id).await, "demo meeting « {} »", m.title);
+        assert_eq!(
+            stored,
+            fresh(&app.db, m.id).await,
+            "demo meeting « {} »",
+            m.title
+        );
         if m.rrule.is_none() {
             assert_eq!(stored.len(), 1, "one-off « {} »", m.title);
         }
