@@ -47,7 +47,7 @@ impl MigrationTrait for Migration {
                     .col(boolean(Occurrences::Cancelled))
                     .col(boolean(Occurrences::Moved))
                     .foreign_key(
-                        &mut ForeignKey::create()
+                        ForeignKey::create()
                             .name("fk_occurrences_meeting")
                             .from(Occurrences::Table, Occurrences::MeetingId)
                             .to(Meetings::Table, Meetings::Id)
