@@ -102,7 +102,13 @@ pub async fn rewrite(
     meeting_id: i64,
     horizon: Horizon,
 ) -> Result<(), DbErr> {
-    let Some(meeting) = meeting::Entity::find_by_id(meeting_id).one(txn).await? else {
+    // The meeting's row locked (PostgreSQL; SQLite writers are serialized already): the daily
+    // pass waits for a change under way, and reads the meeting as that change left it.
+    let Some(meeting) = meeting::Entity::find_by_id(meeting_id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+    else {
         return Ok(());
     };
     let changes = occurrence_change::Entity::find()
@@ -196,8 +202,9 @@ pub async fn rewrite_all(txn: &impl ConnectionTrait, horizon: Horizon) -> Result
     Ok(())
 }
 
-/// Rewrites each of `ids`, each in its own transaction. Another instance may rewrite the same
-/// meeting at the same time: the rows it writes are the same, so a refused duplicate is skipped.
+/// Rewrites each of `ids`, each in its own transaction. Another instance rewriting the same
+/// meeting waits on the meeting's lock and then finds the rows written; should a duplicate be
+/// refused all the same, the rows are there already: it is skipped.
 async fn rewrite_each(
     db: &DatabaseConnection,
     ids: Vec<i64>,
@@ -254,3 +261,6 @@ pub async fn fill_missing(db: &DatabaseConnection) -> Result<usize, DbErr> {
         .await?;
     rewrite_each(db, ids, Horizon::now()).await
 }
+
+#[cfg(test)]
+mod tests;

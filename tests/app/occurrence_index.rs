@@ -443,6 +443,27 @@ async fn fill_missing_writes_the_rows_of_meetings_without_any() {
             .collect::<Vec<_>>(),
         ids
     );
+
+    // Two instances running the daily pass at once, with rows to write again: both succeed, the
+    // rows are those of a rewrite.
+    app.db
+        .execute_unprepared(&format!(
+            "DELETE FROM occurrences WHERE meeting_id = {series} AND id > {}",
+            ids[10]
+        ))
+        .await
+        .unwrap();
+    let (one, two) = tokio::join!(index::extend(&app.db), index::extend(&app.db));
+    one.unwrap();
+    two.unwrap();
+    assert_eq!(
+        rows(&app, series)
+            .await
+            .iter()
+            .map(content)
+            .collect::<Vec<_>>(),
+        before_series
+    );
     app.stop().await;
 }
 
