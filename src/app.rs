@@ -116,6 +116,8 @@ pub async fn serve(
             Err(e) => tracing::warn!(error = %e, "agendas : écriture d'avance impossible"),
         }
     });
+    // The occurrence index follows the days: every series' rows moved to today's horizon, daily.
+    let index = spawn_index_extension(state.clone());
     let limits = ConnectionLimits {
         header_timeout: Duration::from_secs(state.config.header_timeout_secs),
         max_connections: state.config.max_connections,
@@ -123,7 +125,26 @@ pub async fn serve(
     let result = serve_connections(router(state), listener, limits, shutdown).await;
     worker.abort();
     warm.abort();
+    index.abort();
     result
+}
+
+/// The daily pass over the occurrence index (`meetings::index::extend`). Its first run is a day
+/// after start (the rows are current at start: every change writes them, `fill_missing` ran).
+/// Several instances may run it at once: it is idempotent.
+fn spawn_index_extension(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let day = Duration::from_secs(24 * 60 * 60);
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + day, day);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match crate::meetings::index::extend(&state.db).await {
+                Ok(series) => tracing::info!(series, "index des séances : horizon avancé"),
+                Err(e) => tracing::warn!(error = %e, "index des séances : horizon non avancé"),
+            }
+        }
+    })
 }
 
 struct ConnectionLimits {

@@ -32,6 +32,8 @@ impl AppState {
     pub async fn start(config: Config) -> anyhow::Result<Self> {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
+        // Meetings without rows in the occurrence index (written before it existed) get theirs.
+        crate::meetings::index::fill_missing(&db).await?;
         let secret = db::secret_key(&db, &config).await?;
         let mailer = crate::mail::Mailer::from_config(&config)?;
         let keys = Arc::new(Keys::new(secret));

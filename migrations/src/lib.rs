@@ -12,6 +12,7 @@ mod m20261129_000006_calendar_changes;
 mod m20261130_000007_itip_reconfirm;
 mod m20261130_000008_feed_triggers;
 mod m20261201_000009_domain_events;
+mod m20261201_000010_occurrence_index;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_itip_reconfirm::Migration),
             Box::new(m20261130_000008_feed_triggers::Migration),
             Box::new(m20261201_000009_domain_events::Migration),
+            Box::new(m20261201_000010_occurrence_index::Migration),
         ]
     }
 }

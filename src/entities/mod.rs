@@ -17,6 +17,7 @@ pub mod local_time;
 pub mod login_attempt;
 pub mod meeting;
 pub mod municipality;
+pub mod occurrence;
 pub mod occurrence_change;
 pub mod organisation;
 pub mod outbox_message;

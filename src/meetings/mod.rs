@@ -4,6 +4,7 @@
 pub mod assignment;
 pub mod booking;
 mod edit;
+pub mod index;
 pub mod panels;
 pub mod participation;
 pub mod recurrence;

@@ -20,6 +20,7 @@ mod meeting_ics;
 mod meetings;
 mod members;
 mod migrations;
+mod occurrence_index;
 mod operations;
 mod permissions;
 mod platforms;

@@ -282,7 +282,8 @@ async fn a_database_filled_before_the_newer_migrations_keeps_every_value_through
     );
     // The demo dataset, written through today's entities onto yesterday's schema: if it no longer
     // fits (an entity gained a column a newer migration adds), load it through SQL of that time.
-    let summary = maillage::demo::load(&db).await.unwrap();
+    // Yesterday's schema has no occurrence index: the demo's rows of it are not written.
+    let summary = maillage::demo::load_before_index(&db).await.unwrap();
     assert!(
         summary.starts_with("Jeu de démonstration chargé"),
         "{summary}"

@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, Set};
 use serde::Deserialize;
 
 use super::rules::{MeetingForm, MeetingStatus, Visibility};
-use super::{booking, load, views};
+use super::{booking, index, load, views};
 use crate::audit;
 use crate::auth::permissions::Action;
 use crate::entities::meeting;
@@ -123,6 +123,7 @@ pub async fn create(
     apply(&mut model, &input, &platform, &group);
     let created = model.insert(&txn).await?;
     save_agenda(&txn, created.id, &input.agenda).await?;
+    index::rewrite(&txn, created.id, index::Horizon::now()).await?;
     audit::record(
         &txn,
         ctx.person_id(),
@@ -253,6 +254,7 @@ pub async fn update(
         model.reconfirm_since = Set(Some(Utc::now()));
     }
     let saved = model.update(&txn).await?;
+    index::rewrite(&txn, id, index::Horizon::now()).await?;
     // A raised capacity seats people from the waiting list; each hears of it (an event).
     booking::promote(&txn, &state.events, &saved, Utc::now()).await?;
     save_agenda(&txn, id, &input.agenda).await?;
@@ -320,6 +322,7 @@ pub async fn set_status(
     model.sequence = Set(loaded.meeting.sequence + 1);
     model.updated_at = Set(Utc::now());
     model.update(&txn).await?;
+    index::rewrite(&txn, id, index::Horizon::now()).await?;
     let by = ctx.person_id();
     let happened = match status {
         MeetingStatus::Cancelled => Some(Event::MeetingCancelled {

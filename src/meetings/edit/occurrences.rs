@@ -154,6 +154,7 @@ pub async fn change_occurrence(
         model.reconfirm_since = Set(Some(Utc::now()));
     }
     model.update(&txn).await?;
+    crate::meetings::index::rewrite(&txn, id, crate::meetings::index::Horizon::now()).await?;
     let by = ctx.person_id();
     let change = |change| Event::MeetingChanged {
         meeting_id: id,
