@@ -74,9 +74,10 @@ fn sessions(
         (NaiveDateTime::MIN, NaiveDateTime::MAX)
     };
     let mut rows: Vec<Row> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for o in schedule::occurrences(meeting, changes, from, to)? {
         let original = LocalDateTime::from(o.original_start.unwrap_or(o.start));
-        if rows.iter().any(|r| r.original == original) {
+        if !seen.insert(original) {
             continue;
         }
         rows.push(Row {
