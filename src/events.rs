@@ -22,6 +22,9 @@ pub enum Event {
     /// A person registered (themselves, or `by` someone else; `by` None: through an invitation).
     Registered {
         meeting_id: i64,
+        /// The session of a series (its original local start); None: the meeting as a whole.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<NaiveDateTime>,
         person_id: i64,
         seat: Seat,
         by: Option<i64>,
@@ -29,11 +32,20 @@ pub enum Event {
     /// A registration was cancelled (the promotions it caused follow as `Promoted`).
     RegistrationCancelled {
         meeting_id: i64,
+        /// The session of a series (its original local start); None: the meeting as a whole.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<NaiveDateTime>,
         person_id: i64,
         by: Option<i64>,
     },
     /// A seat freed up: this person left the waiting list and is now registered.
-    Promoted { meeting_id: i64, person_id: i64 },
+    Promoted {
+        meeting_id: i64,
+        /// The session of a series (its original local start); None: the meeting as a whole.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<NaiveDateTime>,
+        person_id: i64,
+    },
     /// A significant change to a scheduled meeting (what invitees' calendars must follow).
     /// `changes` empty: something significant changed that has no name of its own (the status).
     MeetingChanged {
@@ -51,7 +63,13 @@ pub enum Event {
     /// A cancelled meeting is scheduled again.
     MeetingRestored { meeting_id: i64, by: Option<i64> },
     /// The minutes became public.
-    MinutesPublished { meeting_id: i64, by: Option<i64> },
+    MinutesPublished {
+        meeting_id: i64,
+        /// The session of a series (its original local start); None: the meeting as a whole.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<NaiveDateTime>,
+        by: Option<i64>,
+    },
 }
 
 /// Where a registration landed.

@@ -13,6 +13,7 @@ mod m20261130_000007_itip_reconfirm;
 mod m20261130_000008_feed_triggers;
 mod m20261201_000009_domain_events;
 mod m20261201_000010_occurrence_index;
+mod m20261201_000011_sessions;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_feed_triggers::Migration),
             Box::new(m20261201_000009_domain_events::Migration),
             Box::new(m20261201_000010_occurrence_index::Migration),
+            Box::new(m20261201_000011_sessions::Migration),
         ]
     }
 }

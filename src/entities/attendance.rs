@@ -28,6 +28,9 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub meeting_id: i64,
+    /// The session of a series this is for (its row of the occurrence index); None: the meeting
+    /// as a whole (a one-off meeting).
+    pub occurrence_id: Option<i64>,
     pub person_id: Option<i64>,
     pub walk_in_name: String,
     pub status: Presence,

@@ -39,6 +39,9 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub meeting_id: i64,
+    /// The one session of a series this invitation is to (its row of the occurrence index);
+    /// None: the meeting as a whole (every session of a series).
+    pub occurrence_id: Option<i64>,
     /// The invitee's account, if any (partners may have none).
     pub person_id: Option<i64>,
     pub email: String,

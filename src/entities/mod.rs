@@ -28,6 +28,7 @@ pub mod reception_office;
 pub mod registration;
 pub mod role;
 pub mod session;
+pub mod session_answer;
 pub mod setting;
 pub mod visibility;
 pub mod working_group;

@@ -20,6 +20,11 @@ pub struct Model {
     pub ends_at: DateTimeUtc,
     pub cancelled: bool,
     pub moved: bool,
+    /// The session's own minutes (a series' session; a one-off keeps its minutes on the meeting).
+    pub minutes: String,
+    pub decisions: String,
+    pub actions: String,
+    pub minutes_published: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

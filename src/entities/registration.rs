@@ -29,6 +29,9 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub meeting_id: i64,
+    /// The session of a series this is for (its row of the occurrence index); None: the meeting
+    /// as a whole (a one-off meeting).
+    pub occurrence_id: Option<i64>,
     pub person_id: i64,
     pub status: RegistrationStatus,
     /// Arrival order within the meeting (the waiting list is served in this order).

@@ -9,17 +9,20 @@ fn every_kind() -> Vec<Event> {
     vec![
         Event::Registered {
             meeting_id: 1,
+            session: None,
             person_id: 2,
             seat: Seat::Waiting { place: 3 },
             by: Some(4),
         },
         Event::RegistrationCancelled {
             meeting_id: 1,
+            session: NaiveDate::from_ymd_opt(2027, 3, 9).and_then(|d| d.and_hms_opt(14, 0, 0)),
             person_id: 2,
             by: None,
         },
         Event::Promoted {
             meeting_id: 1,
+            session: None,
             person_id: 5,
         },
         Event::MeetingChanged {
@@ -42,6 +45,7 @@ fn every_kind() -> Vec<Event> {
         },
         Event::MinutesPublished {
             meeting_id: 1,
+            session: None,
             by: None,
         },
     ]

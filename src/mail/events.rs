@@ -41,6 +41,7 @@ impl Notifier {
             Event::Promoted {
                 meeting_id,
                 person_id,
+                ..
             } => {
                 notify::registration_notice(txn, context, *meeting_id, *person_id, Kind::Promoted)
                     .await

@@ -2,12 +2,19 @@
 //! one row each, written in the transaction of every change of the meeting (`rewrite`), extended
 //! daily (`extend`), filled at start for meetings without rows (`fill_missing`). A session's row
 //! is keyed by its original start, so a moved session keeps its row id; changing a meeting
-//! rewrites only its own rows. No view reads the index yet.
+//! rewrites only its own rows.
+//!
+//! A row is also a session's identity: registrations, attendance, invitations and session answers
+//! point at it, and it holds the session's minutes. Such a row is never deleted: a session the
+//! series no longer has on its original date is looked for on the same day (the series' time
+//! changed: the row follows it); one that is gone from the series altogether stays, marked
+//! cancelled, if it is still to come, and as it was if it is over (what happened stays true).
+//! A session asked for outside the horizon gets its row then (`session_on`).
 
 use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate, NaiveDateTime, Utc};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{ExprTrait as _, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QuerySelect, Set,
@@ -15,7 +22,9 @@ use sea_orm::{
 
 use super::schedule;
 use crate::entities::local_time::LocalDateTime;
-use crate::entities::{meeting, occurrence, occurrence_change};
+use crate::entities::{
+    attendance, invitation, meeting, occurrence, occurrence_change, registration, session_answer,
+};
 
 /// How far back the index reaches, in months before today.
 pub const MONTHS_BACK: u32 = 3;
@@ -142,6 +151,32 @@ pub async fn rewrite(
             kept.push((old, new.remove(0)));
         }
     }
+    // Rows something points at are kept: on the same day if the series still meets that day,
+    // else cancelled (still to come) or as they were (over).
+    let held = referenced(txn, meeting_id).await?;
+    let mut left: Vec<occurrence::Model> = Vec::new();
+    by_original.retain(|_, row| {
+        if held.contains(&row.id) {
+            left.push(row.clone());
+            false
+        } else {
+            true
+        }
+    });
+    let now = Utc::now();
+    for row in left {
+        let day = row.original_start_local.naive().date();
+        if let Some(i) = new.iter().position(|n| n.original.naive().date() == day) {
+            kept.push((row, new.remove(i)));
+        } else if let Some(found) = on_day(&meeting, &changes, day)? {
+            // Outside the horizon: the series' session that day, as it now is.
+            update(txn, row, &found).await?;
+        } else if row.ends_at > now && !row.cancelled {
+            let mut model: occurrence::ActiveModel = row.into();
+            model.cancelled = Set(true);
+            model.update(txn).await?;
+        }
+    }
     let gone: Vec<i64> = by_original.values().map(|row| row.id).collect();
     if !gone.is_empty() {
         occurrence::Entity::delete_many()
@@ -150,25 +185,7 @@ pub async fn rewrite(
             .await?;
     }
     for (old, row) in kept {
-        let same = old.original_start_local == row.original
-            && old.start_local == row.start
-            && old.end_local == row.end
-            && old.starts_at == row.starts_at
-            && old.ends_at == row.ends_at
-            && old.cancelled == row.cancelled
-            && old.moved == row.moved;
-        if same {
-            continue;
-        }
-        let mut model: occurrence::ActiveModel = old.into();
-        model.original_start_local = Set(row.original);
-        model.start_local = Set(row.start);
-        model.end_local = Set(row.end);
-        model.starts_at = Set(row.starts_at);
-        model.ends_at = Set(row.ends_at);
-        model.cancelled = Set(row.cancelled);
-        model.moved = Set(row.moved);
-        model.update(txn).await?;
+        update(txn, old, row).await?;
     }
     // In batches: a daily series has some 820 sessions in the horizon, nine values each.
     for batch in new.chunks(200) {
@@ -187,6 +204,164 @@ pub async fn rewrite(
         .await?;
     }
     Ok(())
+}
+
+/// Writes `row`'s times and flags to the stored `old` (nothing if they are the same).
+async fn update(
+    txn: &impl ConnectionTrait,
+    old: occurrence::Model,
+    row: &Row,
+) -> Result<(), DbErr> {
+    let same = old.original_start_local == row.original
+        && old.start_local == row.start
+        && old.end_local == row.end
+        && old.starts_at == row.starts_at
+        && old.ends_at == row.ends_at
+        && old.cancelled == row.cancelled
+        && old.moved == row.moved;
+    if same {
+        return Ok(());
+    }
+    let mut model: occurrence::ActiveModel = old.into();
+    model.original_start_local = Set(row.original);
+    model.start_local = Set(row.start);
+    model.end_local = Set(row.end);
+    model.starts_at = Set(row.starts_at);
+    model.ends_at = Set(row.ends_at);
+    model.cancelled = Set(row.cancelled);
+    model.moved = Set(row.moved);
+    model.update(txn).await?;
+    Ok(())
+}
+
+/// The ids of the meeting's rows something points at (registrations, attendance, invitations,
+/// session answers) or that hold minutes: rows the index must keep.
+async fn referenced(
+    txn: &impl ConnectionTrait,
+    meeting_id: i64,
+) -> Result<std::collections::HashSet<i64>, DbErr> {
+    let mut held = std::collections::HashSet::new();
+    let ids = |col| {
+        occurrence::Entity::find()
+            .select_only()
+            .column(occurrence::Column::Id)
+            .filter(occurrence::Column::MeetingId.eq(meeting_id))
+            .filter(col)
+    };
+    let conditions = [
+        occurrence::Column::Id.in_subquery(
+            Query::select()
+                .column(registration::Column::OccurrenceId)
+                .from(registration::Entity)
+                .and_where(registration::Column::MeetingId.eq(meeting_id))
+                .to_owned(),
+        ),
+        occurrence::Column::Id.in_subquery(
+            Query::select()
+                .column(attendance::Column::OccurrenceId)
+                .from(attendance::Entity)
+                .and_where(attendance::Column::MeetingId.eq(meeting_id))
+                .to_owned(),
+        ),
+        occurrence::Column::Id.in_subquery(
+            Query::select()
+                .column(invitation::Column::OccurrenceId)
+                .from(invitation::Entity)
+                .and_where(invitation::Column::MeetingId.eq(meeting_id))
+                .to_owned(),
+        ),
+        occurrence::Column::Id.in_subquery(
+            Query::select()
+                .column(session_answer::Column::OccurrenceId)
+                .from(session_answer::Entity)
+                .to_owned(),
+        ),
+        occurrence::Column::Minutes
+            .ne("")
+            .or(occurrence::Column::Decisions.ne(""))
+            .or(occurrence::Column::Actions.ne(""))
+            .or(occurrence::Column::MinutesPublished.eq(true)),
+    ];
+    for condition in conditions {
+        let found: Vec<i64> = ids(condition).into_tuple().all(txn).await?;
+        held.extend(found);
+    }
+    Ok(held)
+}
+
+/// The session of series `meeting` whose original start falls on `day`, expanded from its rule
+/// with its changes (None for a one-off: its row is kept by `rewrite` itself).
+fn on_day(
+    meeting: &meeting::Model,
+    changes: &[occurrence_change::Model],
+    day: NaiveDate,
+) -> Result<Option<Row>, DbErr> {
+    if meeting.rrule.is_none() {
+        return Ok(None);
+    }
+    let from = day.and_time(chrono::NaiveTime::MIN);
+    let to = from + chrono::Duration::days(1);
+    Ok(sessions(meeting, changes, Horizon { from, to })?
+        .into_iter()
+        .find(|s| s.original.naive().date() == day))
+}
+
+/// The session of `meeting_id` whose original start falls on `day`: its row of the index,
+/// written now if the day is outside the horizon (a session far ahead, or long past). None if
+/// the series has no session that day (or the meeting is not a series, or does not exist).
+pub async fn session_on(
+    txn: &impl ConnectionTrait,
+    meeting_id: i64,
+    day: NaiveDate,
+) -> Result<Option<occurrence::Model>, DbErr> {
+    let Some(meeting) = meeting::Entity::find_by_id(meeting_id).one(txn).await? else {
+        return Ok(None);
+    };
+    if meeting.rrule.is_none() {
+        return Ok(None);
+    }
+    let from = LocalDateTime::from(day.and_time(chrono::NaiveTime::MIN));
+    let to =
+        LocalDateTime::from((day + chrono::Duration::days(1)).and_time(chrono::NaiveTime::MIN));
+    let stored = occurrence::Entity::find()
+        .filter(occurrence::Column::MeetingId.eq(meeting_id))
+        .filter(occurrence::Column::OriginalStartLocal.gte(from))
+        .filter(occurrence::Column::OriginalStartLocal.lt(to))
+        .one(txn)
+        .await?;
+    if stored.is_some() {
+        return Ok(stored);
+    }
+    let changes = occurrence_change::Entity::find()
+        .filter(occurrence_change::Column::MeetingId.eq(meeting_id))
+        .all(txn)
+        .await?;
+    let Some(row) = on_day(&meeting, &changes, day)? else {
+        return Ok(None);
+    };
+    let model = occurrence::ActiveModel {
+        meeting_id: Set(meeting_id),
+        original_start_local: Set(row.original),
+        start_local: Set(row.start),
+        end_local: Set(row.end),
+        starts_at: Set(row.starts_at),
+        ends_at: Set(row.ends_at),
+        cancelled: Set(row.cancelled),
+        moved: Set(row.moved),
+        ..Default::default()
+    };
+    match model.insert(txn).await {
+        Ok(saved) => Ok(Some(saved)),
+        // Written at the same moment by another request: read it.
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            occurrence::Entity::find()
+                .filter(occurrence::Column::MeetingId.eq(meeting_id))
+                .filter(occurrence::Column::OriginalStartLocal.eq(row.original))
+                .one(txn)
+                .await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Rewrites the rows of every meeting in `txn` (the demo loader, after it wrote meetings).

@@ -95,12 +95,14 @@ async fn registrations_and_changes_to_a_meeting_are_recorded_as_events_beside_th
     );
     expected.push(Event::Registered {
         meeting_id: id,
+        session: None,
         person_id: amina_id,
         seat: Seat::Confirmed,
         by: Some(amina_id),
     });
     expected.push(Event::Registered {
         meeting_id: id,
+        session: None,
         person_id: bruno_id,
         seat: Seat::Waiting { place: 1 },
         by: Some(bruno_id),
@@ -120,11 +122,13 @@ async fn registrations_and_changes_to_a_meeting_are_recorded_as_events_beside_th
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     expected.push(Event::RegistrationCancelled {
         meeting_id: id,
+        session: None,
         person_id: amina_id,
         by: Some(amina_id),
     });
     expected.push(Event::Promoted {
         meeting_id: id,
+        session: None,
         person_id: bruno_id,
     });
     assert_eq!(recorded(&app, id).await, expected);
@@ -203,6 +207,7 @@ async fn registrations_and_changes_to_a_meeting_are_recorded_as_events_beside_th
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     expected.push(Event::MinutesPublished {
         meeting_id: id,
+        session: None,
         by: coord,
     });
     assert_eq!(recorded(&app, id).await, expected);
@@ -239,6 +244,7 @@ async fn a_capacity_raised_in_the_edit_form_promotes_from_the_waiting_list_and_t
         };
         expected.push(Event::Registered {
             meeting_id: id,
+            session: None,
             person_id,
             seat,
             by: Some(person_id),
@@ -279,6 +285,7 @@ async fn a_capacity_raised_in_the_edit_form_promotes_from_the_waiting_list_and_t
     );
     expected.push(Event::Promoted {
         meeting_id: id,
+        session: None,
         person_id: bruno_id,
     });
     assert_eq!(recorded(&app, id).await, expected);
@@ -428,7 +435,14 @@ async fn mail_is_one_subscriber_among_others_and_a_failing_subscriber_undoes_the
     // Mail, then a subscriber that fails: the registration, its event and the message mail had
     // already written in the transaction are all gone.
     let failing = Bus::new().with(mail()).with(Arc::new(Failing));
-    let outcome = booking::register(&app.db, id, request(), Utc::now(), &failing).await;
+    let outcome = booking::register(
+        &app.db,
+        booking::Target::meeting(id),
+        request(),
+        Utc::now(),
+        &failing,
+    )
+    .await;
     assert!(
         outcome
             .as_ref()
@@ -452,10 +466,18 @@ async fn mail_is_one_subscriber_among_others_and_a_failing_subscriber_undoes_the
     // sees the event row and mail's message before anything is committed).
     let recorder = Arc::new(Recorder::default());
     let bus = Bus::new().with(mail()).with(recorder.clone());
-    let outcome = booking::register(&app.db, id, request(), Utc::now(), &bus).await;
+    let outcome = booking::register(
+        &app.db,
+        booking::Target::meeting(id),
+        request(),
+        Utc::now(),
+        &bus,
+    )
+    .await;
     assert_eq!(outcome.unwrap(), Ok(booking::Outcome::Confirmed));
     let registered = Event::Registered {
         meeting_id: id,
+        session: None,
         person_id: amina,
         seat: Seat::Confirmed,
         by: None,
@@ -473,6 +495,7 @@ async fn publishing_outside_a_request_records_the_event_and_rolls_back_with_its_
     let bus = Bus::new().with(recorder.clone());
     let event = Event::MinutesPublished {
         meeting_id: id,
+        session: None,
         by: None,
     };
 

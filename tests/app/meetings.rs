@@ -690,7 +690,12 @@ async fn two_hundred_simultaneous_registrations_for_fifty_seats_never_overbook()
         .unwrap()
         .unwrap();
     assert_eq!(promoted.status, RegistrationStatus::Confirmed);
-    assert_eq!(booking::confirmed_count(&app.db, id).await.unwrap(), 50);
+    assert_eq!(
+        booking::confirmed_count(&app.db, booking::Target::meeting(id))
+            .await
+            .unwrap(),
+        50
+    );
 }
 
 #[tokio::test]
@@ -773,7 +778,7 @@ async fn workshops_are_assigned_to_a_hundred_registrants_within_capacity_and_peo
         .collect();
         let outcome = booking::register(
             &app.db,
-            id,
+            booking::Target::meeting(id),
             booking::Request {
                 person_id: *pid,
                 preferences: ranking,

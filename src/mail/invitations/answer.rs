@@ -207,8 +207,14 @@ pub(super) async fn answer(
                 registered_by: None,
                 ..Default::default()
             };
-            match booking::register_in(&txn, loaded.meeting.id, request, Utc::now(), &state.events)
-                .await?
+            match booking::register_in(
+                &txn,
+                booking::Target::meeting(loaded.meeting.id),
+                request,
+                Utc::now(),
+                &state.events,
+            )
+            .await?
             {
                 Ok(booking::Outcome::Confirmed) => message.push_str(" Vous êtes inscrit·e."),
                 Ok(booking::Outcome::Waiting(place)) => message.push_str(&format!(
@@ -226,7 +232,7 @@ pub(super) async fn answer(
         } else if answer == Answer::Declined {
             booking::cancel_in(
                 &txn,
-                loaded.meeting.id,
+                booking::Target::meeting(loaded.meeting.id),
                 person_id,
                 None,
                 Utc::now(),

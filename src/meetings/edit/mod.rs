@@ -226,7 +226,7 @@ pub async fn update(
     }
     if current.rrule.is_none()
         && input.rule.is_some()
-        && booking::confirmed_count(&txn, id).await? > 0
+        && booking::most_confirmed(&txn, id).await? > 0
     {
         let mut errors = FieldErrors::default();
         errors.add(

@@ -74,6 +74,7 @@ pub(super) async fn save_minutes(
     if publish && !loaded.meeting.minutes_published {
         let published = Event::MinutesPublished {
             meeting_id: id,
+            session: None,
             by: ctx.person_id(),
         };
         events::publish(&txn, &state.events, published).await?;

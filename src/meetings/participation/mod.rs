@@ -315,7 +315,7 @@ pub async fn meeting_page_data(
         typed_action: None,
         invitations,
         failures,
-        closed_reason: booking::closed_reason(&loaded.meeting, Utc::now()),
+        closed_reason: booking::closed_reason(&loaded.meeting, None, Utc::now()),
         can_register: ctx.can(Action::RegisterForMeeting(&reference)),
         can_read_minutes: ctx.can(Action::ReadMinutes(&reference)),
         topics: topics_of(&workshops),

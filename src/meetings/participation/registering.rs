@@ -3,7 +3,7 @@
 use super::meeting_page_data;
 use crate::auth::permissions::Action;
 use crate::entities::person;
-use crate::meetings::booking::{self, Outcome, Request};
+use crate::meetings::booking::{self, Outcome, Request, Target};
 use crate::meetings::{load, views};
 use crate::state::AppState;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
@@ -99,7 +99,15 @@ async fn register(
             format!("/reunions/{id}/inscriptions"),
         ),
     };
-    match booking::register(&state.db, id, request, Utc::now(), &state.events).await? {
+    match booking::register(
+        &state.db,
+        Target::meeting(id),
+        request,
+        Utc::now(),
+        &state.events,
+    )
+    .await?
+    {
         Ok(outcome) => Ok(redirect_with_flash(
             &back,
             FlashKind::Success,
@@ -138,7 +146,16 @@ pub(super) async fn cancel_self(
     let loaded = load(&state, id).await?;
     loaded.open_for(&ctx)?;
     let me = ctx.signed_in()?.id;
-    match booking::cancel(&state.db, id, me, Some(me), Utc::now(), &state.events).await? {
+    match booking::cancel(
+        &state.db,
+        Target::meeting(id),
+        me,
+        Some(me),
+        Utc::now(),
+        &state.events,
+    )
+    .await?
+    {
         Some(_) => Ok(redirect_with_flash(
             &format!("/reunions/{id}"),
             FlashKind::Success,
@@ -186,7 +203,7 @@ pub(super) async fn cancel_other(
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
     match booking::cancel(
         &state.db,
-        id,
+        Target::meeting(id),
         person_id,
         ctx.person_id(),
         Utc::now(),
