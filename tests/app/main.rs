@@ -25,6 +25,7 @@ mod operations;
 mod permissions;
 mod platforms;
 mod robustness;
+mod session_rows;
 mod signin_hardening;
 mod snapshots;
 mod stored_times;

@@ -235,6 +235,17 @@ pub async fn update(
         );
         return Ok(refuse(&ctx, Some(&loaded), &form, &scopes, &errors));
     }
+    if current.rrule.is_some()
+        && input.rule.is_none()
+        && booking::most_confirmed(&txn, id).await? > 0
+    {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "repeat",
+            "Des personnes sont inscrites à des séances de cette série : elle ne peut pas devenir une réunion unique.",
+        );
+        return Ok(refuse(&ctx, Some(&loaded), &form, &scopes, &errors));
+    }
     let significant = moved
         || input.place_name != current.place_name
         || input.place_address != current.place_address

@@ -182,8 +182,10 @@ impl MeetingForm {
         {
             errors.add("date", refusal);
         }
-        if rule.is_some() && registration_open {
-            errors.add("registration_open", "Les inscriptions ne sont possibles que pour une réunion unique, pas pour une série.");
+        // A series takes registrations per session, each closing when it ends: a single
+        // deadline date means nothing for it.
+        if rule.is_some() && registration_open && deadline.is_some() {
+            errors.add("deadline_date", "Une série prend les inscriptions séance par séance, jusqu'à leur début : pas de date limite unique.");
         }
         errors.into_result(MeetingInput {
             scope,

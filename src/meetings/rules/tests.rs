@@ -97,7 +97,7 @@ fn every_other_monday_is_built_from_checkboxes() {
 }
 
 #[test]
-fn a_bad_advanced_rule_or_a_series_with_registration_is_refused() {
+fn a_bad_advanced_rule_or_a_series_with_a_registration_deadline_is_refused() {
     let form = MeetingForm {
         repeat: "custom".into(),
         rrule: "FREQ=SOMETIMES".into(),
@@ -106,11 +106,22 @@ fn a_bad_advanced_rule_or_a_series_with_registration_is_refused() {
     assert!(form.parse().unwrap_err().get("rrule").is_some());
     let form = MeetingForm {
         repeat: "weekly".into(),
-        day_mo: Some("on".into()),
+        day_tu: Some("on".into()),
         registration_open: Some("on".into()),
         ..plenary()
     };
-    assert!(form.parse().unwrap_err().get("registration_open").is_some());
+    assert!(
+        form.parse().is_ok(),
+        "a series takes registrations per session"
+    );
+    let form = MeetingForm {
+        repeat: "weekly".into(),
+        day_tu: Some("on".into()),
+        registration_open: Some("on".into()),
+        deadline_date: "2027-03-01".into(),
+        ..plenary()
+    };
+    assert!(form.parse().unwrap_err().get("deadline_date").is_some());
     let form = MeetingForm {
         repeat: "weekly".into(),
         ..plenary()
