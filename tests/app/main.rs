@@ -25,6 +25,7 @@ mod operations;
 mod permissions;
 mod platforms;
 mod robustness;
+mod sessions;
 mod signin_hardening;
 mod snapshots;
 mod stored_times;

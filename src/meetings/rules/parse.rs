@@ -182,8 +182,10 @@ impl MeetingForm {
         {
             errors.add("date", refusal);
         }
-        if rule.is_some() && registration_open {
-            errors.add("registration_open", "Les inscriptions ne sont possibles que pour une réunion unique, pas pour une série.");
+        // A series takes registrations session by session, each closing when it ends: a single
+        // deadline would be ignored, so it is refused rather than kept silently.
+        if rule.is_some() && registration_open && deadline.is_some() {
+            errors.add("deadline_date", "Une série prend les inscriptions séance par séance, jusqu'à la fin de chacune : laissez la date limite vide.");
         }
         errors.into_result(MeetingInput {
             scope,

@@ -97,20 +97,27 @@ fn every_other_monday_is_built_from_checkboxes() {
 }
 
 #[test]
-fn a_bad_advanced_rule_or_a_series_with_registration_is_refused() {
+fn a_bad_advanced_rule_or_a_series_with_a_registration_deadline_is_refused() {
     let form = MeetingForm {
         repeat: "custom".into(),
         rrule: "FREQ=SOMETIMES".into(),
         ..plenary()
     };
     assert!(form.parse().unwrap_err().get("rrule").is_some());
-    let form = MeetingForm {
+    // A series takes registrations session by session, each until it ends: no single deadline.
+    let series = MeetingForm {
         repeat: "weekly".into(),
-        day_mo: Some("on".into()),
+        day_tu: Some("on".into()),
         registration_open: Some("on".into()),
         ..plenary()
     };
-    assert!(form.parse().unwrap_err().get("registration_open").is_some());
+    assert!(series.clone().parse().is_ok());
+    let form = MeetingForm {
+        deadline_date: "2027-06-01".into(),
+        deadline_time: "12:00".into(),
+        ..series
+    };
+    assert!(form.parse().unwrap_err().get("deadline_date").is_some());
     let form = MeetingForm {
         repeat: "weekly".into(),
         ..plenary()

@@ -2,10 +2,11 @@
 
 use super::{badges, day_fr, when_fr};
 use crate::entities::invitation::Answer;
-use crate::entities::local_time::LocalDateTime;
 use crate::entities::meeting::{self, MeetingStatus};
+use crate::entities::occurrence;
 use crate::entities::registration::RegistrationStatus;
-use crate::meetings::participation::{MeetingPage, RegRow};
+use crate::meetings::booking::{self, Closed};
+use crate::meetings::participation::{MeetingPage, RegRow, SessionLine, session_address};
 use crate::meetings::{Loaded, recurrence};
 use crate::web::Ctx;
 use crate::web::components::{FieldErrors, checkbox, empty_state, input, post_button};
@@ -141,46 +142,81 @@ pub(super) fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&s
 }
 
 pub(super) fn occurrences_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
-    let id = data.loaded.meeting.id;
+    let m = &data.loaded.meeting;
+    let id = m.id;
     html! {
         section #seances {
             h2 { "Prochaines séances" }
-            @if data.occurrences.is_empty() { (empty_state("Plus aucune séance à venir.")) }
-            ul.results {
-                @for o in &data.occurrences {
-                    li {
-                        span {
-                            (when_fr(o.start, o.end, data.loaded.meeting.all_day))
-                            @if o.cancelled { " " span.badge.badge-archived { "annulée" } }
-                            @if o.moved { " " span.badge { "déplacée" } }
+            @if data.sessions.next.is_empty() { (empty_state("Plus aucune séance à venir.")) } @else {
+                ul.results {
+                    @for line in &data.sessions.next {
+                        li {
+                            span {
+                                a href=(session_address(id, &line.row)) { (when_fr(line.row.start_local.naive(), line.row.end_local.naive(), m.all_day)) }
+                                @if line.row.cancelled { " " span.badge.badge-archived { "annulée" } }
+                                @if line.row.moved { " " span.badge { "déplacée" } }
+                                @if m.registration_open {
+                                    span.muted.session-counts {
+                                        " — " (line.confirmed) " inscrit·es"
+                                        @if let Some(c) = m.capacity { " / " (c) " places" }
+                                        @if line.waiting > 0 { ", " (line.waiting) " en attente" }
+                                    }
+                                }
+                            }
+                            @if data.can_manage { (session_tools(ctx, id, &line.row)) }
                         }
-                        @if data.can_manage {
-                            @if let Some(original) = o.original_start {
-                                @let original = LocalDateTime::from(original).to_string();
-                                details.occurrence-tools {
-                                    summary { "Modifier cette séance" }
-                                    div.actions {
-                                        @if o.cancelled || o.moved {
-                                            (occurrence_button(ctx, id, &original, "restore", "Rétablir"))
-                                        } @else {
-                                            (occurrence_button(ctx, id, &original, "cancel", "Annuler cette séance"))
-                                            (occurrence_button(ctx, id, &original, "skip", "Retirer cette date"))
-                                        }
-                                    }
-                                    form.picker-row method="post" action=(format!("/reunions/{id}/occurrences")) {
-                                        (csrf_field(ctx))
-                                        input type="hidden" name="original" value=(original);
-                                        input type="hidden" name="action" value="move";
-                                        div.field { label for=(format!("nd-{original}")) { "Nouvelle date" } input id=(format!("nd-{original}")) type="date" name="new_date" value=(o.start.format("%Y-%m-%d")); }
-                                        div.field { label for=(format!("ns-{original}")) { "Début" } input id=(format!("ns-{original}")) type="time" name="new_start" value=(o.start.format("%H:%M")); }
-                                        div.field { label for=(format!("ne-{original}")) { "Fin" } input id=(format!("ne-{original}")) type="time" name="new_end" value=(o.end.format("%H:%M")); }
-                                        button type="submit" { "Déplacer" }
-                                    }
+                    }
+                }
+            }
+            @if !data.sessions.past.is_empty() {
+                h2 #seances-passees { "Séances passées" }
+                table.past-sessions {
+                    thead { tr { th { "Séance" } @if data.can_manage { th { "Inscrit·es" } th { "Présent·es" } } th { "Compte rendu" } } }
+                    tbody {
+                        @for line in &data.sessions.past {
+                            tr {
+                                td {
+                                    a href=(session_address(id, &line.row)) { (when_fr(line.row.start_local.naive(), line.row.end_local.naive(), m.all_day)) }
+                                    @if line.row.cancelled { " " span.badge.badge-archived { "annulée" } }
+                                }
+                                @if data.can_manage { td { (line.confirmed) } td { (line.present) } }
+                                td {
+                                    @if line.row.minutes_published && data.can_read_minutes { "publié" }
+                                    @else if line.has_minutes && data.can_manage { "brouillon" }
+                                    @else { "non" }
                                 }
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// A coordinator's tools for one session on the series page: cancel, skip, restore, move.
+pub(super) fn session_tools(ctx: &Ctx, id: i64, row: &occurrence::Model) -> Markup {
+    let original = row.original_start_local.to_string();
+    let (start, end) = (row.start_local.naive(), row.end_local.naive());
+    html! {
+        details.occurrence-tools {
+            summary { "Modifier cette séance" }
+            div.actions {
+                @if row.cancelled || row.moved {
+                    (occurrence_button(ctx, id, &original, "restore", "Rétablir"))
+                } @else {
+                    (occurrence_button(ctx, id, &original, "cancel", "Annuler cette séance"))
+                    (occurrence_button(ctx, id, &original, "skip", "Retirer cette date"))
+                }
+            }
+            form.picker-row method="post" action=(format!("/reunions/{id}/occurrences")) {
+                (csrf_field(ctx))
+                input type="hidden" name="original" value=(original);
+                input type="hidden" name="action" value="move";
+                div.field { label for=(format!("nd-{original}")) { "Nouvelle date" } input id=(format!("nd-{original}")) type="date" name="new_date" value=(start.format("%Y-%m-%d")); }
+                div.field { label for=(format!("ns-{original}")) { "Début" } input id=(format!("ns-{original}")) type="time" name="new_start" value=(start.format("%H:%M")); }
+                div.field { label for=(format!("ne-{original}")) { "Fin" } input id=(format!("ne-{original}")) type="time" name="new_end" value=(end.format("%H:%M")); }
+                button type="submit" { "Déplacer" }
             }
         }
     }
@@ -278,7 +314,7 @@ pub(super) fn workshops_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
 
 pub(super) fn registration_box(ctx: &Ctx, data: &MeetingPage) -> Markup {
     let m = &data.loaded.meeting;
-    let id = m.id;
+    let base = &data.base;
     html! {
         @if m.registration_open {
             section.card #inscription {
@@ -289,18 +325,43 @@ pub(super) fn registration_box(ctx: &Ctx, data: &MeetingPage) -> Markup {
                     } @else {
                         p { strong { "Vous êtes en liste d'attente" } ", place " (mine.waiting_place.unwrap_or(0)) ". Vous serez inscrit·e automatiquement si une place se libère." }
                     }
-                    (post_button(&ctx.csrf_token, &format!("/reunions/{id}/desinscription"), "Annuler mon inscription", "danger"))
+                    (post_button(&ctx.csrf_token, &format!("{base}/desinscription"), "Annuler mon inscription", "danger"))
                 } @else if let Some(reason) = data.closed_reason {
                     p.muted { (reason) }
+                    @if reason == Closed::ChooseSession { (open_sessions(data)) }
                 } @else if ctx.viewer.is_none() {
-                    p { a href=(format!("/connexion?suite=/reunions/{id}")) { "Connectez-vous" } " pour vous inscrire." }
+                    p { a href=(format!("/connexion?suite={base}")) { "Connectez-vous" } " pour vous inscrire." }
                 } @else if data.can_register {
                     @if let Some(c) = m.capacity {
                         p.muted { (data.counts.confirmed) " inscrit·es pour " (c) " places." @if data.counts.confirmed as i64 >= i64::from(c) { " Complet : vous serez placé·e en liste d'attente." } }
                     }
-                    (registration_fields(ctx, data, &format!("/reunions/{id}/inscription"), None, "M'inscrire"))
+                    (registration_fields(ctx, data, &format!("{base}/inscription"), None, "M'inscrire"))
                 } @else {
                     p.muted { "Cette réunion est réservée aux membres de sa plateforme." }
+                }
+            }
+        }
+    }
+}
+
+/// A series' next sessions that take registrations, each a link to its page.
+fn open_sessions(data: &MeetingPage) -> Markup {
+    let m = &data.loaded.meeting;
+    let open: Vec<&SessionLine> = data
+        .sessions
+        .next
+        .iter()
+        .filter(|line| booking::closed_reason(m, Some(&line.row), chrono::Utc::now()).is_none())
+        .take(6)
+        .collect();
+    html! {
+        @if open.is_empty() { p.muted { "Aucune séance ouverte aux inscriptions pour l'instant." } } @else {
+            ul.open-sessions {
+                @for line in open {
+                    li {
+                        a href=(session_address(m.id, &line.row)) { (when_fr(line.row.start_local.naive(), line.row.end_local.naive(), m.all_day)) }
+                        @if let Some(c) = m.capacity { span.muted { " — " (line.confirmed) "/" (c) " places prises" } }
+                    }
                 }
             }
         }
@@ -385,20 +446,19 @@ pub(super) fn counts_box(data: &MeetingPage) -> Markup {
                 dt { "Absent·es" } dd { (c.absent) }
                 @for (meal, n) in &c.meals { dt { "Repas : " (meal) } dd { (n) } }
             }
-            p { a href=(format!("/reunions/{id}/inscriptions.csv")) download { "Télécharger la liste (CSV)" } }
+            @if data.session.is_none() { p { a href=(format!("/reunions/{id}/inscriptions.csv")) download { "Télécharger la liste (CSV)" } } }
         }
     }
 }
 
 pub(super) fn registrations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
-    let id = data.loaded.meeting.id;
     html! {
         section #inscriptions {
             h2 { "Inscriptions" }
             @if data.loaded.meeting.registration_open && data.closed_reason.is_none() {
                 details {
                     summary { "Inscrire quelqu'un" }
-                    (registration_fields(ctx, data, &format!("/reunions/{id}/inscriptions"), Some(&data.people), "Inscrire"))
+                    (registration_fields(ctx, data, &format!("{}/inscriptions", data.base), Some(&data.people), "Inscrire"))
                 }
             }
             @if data.rows.is_empty() { (empty_state("Personne d'autre n'est inscrit·e pour l'instant.")) } @else {
@@ -564,7 +624,7 @@ pub(super) fn registration_row(ctx: &Ctx, data: &MeetingPage, row: &RegRow) -> M
                     }
                 }
             }
-            td { (post_button(&ctx.csrf_token, &format!("/reunions/{id}/inscriptions/{}/annuler", row.person.id), "Désinscrire", "small danger")) }
+            td { (post_button(&ctx.csrf_token, &format!("{}/inscriptions/{}/annuler", data.base, row.person.id), "Désinscrire", "small danger")) }
         }
     }
 }
