@@ -3,9 +3,12 @@
 //! session, through the same handlers as a one-off meeting's (`At::session`). Also what the
 //! series page lists of its sessions, read from the occurrence index.
 
+use std::collections::HashMap;
+
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{NaiveDate, Utc};
@@ -24,7 +27,7 @@ use crate::meetings::{Loaded, index, load, recurrence, views};
 use crate::state::AppState;
 use crate::web::extract::{Form, Path};
 use crate::web::layout::page;
-use crate::web::{AppResult, Ctx};
+use crate::web::{AppError, AppResult, Ctx};
 
 /// How many past and next sessions the series page lists.
 const LISTED: u64 = 12;
@@ -275,23 +278,47 @@ async fn find(
     }
 }
 
-/// `find` for a form posted to a session: a one-off meeting has no session pages (404).
-async fn session(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    date: &str,
-) -> AppResult<Result<(Loaded, At), Response>> {
-    Ok(match find(state, ctx, id, date).await? {
-        Ok(Found::Session(loaded, row)) => Ok((*loaded, At::session(row))),
-        Ok(Found::OneOff) => Err(no_session(
-            ctx,
-            id,
-            "Séance introuvable",
-            "Cette réunion n'est pas une série : elle n'a pas de séances.".to_string(),
-        )),
-        Err(page) => Err(page),
-    })
+/// The session a request's address names (`/reunions/{id}/{date}/…`), for the forms and pages
+/// below a session's page: a one-off meeting has none (404), and neither has a day without a
+/// session; the rejection is the page to answer (sign-in, 403, or a 404 in French).
+pub(super) struct SessionOf {
+    loaded: Loaded,
+    at: At,
+}
+
+impl FromRequestParts<AppState> for SessionOf {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let id = params
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .ok_or_else(|| AppError::NotFound.into_response())?;
+        let date = params.get("date").map_or("", String::as_str);
+        match find(state, &ctx, id, date).await {
+            Ok(Ok(Found::Session(loaded, row))) => Ok(Self {
+                loaded: *loaded,
+                at: At::session(row),
+            }),
+            Ok(Ok(Found::OneOff)) => Err(no_session(
+                &ctx,
+                id,
+                "Séance introuvable",
+                "Cette réunion n'est pas une série : elle n'a pas de séances.".to_string(),
+            )),
+            Ok(Err(page)) => Err(page),
+            Err(error) => Err(error.into_response()),
+        }
+    }
 }
 
 async fn show(
@@ -312,103 +339,70 @@ async fn show(
 async fn register_self(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, date)): Path<(i64, String)>,
+    s: SessionOf,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    match session(&state, &ctx, id, &date).await? {
-        Ok((loaded, at)) => register_self_at(&state, &ctx, loaded, at, &pairs).await,
-        Err(page) => Ok(page),
-    }
+    register_self_at(&state, &ctx, s.loaded, s.at, &pairs).await
 }
 
-async fn cancel_self(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, date)): Path<(i64, String)>,
-) -> AppResult<Response> {
-    match session(&state, &ctx, id, &date).await? {
-        Ok((loaded, at)) => cancel_self_at(&state, &ctx, &loaded, at).await,
-        Err(page) => Ok(page),
-    }
+async fn cancel_self(State(state): State<AppState>, ctx: Ctx, s: SessionOf) -> AppResult<Response> {
+    cancel_self_at(&state, &ctx, &s.loaded, s.at).await
 }
 
 async fn register_other(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, date)): Path<(i64, String)>,
+    s: SessionOf,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    match session(&state, &ctx, id, &date).await? {
-        Ok((loaded, at)) => register_other_at(&state, &ctx, loaded, at, &pairs).await,
-        Err(page) => Ok(page),
-    }
+    register_other_at(&state, &ctx, s.loaded, s.at, &pairs).await
 }
 
 async fn cancel_other(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, date, person_id)): Path<(i64, String, i64)>,
+    s: SessionOf,
+    Path((_, _, person_id)): Path<(i64, String, i64)>,
 ) -> AppResult<Response> {
-    match session(&state, &ctx, id, &date).await? {
-        Ok((loaded, at)) => cancel_other_at(&state, &ctx, &loaded, at, person_id).await,
-        Err(page) => Ok(page),
-    }
+    cancel_other_at(&state, &ctx, &s.loaded, s.at, person_id).await
 }
 
 async fn attendance_sheet(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, date)): Path<(i64, String)>,
+    s: SessionOf,
 ) -> AppResult<Response> {
-    match session(&state, &ctx, id, &date).await? {
-        Ok((loaded, at)) => attendance_sheet_at(&state, &ctx, &loaded, &at).await,
-        Err(page) => Ok(page),
-    }
+    attendance_sheet_at(&state, &ctx, &s.loaded, &s.at).await
 }
 
 async fn mark(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, date, person_id)): Path<(i64, String, i64)>,
+    s: SessionOf,
+    Path((_, _, person_id)): Path<(i64, String, i64)>,
     Form(form): Form<MarkForm>,
 ) -> AppResult<Response> {
-    match session(&state, &ctx, id, &date).await? {
-        Ok((loaded, at)) => mark_at(&state, &ctx, &loaded, &at, person_id, &form).await,
-        Err(page) => Ok(page),
-    }
+    mark_at(&state, &ctx, &s.loaded, &s.at, person_id, &form).await
 }
 
 async fn walk_in(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, date)): Path<(i64, String)>,
+    s: SessionOf,
     Form(form): Form<WalkInForm>,
 ) -> AppResult<Response> {
-    match session(&state, &ctx, id, &date).await? {
-        Ok((loaded, at)) => walk_in_at(&state, &ctx, &loaded, &at, &form).await,
-        Err(page) => Ok(page),
-    }
+    walk_in_at(&state, &ctx, &s.loaded, &s.at, &form).await
 }
 
-async fn minutes_form(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, date)): Path<(i64, String)>,
-) -> AppResult<Response> {
-    match session(&state, &ctx, id, &date).await? {
-        Ok((loaded, at)) => minutes_form_at(&ctx, &loaded, &at),
-        Err(page) => Ok(page),
-    }
+async fn minutes_form(ctx: Ctx, s: SessionOf) -> AppResult<Response> {
+    minutes_form_at(&ctx, &s.loaded, &s.at)
 }
 
 async fn save_minutes(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, date)): Path<(i64, String)>,
+    s: SessionOf,
     Form(form): Form<MinutesForm>,
 ) -> AppResult<Response> {
-    match session(&state, &ctx, id, &date).await? {
-        Ok((loaded, at)) => save_minutes_at(&state, &ctx, &loaded, &at, &form).await,
-        Err(page) => Ok(page),
-    }
+    save_minutes_at(&state, &ctx, &s.loaded, &s.at, &form).await
 }

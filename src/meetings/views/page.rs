@@ -1,12 +1,12 @@
 //! The meeting page: details, occurrences, workshops, registration, invitations and registrations.
 
+use super::session::{occurrences_section, open_sessions};
 use super::{badges, day_fr, when_fr};
 use crate::entities::invitation::Answer;
 use crate::entities::meeting::{self, MeetingStatus};
-use crate::entities::occurrence;
 use crate::entities::registration::RegistrationStatus;
-use crate::meetings::booking::{self, Closed};
-use crate::meetings::participation::{MeetingPage, RegRow, SessionLine, session_address};
+use crate::meetings::booking::Closed;
+use crate::meetings::participation::{MeetingPage, RegRow};
 use crate::meetings::{Loaded, recurrence};
 use crate::web::Ctx;
 use crate::web::components::{FieldErrors, checkbox, empty_state, input, post_button};
@@ -132,94 +132,14 @@ pub(super) fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&s
                 }
                 div {
                     (registration_box(ctx, data))
-                    @if data.can_manage && (m.registration_open || !data.rows.is_empty()) { (counts_box(data)) }
+                    // A series' registrations are its sessions': counted on their pages.
+                    @if data.can_manage && m.rrule.is_none() && (m.registration_open || !data.rows.is_empty()) { (counts_box(data)) }
                 }
             }
-            @if data.can_manage && (m.registration_open || !data.rows.is_empty()) { (registrations_section(ctx, data)) }
+            @if data.can_manage && m.rrule.is_none() && (m.registration_open || !data.rows.is_empty()) { (registrations_section(ctx, data)) }
             @if data.can_manage { (invitations_section(ctx, data)) }
         },
     )
-}
-
-pub(super) fn occurrences_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
-    let m = &data.loaded.meeting;
-    let id = m.id;
-    html! {
-        section #seances {
-            h2 { "Prochaines séances" }
-            @if data.sessions.next.is_empty() { (empty_state("Plus aucune séance à venir.")) } @else {
-                ul.results {
-                    @for line in &data.sessions.next {
-                        li {
-                            span {
-                                a href=(session_address(id, &line.row)) { (when_fr(line.row.start_local.naive(), line.row.end_local.naive(), m.all_day)) }
-                                @if line.row.cancelled { " " span.badge.badge-archived { "annulée" } }
-                                @if line.row.moved { " " span.badge { "déplacée" } }
-                                @if m.registration_open {
-                                    span.muted.session-counts {
-                                        " — " (line.confirmed) " inscrit·es"
-                                        @if let Some(c) = m.capacity { " / " (c) " places" }
-                                        @if line.waiting > 0 { ", " (line.waiting) " en attente" }
-                                    }
-                                }
-                            }
-                            @if data.can_manage { (session_tools(ctx, id, &line.row)) }
-                        }
-                    }
-                }
-            }
-            @if !data.sessions.past.is_empty() {
-                h2 #seances-passees { "Séances passées" }
-                table.past-sessions {
-                    thead { tr { th { "Séance" } @if data.can_manage { th { "Inscrit·es" } th { "Présent·es" } } th { "Compte rendu" } } }
-                    tbody {
-                        @for line in &data.sessions.past {
-                            tr {
-                                td {
-                                    a href=(session_address(id, &line.row)) { (when_fr(line.row.start_local.naive(), line.row.end_local.naive(), m.all_day)) }
-                                    @if line.row.cancelled { " " span.badge.badge-archived { "annulée" } }
-                                }
-                                @if data.can_manage { td { (line.confirmed) } td { (line.present) } }
-                                td {
-                                    @if line.row.minutes_published && data.can_read_minutes { "publié" }
-                                    @else if line.has_minutes && data.can_manage { "brouillon" }
-                                    @else { "non" }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// A coordinator's tools for one session on the series page: cancel, skip, restore, move.
-pub(super) fn session_tools(ctx: &Ctx, id: i64, row: &occurrence::Model) -> Markup {
-    let original = row.original_start_local.to_string();
-    let (start, end) = (row.start_local.naive(), row.end_local.naive());
-    html! {
-        details.occurrence-tools {
-            summary { "Modifier cette séance" }
-            div.actions {
-                @if row.cancelled || row.moved {
-                    (occurrence_button(ctx, id, &original, "restore", "Rétablir"))
-                } @else {
-                    (occurrence_button(ctx, id, &original, "cancel", "Annuler cette séance"))
-                    (occurrence_button(ctx, id, &original, "skip", "Retirer cette date"))
-                }
-            }
-            form.picker-row method="post" action=(format!("/reunions/{id}/occurrences")) {
-                (csrf_field(ctx))
-                input type="hidden" name="original" value=(original);
-                input type="hidden" name="action" value="move";
-                div.field { label for=(format!("nd-{original}")) { "Nouvelle date" } input id=(format!("nd-{original}")) type="date" name="new_date" value=(start.format("%Y-%m-%d")); }
-                div.field { label for=(format!("ns-{original}")) { "Début" } input id=(format!("ns-{original}")) type="time" name="new_start" value=(start.format("%H:%M")); }
-                div.field { label for=(format!("ne-{original}")) { "Fin" } input id=(format!("ne-{original}")) type="time" name="new_end" value=(end.format("%H:%M")); }
-                button type="submit" { "Déplacer" }
-            }
-        }
-    }
 }
 
 pub(super) fn occurrence_button(
@@ -338,30 +258,6 @@ pub(super) fn registration_box(ctx: &Ctx, data: &MeetingPage) -> Markup {
                     (registration_fields(ctx, data, &format!("{base}/inscription"), None, "M'inscrire"))
                 } @else {
                     p.muted { "Cette réunion est réservée aux membres de sa plateforme." }
-                }
-            }
-        }
-    }
-}
-
-/// A series' next sessions that take registrations, each a link to its page.
-fn open_sessions(data: &MeetingPage) -> Markup {
-    let m = &data.loaded.meeting;
-    let open: Vec<&SessionLine> = data
-        .sessions
-        .next
-        .iter()
-        .filter(|line| booking::closed_reason(m, Some(&line.row), chrono::Utc::now()).is_none())
-        .take(6)
-        .collect();
-    html! {
-        @if open.is_empty() { p.muted { "Aucune séance ouverte aux inscriptions pour l'instant." } } @else {
-            ul.open-sessions {
-                @for line in open {
-                    li {
-                        a href=(session_address(m.id, &line.row)) { (when_fr(line.row.start_local.naive(), line.row.end_local.naive(), m.all_day)) }
-                        @if let Some(c) = m.capacity { span.muted { " — " (line.confirmed) "/" (c) " places prises" } }
-                    }
                 }
             }
         }

@@ -1,15 +1,18 @@
 //! A session's page: one date of a series with its own time and place, registrations,
-//! attendance, minutes and invitations.
+//! attendance, minutes and invitations; and the series page's lists of its sessions.
 
 use super::attendance::sheet_table;
-use super::page::{counts_box, registration_box, registrations_section, scope_links};
+use super::page::{
+    counts_box, occurrence_button, registration_box, registrations_section, scope_links,
+};
 use super::{day_fr, when_fr};
 use crate::entities::invitation::Answer;
 use crate::entities::occurrence;
-use crate::meetings::participation::{MeetingPage, session_address};
+use crate::meetings::booking;
+use crate::meetings::participation::{MeetingPage, SessionLine, session_address};
 use crate::web::Ctx;
 use crate::web::components::empty_state;
-use crate::web::layout::{page, paragraphs};
+use crate::web::layout::{csrf_field, page, paragraphs};
 use maud::{Markup, html};
 
 pub fn session_page(ctx: &Ctx, data: &MeetingPage) -> Markup {
@@ -168,6 +171,111 @@ fn invitations_summary(data: &MeetingPage) -> Markup {
                                 td { (i.answer.label_fr_for_organisers()) }
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn occurrences_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
+    let m = &data.loaded.meeting;
+    let id = m.id;
+    html! {
+        section #seances {
+            h2 { "Prochaines séances" }
+            @if data.sessions.next.is_empty() { (empty_state("Plus aucune séance à venir.")) } @else {
+                ul.results {
+                    @for line in &data.sessions.next {
+                        li {
+                            span {
+                                a href=(session_address(id, &line.row)) { (when_fr(line.row.start_local.naive(), line.row.end_local.naive(), m.all_day)) }
+                                @if line.row.cancelled { " " span.badge.badge-archived { "annulée" } }
+                                @if line.row.moved { " " span.badge { "déplacée" } }
+                                @if m.registration_open {
+                                    span.muted.session-counts {
+                                        " — " (line.confirmed) " inscrit·es"
+                                        @if let Some(c) = m.capacity { " / " (c) " places" }
+                                        @if line.waiting > 0 { ", " (line.waiting) " en attente" }
+                                    }
+                                }
+                            }
+                            @if data.can_manage { (session_tools(ctx, id, &line.row)) }
+                        }
+                    }
+                }
+            }
+            @if !data.sessions.past.is_empty() {
+                h2 #seances-passees { "Séances passées" }
+                table.past-sessions {
+                    thead { tr { th { "Séance" } @if data.can_manage { th { "Inscrit·es" } th { "Présent·es" } } th { "Compte rendu" } } }
+                    tbody {
+                        @for line in &data.sessions.past {
+                            tr {
+                                td {
+                                    a href=(session_address(id, &line.row)) { (when_fr(line.row.start_local.naive(), line.row.end_local.naive(), m.all_day)) }
+                                    @if line.row.cancelled { " " span.badge.badge-archived { "annulée" } }
+                                }
+                                @if data.can_manage { td { (line.confirmed) } td { (line.present) } }
+                                td {
+                                    @if line.row.minutes_published && data.can_read_minutes { "publié" }
+                                    @else if line.has_minutes && data.can_manage { "brouillon" }
+                                    @else { "non" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A coordinator's tools for one session on the series page: cancel, skip, restore, move.
+fn session_tools(ctx: &Ctx, id: i64, row: &occurrence::Model) -> Markup {
+    let original = row.original_start_local.to_string();
+    let (start, end) = (row.start_local.naive(), row.end_local.naive());
+    html! {
+        details.occurrence-tools {
+            summary { "Modifier cette séance" }
+            div.actions {
+                @if row.cancelled || row.moved {
+                    (occurrence_button(ctx, id, &original, "restore", "Rétablir"))
+                } @else {
+                    (occurrence_button(ctx, id, &original, "cancel", "Annuler cette séance"))
+                    (occurrence_button(ctx, id, &original, "skip", "Retirer cette date"))
+                }
+            }
+            form.picker-row method="post" action=(format!("/reunions/{id}/occurrences")) {
+                (csrf_field(ctx))
+                input type="hidden" name="original" value=(original);
+                input type="hidden" name="action" value="move";
+                div.field { label for=(format!("nd-{original}")) { "Nouvelle date" } input id=(format!("nd-{original}")) type="date" name="new_date" value=(start.format("%Y-%m-%d")); }
+                div.field { label for=(format!("ns-{original}")) { "Début" } input id=(format!("ns-{original}")) type="time" name="new_start" value=(start.format("%H:%M")); }
+                div.field { label for=(format!("ne-{original}")) { "Fin" } input id=(format!("ne-{original}")) type="time" name="new_end" value=(end.format("%H:%M")); }
+                button type="submit" { "Déplacer" }
+            }
+        }
+    }
+}
+
+/// A series' next sessions that take registrations, each a link to its page.
+pub(super) fn open_sessions(data: &MeetingPage) -> Markup {
+    let m = &data.loaded.meeting;
+    let open: Vec<&SessionLine> = data
+        .sessions
+        .next
+        .iter()
+        .filter(|line| booking::closed_reason(m, Some(&line.row), chrono::Utc::now()).is_none())
+        .take(6)
+        .collect();
+    html! {
+        @if open.is_empty() { p.muted { "Aucune séance ouverte aux inscriptions pour l'instant." } } @else {
+            ul.open-sessions {
+                @for line in open {
+                    li {
+                        a href=(session_address(m.id, &line.row)) { (when_fr(line.row.start_local.naive(), line.row.end_local.naive(), m.all_day)) }
+                        @if let Some(c) = m.capacity { span.muted { " — " (line.confirmed) "/" (c) " places prises" } }
                     }
                 }
             }
