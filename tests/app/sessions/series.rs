@@ -325,3 +325,134 @@ async fn bad_dates_and_days_without_a_session_get_a_clear_french_page() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_session_page_sums_up_its_invitations_with_each_ones_answer_for_that_session() {
+    use maillage::entities::invitation::{self, Answer, Language};
+    use maillage::entities::session_answer;
+    use sea_orm::{ActiveModelTrait, Set};
+
+    let app = TestApp::spawn().await;
+    let (platform, coordinator) = platform_with_coordinator(&app, true).await;
+    let first = next_weekday(7, Weekday::Thu);
+    let id = weekly("Concertation MENA", platform, first, "day_th")
+        .schedule(&coordinator)
+        .await;
+    let (this, other) = (
+        session_row(&app, id, first).await,
+        session_row(&app, id, first + Duration::weeks(1)).await,
+    );
+    let invite =
+        |session: Option<i64>, name: &str, email: &str, answer: Answer| invitation::ActiveModel {
+            meeting_id: Set(id),
+            occurrence_id: Set(session),
+            person_id: Set(None),
+            email: Set(email.to_string()),
+            email_normalized: Set(email.to_string()),
+            name: Set(name.to_string()),
+            language: Set(Language::Fr),
+            answer: Set(answer),
+            answered_at: Set(None),
+            invited_by: Set(None),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        };
+    // To the whole series, yes, but not to this session; to the whole series, no answer; to
+    // this session only, maybe; to the other session only.
+    let series_yes = invite(
+        None,
+        "Fedasil Namur",
+        "fedasil@exemple.example",
+        Answer::Accepted,
+    )
+    .insert(&app.db)
+    .await
+    .unwrap();
+    invite(
+        None,
+        "Tuteurs MENA",
+        "tuteurs@exemple.example",
+        Answer::Pending,
+    )
+    .insert(&app.db)
+    .await
+    .unwrap();
+    invite(
+        Some(this.id),
+        "Croix-Rouge",
+        "croix-rouge@exemple.example",
+        Answer::Tentative,
+    )
+    .insert(&app.db)
+    .await
+    .unwrap();
+    invite(
+        Some(other.id),
+        "Province de Namur",
+        "province@exemple.example",
+        Answer::Accepted,
+    )
+    .insert(&app.db)
+    .await
+    .unwrap();
+    session_answer::ActiveModel {
+        invitation_id: Set(series_yes.id),
+        occurrence_id: Set(this.id),
+        answer: Set(Answer::Declined),
+        answered_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+
+    let base = format!("/reunions/{id}/{}", ymd(first));
+    let html = page(&coordinator, &base).await;
+    let invitations = &html[html.find("id=\"invitations\"").expect("the invitations")..];
+    assert!(invitations.contains(&format!("href=\"{base}/invitations\"")));
+    assert!(invitations.contains("0 oui · 1 peut-être · 1 non · 1 sans réponse"));
+    let line = |name: &str| {
+        let at = invitations
+            .find(name)
+            .unwrap_or_else(|| panic!("{name} listed"));
+        let rest = &invitations[at..];
+        rest[..rest.find("</tr>").unwrap()].to_string()
+    };
+    assert!(
+        line("Fedasil Namur").contains("toute la série")
+            && line("Fedasil Namur").contains("ne viendra pas")
+    );
+    assert!(
+        line("Croix-Rouge").contains("cette séance") && line("Croix-Rouge").contains("peut-être")
+    );
+    assert!(line("Tuteurs MENA").contains("pas encore de réponse"));
+    assert!(
+        !invitations.contains("Province de Namur"),
+        "another session's invitation"
+    );
+    // The other session: the series' answer holds there.
+    let html = page(
+        &coordinator,
+        &format!("/reunions/{id}/{}", ymd(first + Duration::weeks(1))),
+    )
+    .await;
+    let invitations = &html[html.find("id=\"invitations\"").unwrap()..];
+    assert!(
+        invitations.contains("2 oui · 0 peut-être · 0 non · 1 sans réponse"),
+        "{invitations}"
+    );
+    assert!(!invitations.contains("Croix-Rouge"));
+    // Members do not see who is invited.
+    let amina = members(
+        &app,
+        platform,
+        &[("Amina Diallo", "amina@ciac-namur.example")],
+    )
+    .await;
+    assert_eq!(amina.len(), 1);
+    let member = app.visitor();
+    member
+        .sign_in("amina@ciac-namur.example", crate::helpers::PASSWORD)
+        .await;
+    assert!(!page(&member, &base).await.contains("Fedasil Namur"));
+}
