@@ -456,3 +456,49 @@ async fn a_session_page_sums_up_its_invitations_with_each_ones_answer_for_that_s
         .await;
     assert!(!page(&member, &base).await.contains("Fedasil Namur"));
 }
+
+#[tokio::test]
+async fn marking_with_htmx_on_a_session_swaps_its_row_and_keeps_pointing_at_the_session() {
+    let app = TestApp::spawn().await;
+    let (platform, coordinator) = platform_with_coordinator(&app, true).await;
+    let people = members(
+        &app,
+        platform,
+        &[("Amina Diallo", "amina@ciac-namur.example")],
+    )
+    .await;
+    let first = next_weekday(7, Weekday::Mon);
+    let id = weekly("Intervision juridique", platform, first, "day_mo")
+        .registration("")
+        .schedule(&coordinator)
+        .await;
+    let base = format!("/reunions/{id}/{}", ymd(first));
+    post_ok(
+        &coordinator,
+        &format!("{base}/inscriptions"),
+        &[("person_id", &people[0].to_string())],
+    )
+    .await;
+    let r = coordinator
+        .post_htmx(
+            &format!("{base}/presences/{}", people[0]),
+            &[("status", "absent")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let fragment = r.text().await.unwrap();
+    assert!(
+        fragment.starts_with(&format!("<tr id=\"presence-{}\"", people[0])),
+        "{fragment}"
+    );
+    assert!(fragment.contains("absent·e"));
+    assert!(fragment.contains(&format!("hx-post=\"{base}/presences/{}\"", people[0])));
+    let row = session_row(&app, id, first).await;
+    let marks = attendance::Entity::find()
+        .filter(attendance::Column::OccurrenceId.eq(row.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks[0].person_id, Some(people[0]));
+}
