@@ -26,6 +26,7 @@ mod permissions;
 mod platforms;
 mod robustness;
 mod session_rows;
+mod sessions;
 mod signin_hardening;
 mod snapshots;
 mod stored_times;

@@ -1,5 +1,6 @@
 //! Attendance on the day (the sheet, marks, walk-ins), and a group's attendance over a year.
 
+use super::At;
 use crate::auth::permissions::Action;
 use crate::entities::attendance::Presence;
 use crate::entities::registration::RegistrationStatus;
@@ -26,12 +27,11 @@ pub struct SheetRow {
     pub walk_in: bool,
 }
 
-/// Who is expected: confirmed registrants, or (no registration) the members of the group or
-/// platform; plus the walk-ins already recorded.
-pub(super) async fn sheet(state: &AppState, loaded: &Loaded) -> AppResult<Vec<SheetRow>> {
-    let id = loaded.meeting.id;
+/// Who is expected at `at` (the meeting, or one session): confirmed registrants, or (no
+/// registration) the members of the group or platform; plus the walk-ins already recorded.
+pub(super) async fn sheet(state: &AppState, loaded: &Loaded, at: &At) -> AppResult<Vec<SheetRow>> {
     let mut expected: Vec<i64> = registration::Entity::find()
-        .filter(registration::Column::MeetingId.eq(id))
+        .filter(at.target().registrations())
         .filter(registration::Column::Status.eq(RegistrationStatus::Confirmed))
         .all(&state.db)
         .await?
@@ -58,7 +58,7 @@ pub(super) async fn sheet(state: &AppState, loaded: &Loaded) -> AppResult<Vec<Sh
         };
     }
     let marks = attendance::Entity::find()
-        .filter(attendance::Column::MeetingId.eq(id))
+        .filter(at.attendance())
         .all(&state.db)
         .await?;
     let ids: BTreeSet<i64> = expected
@@ -106,14 +106,24 @@ pub(super) async fn attendance_sheet(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
+    attendance_sheet_at(&state, &ctx, &loaded, &At::meeting(id)).await
+}
+
+/// The attendance sheet of `at` (coordinators).
+pub(super) async fn attendance_sheet_at(
+    state: &AppState,
+    ctx: &Ctx,
+    loaded: &Loaded,
+    at: &At,
+) -> AppResult<Response> {
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
-    let rows = sheet(&state, &loaded).await?;
-    let people: Vec<(String, String)> = crate::people::search(&state, "", usize::MAX)
+    let rows = sheet(state, loaded, at).await?;
+    let people: Vec<(String, String)> = crate::people::search(state, "", usize::MAX)
         .await?
         .into_iter()
         .map(|(p, _)| (p.id.to_string(), p.name))
         .collect();
-    Ok(views::attendance_page(&ctx, &loaded, &rows, &people).into_response())
+    Ok(views::attendance_page(ctx, loaded, at, &rows, &people).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -125,7 +135,7 @@ pub(super) struct MarkForm {
 pub(super) async fn upsert_mark(
     state: &AppState,
     ctx: &Ctx,
-    meeting_id: i64,
+    at: &At,
     person_id: Option<i64>,
     name: &str,
     status: Presence,
@@ -134,7 +144,7 @@ pub(super) async fn upsert_mark(
     let existing = match person_id {
         Some(pid) => {
             attendance::Entity::find()
-                .filter(attendance::Column::MeetingId.eq(meeting_id))
+                .filter(at.attendance())
                 .filter(attendance::Column::PersonId.eq(pid))
                 .one(&txn)
                 .await?
@@ -151,7 +161,8 @@ pub(super) async fn upsert_mark(
         }
         None => {
             attendance::ActiveModel {
-                meeting_id: Set(meeting_id),
+                meeting_id: Set(at.meeting_id),
+                occurrence_id: Set(at.session.as_ref().map(|s| s.id)),
                 person_id: Set(person_id),
                 walk_in_name: Set(name.to_string()),
                 status: Set(status),
@@ -174,6 +185,18 @@ pub(super) async fn mark(
     Form(form): Form<MarkForm>,
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
+    mark_at(&state, &ctx, &loaded, &At::meeting(id), person_id, &form).await
+}
+
+/// Marks `person_id` present, excused or absent at `at` (coordinators).
+pub(super) async fn mark_at(
+    state: &AppState,
+    ctx: &Ctx,
+    loaded: &Loaded,
+    at: &At,
+    person_id: i64,
+    form: &MarkForm,
+) -> AppResult<Response> {
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
     let Ok(status) = form.status.parse::<Presence>() else {
         return Err(AppError::BadRequest(
@@ -184,17 +207,18 @@ pub(super) async fn mark(
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    upsert_mark(&state, &ctx, id, Some(person_id), "", status).await?;
+    upsert_mark(state, ctx, at, Some(person_id), "", status).await?;
+    let base = at.base();
     if ctx.htmx {
-        let rows = sheet(&state, &loaded).await?;
+        let rows = sheet(state, loaded, at).await?;
         let row = rows
             .into_iter()
             .find(|r| r.person_id == Some(person.id))
             .ok_or(AppError::NotFound)?;
-        return Ok(views::attendance_row(&ctx, id, &row).into_response());
+        return Ok(views::attendance_row(ctx, &base, &row).into_response());
     }
     Ok(redirect_with_flash(
-        &format!("/reunions/{id}/presences"),
+        &format!("{base}/presences"),
         FlashKind::Success,
         format!("{} : {}.", person.name, status.label_fr()),
     ))
@@ -214,14 +238,25 @@ pub(super) async fn walk_in(
     Form(form): Form<WalkInForm>,
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
+    walk_in_at(&state, &ctx, &loaded, &At::meeting(id), &form).await
+}
+
+/// Records someone who came without being expected at `at` (coordinators).
+pub(super) async fn walk_in_at(
+    state: &AppState,
+    ctx: &Ctx,
+    loaded: &Loaded,
+    at: &At,
+    form: &WalkInForm,
+) -> AppResult<Response> {
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
-    let back = format!("/reunions/{id}/presences");
+    let back = format!("{}/presences", at.base());
     if let Ok(pid) = form.person_id.trim().parse::<i64>() {
         let person = person::Entity::find_by_id(pid)
             .one(&state.db)
             .await?
             .ok_or_else(|| AppError::BadRequest("Cette personne n'existe pas.".into()))?;
-        upsert_mark(&state, &ctx, id, Some(pid), "", Presence::Present).await?;
+        upsert_mark(state, ctx, at, Some(pid), "", Presence::Present).await?;
         return Ok(redirect_with_flash(
             &back,
             FlashKind::Success,
@@ -234,7 +269,7 @@ pub(super) async fn walk_in(
         "Indiquez le nom de la personne venue sur place.",
     )
     .map_err(|refusal| AppError::BadRequest(refusal.to_string()))?;
-    upsert_mark(&state, &ctx, id, None, &name, Presence::Present).await?;
+    upsert_mark(state, ctx, at, None, &name, Presence::Present).await?;
     Ok(redirect_with_flash(
         &back,
         FlashKind::Success,

@@ -49,7 +49,7 @@ pub(super) async fn export_csv(
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
-    let rows = rows(&state, id).await?;
+    let rows = rows(&state, &super::At::meeting(id)).await?;
     let workshops: BTreeMap<i64, workshop::Model> = workshop::Entity::find()
         .filter(workshop::Column::MeetingId.eq(id))
         .all(&state.db)

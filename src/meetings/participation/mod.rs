@@ -5,18 +5,18 @@ use std::collections::{BTreeSet, HashMap};
 
 use axum::Router;
 use axum::routing::{get, post};
-use chrono::{Duration, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use chrono::Utc;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
-use super::booking;
+use super::booking::{self, Target};
 use super::{Loaded, schedule};
 use crate::auth::permissions::Action;
 use crate::entities::attendance::Presence;
 use crate::entities::outbox_message::OutboxStatus;
 use crate::entities::registration::RegistrationStatus;
 use crate::entities::{
-    agenda_item, attendance, meeting, person, registration, workshop, workshop_assignment,
-    workshop_preference,
+    agenda_item, attendance, meeting, occurrence, person, registration, workshop,
+    workshop_assignment, workshop_preference,
 };
 use crate::state::AppState;
 use crate::web::{AppResult, Ctx};
@@ -28,12 +28,14 @@ pub use minutes::MinutesForm;
 use minutes::{minutes_form, save_minutes};
 pub use registering::refused_page;
 use registering::{cancel_other, cancel_self, register_other, register_self};
+pub use sessions::{SessionInvitation, SessionLine, Sessions, session_address};
 
 mod assigning;
 mod attending;
 mod export;
 mod minutes;
 mod registering;
+mod sessions;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -57,6 +59,58 @@ pub fn routes() -> Router<AppState> {
             "/reunions/{id}/compte-rendu",
             get(minutes_form).post(save_minutes),
         )
+        .merge(sessions::routes())
+}
+
+/// Where taking part happens: a meeting as a whole (a one-off), or one session of a series (its
+/// row of the occurrence index). Its page's address and the queries of its registrations and
+/// attendance follow from it.
+#[derive(Clone, Debug)]
+pub struct At {
+    pub meeting_id: i64,
+    pub session: Option<occurrence::Model>,
+}
+
+impl At {
+    pub fn meeting(meeting_id: i64) -> Self {
+        Self {
+            meeting_id,
+            session: None,
+        }
+    }
+
+    pub fn session(session: occurrence::Model) -> Self {
+        Self {
+            meeting_id: session.meeting_id,
+            session: Some(session),
+        }
+    }
+
+    pub fn target(&self) -> Target {
+        Target {
+            meeting_id: self.meeting_id,
+            session: self.session.as_ref().map(|s| s.id),
+        }
+    }
+
+    /// The page: `/reunions/{id}`, or `/reunions/{id}/{YYYY-MM-DD}` for a session.
+    pub fn base(&self) -> String {
+        match &self.session {
+            Some(s) => session_address(self.meeting_id, s),
+            None => format!("/reunions/{}", self.meeting_id),
+        }
+    }
+
+    /// The attendance marks of this meeting or session.
+    pub fn attendance(&self) -> Condition {
+        let session = match &self.session {
+            Some(s) => attendance::Column::OccurrenceId.eq(s.id),
+            None => attendance::Column::OccurrenceId.is_null(),
+        };
+        Condition::all()
+            .add(attendance::Column::MeetingId.eq(self.meeting_id))
+            .add(session)
+    }
 }
 
 pub struct RegRow {
@@ -91,7 +145,18 @@ pub struct MeetingPage {
     pub mine: Option<RegRow>,
     pub rows: Vec<RegRow>,
     pub counts: Counts,
-    pub occurrences: Vec<schedule::Occurrence>,
+    /// Where this page's forms and links point (`At::base`), and the session it is of, if any.
+    pub base: String,
+    pub session: Option<occurrence::Model>,
+    /// A series' page: its past and next sessions, from the index, with their counts.
+    pub sessions: Sessions,
+    /// A session's page: the sessions before and after it.
+    pub neighbours: (Option<occurrence::Model>, Option<occurrence::Model>),
+    /// A session's page (coordinators): invitations to it or to the whole series, with the
+    /// answer that holds for this session.
+    pub session_invitations: Vec<SessionInvitation>,
+    /// A session's page (coordinators): its attendance sheet.
+    pub sheet: Vec<SheetRow>,
     /// A series: its rule in French ("chaque mardi"); None for a one-off.
     pub series: Option<String>,
     pub people: Vec<(String, String)>,
@@ -136,9 +201,9 @@ pub fn slots_of(workshops: &[workshop::Model]) -> Vec<String> {
         .collect()
 }
 
-async fn rows(state: &AppState, meeting_id: i64) -> AppResult<Vec<RegRow>> {
+async fn rows(state: &AppState, at: &At) -> AppResult<Vec<RegRow>> {
     let regs = registration::Entity::find()
-        .filter(registration::Column::MeetingId.eq(meeting_id))
+        .filter(at.target().registrations())
         .filter(registration::Column::Status.ne(RegistrationStatus::Cancelled))
         .order_by_asc(registration::Column::Position)
         .all(&state.db)
@@ -158,7 +223,7 @@ async fn rows(state: &AppState, meeting_id: i64) -> AppResult<Vec<RegRow>> {
         .all(&state.db)
         .await?;
     let presence: HashMap<i64, Presence> = attendance::Entity::find()
-        .filter(attendance::Column::MeetingId.eq(meeting_id))
+        .filter(at.attendance())
         .all(&state.db)
         .await?
         .into_iter()
@@ -231,6 +296,17 @@ pub async fn meeting_page_data(
     ctx: &Ctx,
     loaded: Loaded,
 ) -> AppResult<MeetingPage> {
+    let at = At::meeting(loaded.meeting.id);
+    page_data(state, ctx, loaded, at).await
+}
+
+/// The data of a meeting's page, or (`at` a session) of a session's page.
+pub async fn page_data(
+    state: &AppState,
+    ctx: &Ctx,
+    loaded: Loaded,
+    at: At,
+) -> AppResult<MeetingPage> {
     let reference = loaded.reference();
     let id = loaded.meeting.id;
     let can_manage = ctx.can(Action::ManageMeeting(&reference));
@@ -245,9 +321,9 @@ pub async fn meeting_page_data(
         .order_by_asc(workshop::Column::Id)
         .all(&state.db)
         .await?;
-    let all_rows = rows(state, id).await?;
+    let all_rows = rows(state, &at).await?;
     let presence = attendance::Entity::find()
-        .filter(attendance::Column::MeetingId.eq(id))
+        .filter(at.attendance())
         .all(&state.db)
         .await?;
     let meals = meals_of(&loaded.meeting);
@@ -257,22 +333,15 @@ pub async fn meeting_page_data(
         all_rows.into_iter().partition(|r| Some(r.person.id) == me);
     let mine = mine.into_iter().next();
     let rows = if can_manage { rows } else { Vec::new() };
-    let occurrences = if loaded.meeting.rrule.is_some() {
-        let changes = crate::entities::occurrence_change::Entity::find()
-            .filter(crate::entities::occurrence_change::Column::MeetingId.eq(id))
-            .all(&state.db)
-            .await?;
-        let now = super::now_local();
-        let mut list = schedule::occurrences(
-            &loaded.meeting,
-            &changes,
-            now - Duration::days(1),
-            now + Duration::days(400),
-        )?;
-        list.truncate(24);
-        list
+    let session_page = at.session.is_some();
+    let sessions = if loaded.meeting.rrule.is_some() && !session_page {
+        sessions::of_series(state, &loaded.meeting).await?
     } else {
-        Vec::new()
+        Sessions::default()
+    };
+    let neighbours = match &at.session {
+        Some(s) => sessions::neighbours(state, s).await?,
+        None => (None, None),
     };
     let people = if can_manage {
         crate::people::search(state, "", usize::MAX)
@@ -291,7 +360,14 @@ pub async fn meeting_page_data(
     } else {
         Vec::new()
     };
-    let (invitations, failures) = if can_manage {
+    let (session_invitations, sheet) = match (&at.session, can_manage) {
+        (Some(s), true) => (
+            sessions::invitations(state, s).await?,
+            attending::sheet(state, &loaded, &at).await?,
+        ),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let (invitations, failures) = if can_manage && !session_page {
         (
             crate::entities::invitation::Entity::find()
                 .filter(crate::entities::invitation::Column::MeetingId.eq(id))
@@ -315,7 +391,13 @@ pub async fn meeting_page_data(
         typed_action: None,
         invitations,
         failures,
-        closed_reason: booking::closed_reason(&loaded.meeting, None, Utc::now()),
+        closed_reason: booking::closed_reason(&loaded.meeting, at.session.as_ref(), Utc::now()),
+        base: at.base(),
+        session: at.session,
+        sessions,
+        neighbours,
+        session_invitations,
+        sheet,
         can_register: ctx.can(Action::RegisterForMeeting(&reference)),
         can_read_minutes: ctx.can(Action::ReadMinutes(&reference)),
         topics: topics_of(&workshops),
@@ -327,7 +409,6 @@ pub async fn meeting_page_data(
         mine,
         rows,
         counts,
-        occurrences,
         people,
         meals,
     })

@@ -1,10 +1,10 @@
 //! Registering and cancelling, for oneself or (coordinators) for others.
 
-use super::meeting_page_data;
+use super::{At, meeting_page_data, page_data};
 use crate::auth::permissions::Action;
 use crate::entities::person;
-use crate::meetings::booking::{self, Outcome, Request, Target};
-use crate::meetings::{load, views};
+use crate::meetings::booking::{self, Outcome, Request};
+use crate::meetings::{Loaded, load, views};
 use crate::state::AppState;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
 use crate::web::extract::{Form, Path};
@@ -59,9 +59,20 @@ pub(super) async fn register_self(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
+    register_self_at(&state, &ctx, loaded, At::meeting(id), &pairs).await
+}
+
+/// Registers the signed-in person at `at` (a one-off, or a session).
+pub(super) async fn register_self_at(
+    state: &AppState,
+    ctx: &Ctx,
+    loaded: Loaded,
+    at: At,
+    pairs: &[(String, String)],
+) -> AppResult<Response> {
     ctx.require(Action::RegisterForMeeting(&loaded.reference()))?;
     let me = ctx.signed_in()?;
-    register(&state, &ctx, id, &pairs, Whom::Myself(me.id)).await
+    register(state, ctx, loaded, at, pairs, Whom::Myself(me.id)).await
 }
 
 /// Whom a registration form is for; the flash message, the page gone back to and the form shown
@@ -76,48 +87,49 @@ enum Whom<'a> {
     },
 }
 
-/// Registers as the form `pairs` asks: back to the meeting with the outcome, or the meeting page
-/// again with the refusal (status 422) and what was chosen.
+/// Registers as the form `pairs` asks: back to the meeting (or session) with the outcome, or its
+/// page again with the refusal (status 422) and what was chosen.
 async fn register(
     state: &AppState,
     ctx: &Ctx,
-    id: i64,
+    loaded: Loaded,
+    at: At,
     pairs: &[(String, String)],
     whom: Whom<'_>,
 ) -> AppResult<Response> {
+    let base = at.base();
     let (request, who, back, form_action) = match whom {
         Whom::Myself(me) => (
             request_from(pairs, me, Some(me)),
             "vous",
-            format!("/reunions/{id}"),
-            format!("/reunions/{id}/inscription"),
+            base.clone(),
+            format!("{base}/inscription"),
         ),
         Whom::Other { person, by } => (
             request_from(pairs, person.id, by),
             person.name.as_str(),
-            format!("/reunions/{id}#inscriptions"),
-            format!("/reunions/{id}/inscriptions"),
+            format!("{base}#inscriptions"),
+            format!("{base}/inscriptions"),
         ),
     };
-    match booking::register(
-        &state.db,
-        Target::meeting(id),
-        request,
-        Utc::now(),
-        &state.events,
-    )
-    .await?
-    {
+    match booking::register(&state.db, at.target(), request, Utc::now(), &state.events).await? {
         Ok(outcome) => Ok(redirect_with_flash(
             &back,
             FlashKind::Success,
             outcome_message(&outcome, who),
         )),
-        Err(refusal) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            refused_page(state, ctx, id, &refusal.to_string(), (&form_action, pairs)).await?,
-        )
-            .into_response()),
+        Err(refusal) => {
+            let mut page = page_data(state, ctx, loaded, at).await?;
+            page.typed_action = Some(form_action);
+            page.typed = pairs.to_vec();
+            let message = refusal.to_string();
+            let body = if page.session.is_some() {
+                views::session_page_with_error(ctx, &page, &message)
+            } else {
+                views::meeting_page_with_error(ctx, &page, &message)
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
     }
 }
 
@@ -144,11 +156,21 @@ pub(super) async fn cancel_self(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
-    loaded.open_for(&ctx)?;
+    cancel_self_at(&state, &ctx, &loaded, At::meeting(id)).await
+}
+
+/// Cancels the signed-in person's registration at `at`.
+pub(super) async fn cancel_self_at(
+    state: &AppState,
+    ctx: &Ctx,
+    loaded: &Loaded,
+    at: At,
+) -> AppResult<Response> {
+    loaded.open_for(ctx)?;
     let me = ctx.signed_in()?.id;
     match booking::cancel(
         &state.db,
-        Target::meeting(id),
+        at.target(),
         me,
         Some(me),
         Utc::now(),
@@ -157,7 +179,7 @@ pub(super) async fn cancel_self(
     .await?
     {
         Some(_) => Ok(redirect_with_flash(
-            &format!("/reunions/{id}"),
+            &at.base(),
             FlashKind::Success,
             "Votre inscription est annulée.",
         )),
@@ -174,6 +196,17 @@ pub(super) async fn register_other(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
+    register_other_at(&state, &ctx, loaded, At::meeting(id), &pairs).await
+}
+
+/// A coordinator registers the person the form names at `at`.
+pub(super) async fn register_other_at(
+    state: &AppState,
+    ctx: &Ctx,
+    loaded: Loaded,
+    at: At,
+    pairs: &[(String, String)],
+) -> AppResult<Response> {
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
     let person_id = pairs
         .iter()
@@ -191,7 +224,7 @@ pub(super) async fn register_other(
         person: &person,
         by: ctx.person_id(),
     };
-    register(&state, &ctx, id, &pairs, whom).await
+    register(state, ctx, loaded, at, pairs, whom).await
 }
 
 pub(super) async fn cancel_other(
@@ -200,10 +233,21 @@ pub(super) async fn cancel_other(
     Path((id, person_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     let loaded = load(&state, id).await?;
+    cancel_other_at(&state, &ctx, &loaded, At::meeting(id), person_id).await
+}
+
+/// A coordinator cancels `person_id`'s registration at `at`.
+pub(super) async fn cancel_other_at(
+    state: &AppState,
+    ctx: &Ctx,
+    loaded: &Loaded,
+    at: At,
+    person_id: i64,
+) -> AppResult<Response> {
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
     match booking::cancel(
         &state.db,
-        Target::meeting(id),
+        at.target(),
         person_id,
         ctx.person_id(),
         Utc::now(),
@@ -221,7 +265,7 @@ pub(super) async fn cancel_other(
                 )
             };
             Ok(redirect_with_flash(
-                &format!("/reunions/{id}#inscriptions"),
+                &format!("{}#inscriptions", at.base()),
                 FlashKind::Success,
                 format!("Inscription annulée.{extra}"),
             ))

@@ -182,10 +182,10 @@ impl MeetingForm {
         {
             errors.add("date", refusal);
         }
-        // A series takes registrations per session, each closing when it ends: a single
-        // deadline date means nothing for it.
+        // A series takes registrations session by session, each closing when it ends: a single
+        // deadline would be ignored, so it is refused rather than kept silently.
         if rule.is_some() && registration_open && deadline.is_some() {
-            errors.add("deadline_date", "Une série prend les inscriptions séance par séance, jusqu'à leur début : pas de date limite unique.");
+            errors.add("deadline_date", "Une série prend les inscriptions séance par séance, jusqu'à la fin de chacune : laissez la date limite vide.");
         }
         errors.into_result(MeetingInput {
             scope,

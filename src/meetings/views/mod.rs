@@ -12,12 +12,14 @@ pub use attendance::{attendance_page, attendance_row, group_attendance};
 pub use form::{Choices, meeting_form};
 pub use minutes::{minutes_error, minutes_page};
 pub use page::{meeting_page, meeting_page_with_error};
+pub use session::{session_page, session_page_with_error};
 
 mod agenda;
 mod attendance;
 mod form;
 mod minutes;
 mod page;
+mod session;
 
 // Month and weekday names are shared with the other rooms (`crate::web::french`).
 pub fn weekday_fr(day: Weekday) -> &'static str {

@@ -1,10 +1,11 @@
 //! The meeting page: details, occurrences, workshops, registration, invitations and registrations.
 
+use super::session::{occurrences_section, open_sessions};
 use super::{badges, day_fr, when_fr};
 use crate::entities::invitation::Answer;
-use crate::entities::local_time::LocalDateTime;
 use crate::entities::meeting::{self, MeetingStatus};
 use crate::entities::registration::RegistrationStatus;
+use crate::meetings::booking::Closed;
 use crate::meetings::participation::{MeetingPage, RegRow};
 use crate::meetings::{Loaded, recurrence};
 use crate::web::Ctx;
@@ -131,59 +132,14 @@ pub(super) fn meeting_page_inner(ctx: &Ctx, data: &MeetingPage, error: Option<&s
                 }
                 div {
                     (registration_box(ctx, data))
-                    @if data.can_manage && (m.registration_open || !data.rows.is_empty()) { (counts_box(data)) }
+                    // A series' registrations are its sessions': counted on their pages.
+                    @if data.can_manage && m.rrule.is_none() && (m.registration_open || !data.rows.is_empty()) { (counts_box(data)) }
                 }
             }
-            @if data.can_manage && (m.registration_open || !data.rows.is_empty()) { (registrations_section(ctx, data)) }
+            @if data.can_manage && m.rrule.is_none() && (m.registration_open || !data.rows.is_empty()) { (registrations_section(ctx, data)) }
             @if data.can_manage { (invitations_section(ctx, data)) }
         },
     )
-}
-
-pub(super) fn occurrences_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
-    let id = data.loaded.meeting.id;
-    html! {
-        section #seances {
-            h2 { "Prochaines séances" }
-            @if data.occurrences.is_empty() { (empty_state("Plus aucune séance à venir.")) }
-            ul.results {
-                @for o in &data.occurrences {
-                    li {
-                        span {
-                            (when_fr(o.start, o.end, data.loaded.meeting.all_day))
-                            @if o.cancelled { " " span.badge.badge-archived { "annulée" } }
-                            @if o.moved { " " span.badge { "déplacée" } }
-                        }
-                        @if data.can_manage {
-                            @if let Some(original) = o.original_start {
-                                @let original = LocalDateTime::from(original).to_string();
-                                details.occurrence-tools {
-                                    summary { "Modifier cette séance" }
-                                    div.actions {
-                                        @if o.cancelled || o.moved {
-                                            (occurrence_button(ctx, id, &original, "restore", "Rétablir"))
-                                        } @else {
-                                            (occurrence_button(ctx, id, &original, "cancel", "Annuler cette séance"))
-                                            (occurrence_button(ctx, id, &original, "skip", "Retirer cette date"))
-                                        }
-                                    }
-                                    form.picker-row method="post" action=(format!("/reunions/{id}/occurrences")) {
-                                        (csrf_field(ctx))
-                                        input type="hidden" name="original" value=(original);
-                                        input type="hidden" name="action" value="move";
-                                        div.field { label for=(format!("nd-{original}")) { "Nouvelle date" } input id=(format!("nd-{original}")) type="date" name="new_date" value=(o.start.format("%Y-%m-%d")); }
-                                        div.field { label for=(format!("ns-{original}")) { "Début" } input id=(format!("ns-{original}")) type="time" name="new_start" value=(o.start.format("%H:%M")); }
-                                        div.field { label for=(format!("ne-{original}")) { "Fin" } input id=(format!("ne-{original}")) type="time" name="new_end" value=(o.end.format("%H:%M")); }
-                                        button type="submit" { "Déplacer" }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 pub(super) fn occurrence_button(
@@ -278,7 +234,7 @@ pub(super) fn workshops_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
 
 pub(super) fn registration_box(ctx: &Ctx, data: &MeetingPage) -> Markup {
     let m = &data.loaded.meeting;
-    let id = m.id;
+    let base = &data.base;
     html! {
         @if m.registration_open {
             section.card #inscription {
@@ -289,16 +245,17 @@ pub(super) fn registration_box(ctx: &Ctx, data: &MeetingPage) -> Markup {
                     } @else {
                         p { strong { "Vous êtes en liste d'attente" } ", place " (mine.waiting_place.unwrap_or(0)) ". Vous serez inscrit·e automatiquement si une place se libère." }
                     }
-                    (post_button(&ctx.csrf_token, &format!("/reunions/{id}/desinscription"), "Annuler mon inscription", "danger"))
+                    (post_button(&ctx.csrf_token, &format!("{base}/desinscription"), "Annuler mon inscription", "danger"))
                 } @else if let Some(reason) = data.closed_reason {
                     p.muted { (reason) }
+                    @if reason == Closed::ChooseSession { (open_sessions(data)) }
                 } @else if ctx.viewer.is_none() {
-                    p { a href=(format!("/connexion?suite=/reunions/{id}")) { "Connectez-vous" } " pour vous inscrire." }
+                    p { a href=(format!("/connexion?suite={base}")) { "Connectez-vous" } " pour vous inscrire." }
                 } @else if data.can_register {
                     @if let Some(c) = m.capacity {
                         p.muted { (data.counts.confirmed) " inscrit·es pour " (c) " places." @if data.counts.confirmed as i64 >= i64::from(c) { " Complet : vous serez placé·e en liste d'attente." } }
                     }
-                    (registration_fields(ctx, data, &format!("/reunions/{id}/inscription"), None, "M'inscrire"))
+                    (registration_fields(ctx, data, &format!("{base}/inscription"), None, "M'inscrire"))
                 } @else {
                     p.muted { "Cette réunion est réservée aux membres de sa plateforme." }
                 }
@@ -385,20 +342,19 @@ pub(super) fn counts_box(data: &MeetingPage) -> Markup {
                 dt { "Absent·es" } dd { (c.absent) }
                 @for (meal, n) in &c.meals { dt { "Repas : " (meal) } dd { (n) } }
             }
-            p { a href=(format!("/reunions/{id}/inscriptions.csv")) download { "Télécharger la liste (CSV)" } }
+            @if data.session.is_none() { p { a href=(format!("/reunions/{id}/inscriptions.csv")) download { "Télécharger la liste (CSV)" } } }
         }
     }
 }
 
 pub(super) fn registrations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
-    let id = data.loaded.meeting.id;
     html! {
         section #inscriptions {
             h2 { "Inscriptions" }
             @if data.loaded.meeting.registration_open && data.closed_reason.is_none() {
                 details {
                     summary { "Inscrire quelqu'un" }
-                    (registration_fields(ctx, data, &format!("/reunions/{id}/inscriptions"), Some(&data.people), "Inscrire"))
+                    (registration_fields(ctx, data, &format!("{}/inscriptions", data.base), Some(&data.people), "Inscrire"))
                 }
             }
             @if data.rows.is_empty() { (empty_state("Personne d'autre n'est inscrit·e pour l'instant.")) } @else {
@@ -564,7 +520,7 @@ pub(super) fn registration_row(ctx: &Ctx, data: &MeetingPage, row: &RegRow) -> M
                     }
                 }
             }
-            td { (post_button(&ctx.csrf_token, &format!("/reunions/{id}/inscriptions/{}/annuler", row.person.id), "Désinscrire", "small danger")) }
+            td { (post_button(&ctx.csrf_token, &format!("{}/inscriptions/{}/annuler", data.base, row.person.id), "Désinscrire", "small danger")) }
         }
     }
 }
