@@ -5,6 +5,7 @@
 //! the public platforms and how to subscribe to their calendars. The home room composes from
 //! above: it reads meetings and mail (`queries`), the rooms below never name it.
 
+mod counts;
 mod queries;
 mod views;
 
@@ -138,7 +139,7 @@ async fn coordination(
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<Markup> {
     let next = queries::next_sessions(state, ctx, queries::Scope::Coordinated, now).await?;
-    let tallies = queries::tallies(state, &next).await?;
+    let tallies = counts::tallies(state, &next).await?;
     let (unanswered, unanswered_total) =
         queries::pending_invitations(state, ctx, false, now).await?;
     let (failures, failures_total) = queries::failed_emails(state, ctx, now).await?;
@@ -161,7 +162,7 @@ async fn member_sections(
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<Markup> {
     let next = queries::next_sessions(state, ctx, queries::Scope::Member, now).await?;
-    let registered = queries::registered(state, ctx, &next).await?;
+    let registered = counts::registered(state, ctx, &next).await?;
     let (invited, total) = queries::pending_invitations(state, ctx, true, now).await?;
     let mail = MailContext::of(state);
     let invited: Vec<_> = invited

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
-use super::queries::{Failure, Invited, SHOWN, Session, Tally, session_href};
+use super::counts::Tally;
+use super::queries::{Failure, Invited, SHOWN, Session, session_href};
 use crate::entities::platform;
 use crate::mail::compose::AnswerLinks;
 use crate::meetings::views::{day_fr, when_fr};
