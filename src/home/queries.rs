@@ -137,27 +137,12 @@ fn held_in(ctx: &Ctx, scope: Scope) -> Condition {
         .add(meeting::Column::Kind.ne(MeetingKind::OfficeHours))
 }
 
-/// Meetings with something still to come: a one-off not yet started, a series not over.
+/// Meetings with something still to come (a one-off not over, a series not ended), not
+/// cancelled: the agenda's own window condition, open-ended.
 fn still_to_come(now: DateTime<Utc>) -> Condition {
     Condition::all()
         .add(meeting::Column::Status.ne(MeetingStatus::Cancelled))
-        .add(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(meeting::Column::Rrule.is_null())
-                        .add(meeting::Column::StartsAt.gt(now)),
-                )
-                .add(
-                    Condition::all()
-                        .add(meeting::Column::Rrule.is_not_null())
-                        .add(
-                            Condition::any()
-                                .add(meeting::Column::SeriesEndsAt.is_null())
-                                .add(meeting::Column::SeriesEndsAt.gt(now)),
-                        ),
-                ),
-        )
+        .add(meetings::overlapping(now, now + Duration::days(100 * 366)))
 }
 
 /// The meetings of `ids` the viewer may open, by id.
