@@ -119,6 +119,25 @@ fn scope_condition(ctx: &Ctx, scope: Scope) -> Condition {
     }
 }
 
+/// The meetings the viewer may open, as a condition: public ones, the network's own, those of
+/// their platforms (with their groups) and groups; every meeting for an administrator. The
+/// rows read are still checked with `meetings::visible`.
+fn openable(ctx: &Ctx) -> Condition {
+    if ctx.actor.is_admin {
+        return Condition::all();
+    }
+    let (platforms, groups) = ids_with(ctx, None);
+    Condition::any()
+        .add(meeting::Column::Visibility.eq(Visibility::Public))
+        .add(
+            Condition::all()
+                .add(meeting::Column::PlatformId.is_null())
+                .add(meeting::Column::WorkingGroupId.is_null()),
+        )
+        .add(meeting::Column::PlatformId.is_in(platforms))
+        .add(meeting::Column::WorkingGroupId.is_in(groups))
+}
+
 /// The ids of the meetings of `condition` (a subquery).
 fn meetings_where(condition: Condition) -> SelectStatement {
     Query::select()
@@ -268,10 +287,13 @@ pub async fn pending_invitations(
     mine: bool,
     now: DateTime<Utc>,
 ) -> AppResult<(Vec<Invited>, u64)> {
-    let mut meetings = still_to_come(now);
-    if !mine {
-        meetings = meetings.add(scope_condition(ctx, Scope::Coordinated));
-    }
+    // The meetings counted are those the viewer may open (the rule of `Loaded::visible_to`, as
+    // a condition): the total never counts what the list may not show.
+    let meetings = still_to_come(now).add(if mine {
+        openable(ctx)
+    } else {
+        scope_condition(ctx, Scope::Coordinated)
+    });
     let mut select = invitation::Entity::find()
         .filter(invitation::Column::Answer.eq(Answer::Pending))
         .filter(invitation::Column::MeetingId.in_subquery(meetings_where(meetings)))

@@ -380,6 +380,7 @@ async fn nothing_of_a_members_only_platform_reaches_a_visitor_or_a_non_member() 
         &[("emails", "amina@lee.example")],
     )
     .await;
+    invite(&w.coordinator, public, &[("emails", "amina@lee.example")]).await;
     let past = MeetingForm::new("Coordination sans-papiers de septembre")
         .platform(w.private_platform)
         .on(day(-20))
@@ -427,7 +428,15 @@ async fn nothing_of_a_members_only_platform_reaches_a_visitor_or_a_non_member() 
     let amina = home(&w.members[0].1).await;
     assert!(!amina.contains("sans-papiers"), "{amina}");
     assert!(!amina.contains("Relais vers les avocats"), "{amina}");
-    assert!(section(&amina, "mes-invitations").contains("Aucune invitation en attente"));
+    let invitations = section(&amina, "mes-invitations");
+    assert!(
+        invitations.contains("droit de vote des étrangers"),
+        "{invitations}"
+    );
+    assert!(
+        !invitations.contains("autre(s)"),
+        "the invitation she may not see is not even counted: {invitations}"
+    );
     // Its coordinator sees the invitation waiting.
     let coordinator = home(&w.private_coordinator).await;
     let unanswered = section(&coordinator, "coordination-sans-reponse");
