@@ -1,5 +1,13 @@
-//! The home page: a signed-in person's platforms and working groups; for visitors, the public
-//! platforms and how to follow them.
+//! The home page, per role: a coordinator follows their next meetings (registrations and
+//! answers to date), invitations still unanswered, emails that failed and minutes to write; a
+//! member sees their next meetings, invitations waiting for their answer and their platforms'
+//! latest minutes; everyone signed in, their platforms and groups; a visitor, the public agenda,
+//! the public platforms and how to subscribe to their calendars. The home room composes from
+//! above: it reads meetings and mail (`queries`), the rooms below never name it.
+
+mod counts;
+mod queries;
+mod views;
 
 use axum::Router;
 use axum::extract::State;
@@ -10,6 +18,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use crate::auth::permissions::{Action, Role};
 use crate::entities::working_group::GroupStatus;
 use crate::entities::{platform, working_group};
+use crate::mail::MailContext;
+use crate::mail::notify::answer_links;
 use crate::platforms::{self, platform_ref};
 use crate::state::AppState;
 use crate::web::components::empty_state;
@@ -21,14 +31,18 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
+    let now = chrono::Utc::now();
     let Some(me) = ctx.viewer.clone() else {
         let public: Vec<platform::Model> = platforms::visible(&state, &ctx).await?;
+        let agenda = queries::public_agenda(&state, &ctx, now).await?;
         return Ok(page(
             &ctx,
             "Accueil",
             html! {
                 h1 { "Le réseau provincial d'intégration de Namur" }
                 p { "maillage coordonne les plateformes thématiques du réseau, leurs groupes de travail, leurs réunions et leurs constats de terrain." }
+                (views::public_agenda(&agenda))
+                (views::how_to_subscribe(&ctx.base_url, &public))
                 h2 { "Plateformes publiques" }
                 @if public.is_empty() { (empty_state("Aucune plateforme publique pour l'instant.")) }
                 ul.grid {
@@ -56,6 +70,12 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
         .filter(platform::Column::Id.is_in(my_groups.iter().map(|g| g.platform_id)))
         .all(&state.db)
         .await?;
+    let coordination = if ctx.actor.is_coordinator() {
+        Some(coordination(&state, &ctx, now).await?)
+    } else {
+        None
+    };
+    let member = member_sections(&state, &ctx, now).await?;
     let role_badge = |role: Option<&Role>| {
         html! {
             @if let Some(role) = role { " " span.badge.badge-coord[*role == Role::Coordinator] { (role.label_fr()) } }
@@ -75,6 +95,8 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
                     a href="/admin/journal" { "journal des modifications" }
                 }
             }
+            @if let Some(coordination) = coordination { (coordination) }
+            (member)
             h2 { "Mes plateformes" }
             @if my_platforms.is_empty() {
                 (empty_state("Vous ne faites encore partie d'aucune plateforme."))
@@ -108,4 +130,52 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
             p { a href="/plateformes" { "Voir toutes les plateformes du réseau" } }
         },
     ))
+}
+
+/// What a coordinator follows, for the meetings of what they coordinate.
+async fn coordination(
+    state: &AppState,
+    ctx: &Ctx,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Markup> {
+    let next = queries::next_sessions(state, ctx, queries::Scope::Coordinated, now).await?;
+    let tallies = counts::tallies(state, &next).await?;
+    let (unanswered, unanswered_total) =
+        queries::pending_invitations(state, ctx, false, now).await?;
+    let (failures, failures_total) = queries::failed_emails(state, ctx, now).await?;
+    let (minutes, minutes_total) = queries::minutes_to_write(state, ctx, now).await?;
+    Ok(html! {
+        div.home-coordination {
+            (views::coordinator_next(&next, &tallies))
+            (views::unanswered(&unanswered, unanswered_total))
+            (views::failures(&failures, failures_total))
+            (views::minutes_to_write(&minutes, minutes_total))
+        }
+    })
+}
+
+/// What a signed-in person has to do or to read: their next meetings, invitations waiting for
+/// their answer, the latest minutes of their platforms.
+async fn member_sections(
+    state: &AppState,
+    ctx: &Ctx,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Markup> {
+    let next = queries::next_sessions(state, ctx, queries::Scope::Member, now).await?;
+    let registered = counts::registered(state, ctx, &next).await?;
+    let (invited, total) = queries::pending_invitations(state, ctx, true, now).await?;
+    let mail = MailContext::of(state);
+    let invited: Vec<_> = invited
+        .into_iter()
+        .map(|i| {
+            let links = answer_links(&mail, i.invitation.id, &i.loaded.meeting);
+            (i, links)
+        })
+        .collect();
+    let minutes = queries::latest_minutes(state, ctx, now).await?;
+    Ok(html! {
+        (views::member_next(&next, &registered))
+        (views::my_invitations(&invited, total))
+        (views::latest_minutes(&minutes))
+    })
 }

@@ -14,6 +14,7 @@ mod directory;
 mod events;
 mod groups;
 mod health;
+mod home;
 mod itip;
 mod mail;
 mod meeting_ics;
