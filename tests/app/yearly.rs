@@ -457,7 +457,7 @@ async fn the_platform_table_covers_its_own_meetings_for_its_coordinators_and_mem
     let (_, page) = member.get_html("/plateformes/sociojuridique").await;
     assert!(page.contains("href=\"/plateformes/sociojuridique/presences\""));
     let (_, page) = stranger.get_html("/plateformes/sociojuridique").await;
-    assert!(!page.contains("/presences"));
+    assert!(!page.contains("/plateformes/sociojuridique/presences"));
     let (status, current) = member
         .get_html("/plateformes/sociojuridique/presences")
         .await;
@@ -490,7 +490,7 @@ async fn my_year_lists_my_attendance_everywhere_but_only_meetings_i_may_open() {
         html.contains("Coordination sans-papiers : circulaire"),
         "{html}"
     );
-    assert!(html.contains("3 présence(s)"), "{html}");
+    assert!(html.contains("<strong>3</strong> présence(s)"), "{html}");
 
     // Mina leaves the platform: the meeting is no longer hers to open, nor to list.
     platform_membership::Entity::delete_many()
@@ -502,7 +502,7 @@ async fn my_year_lists_my_attendance_everywhere_but_only_meetings_i_may_open() {
     let (status, html) = g.mina.1.get_html("/moi/presences/2025").await;
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("Coordination sans-papiers"), "{html}");
-    assert!(html.contains("2 présence(s)"), "{html}");
+    assert!(html.contains("<strong>2</strong> présence(s)"), "{html}");
     assert!(
         html.contains("GT : préparer l&#39;interpellation du CPAS")
             || html.contains("GT : préparer l'interpellation du CPAS")
@@ -536,7 +536,7 @@ async fn my_year_lists_my_attendance_everywhere_but_only_meetings_i_may_open() {
         ]
     );
     let (_, earlier) = g.mina.1.get_html("/moi/presences/2024").await;
-    assert!(earlier.contains("1 présence(s)"), "{earlier}");
+    assert!(earlier.contains("<strong>1</strong> présence(s)"), "{earlier}");
     let (_, other) = g.coordinator.get_html("/moi/presences/2025").await;
     assert!(other.contains("Aucune présence notée pour vous cette année."));
     assert!(other.contains("href=\"/moi/presences\"") || other.contains("Mes présences"));
