@@ -536,7 +536,10 @@ async fn my_year_lists_my_attendance_everywhere_but_only_meetings_i_may_open() {
         ]
     );
     let (_, earlier) = g.mina.1.get_html("/moi/presences/2024").await;
-    assert!(earlier.contains("<strong>1</strong> présence(s)"), "{earlier}");
+    assert!(
+        earlier.contains("<strong>1</strong> présence(s)"),
+        "{earlier}"
+    );
     let (_, other) = g.coordinator.get_html("/moi/presences/2025").await;
     assert!(other.contains("Aucune présence notée pour vous cette année."));
     assert!(other.contains("href=\"/moi/presences\"") || other.contains("Mes présences"));

@@ -37,7 +37,7 @@ pub fn yearly_table(table: &Table, base: &str, current: i32) -> Markup {
     let everyone = !table.column_totals.is_empty();
     html! {
         section #presences-annee {
-            h2 { "Présences " (table.year) }
+            h2 { "Présences sur l'année " (table.year) }
             (year_nav(base, table.year, current))
             @if !everyone {
                 p.hint { "Vous voyez votre propre ligne ; les coordinateur·rices voient celle de chaque membre." }
