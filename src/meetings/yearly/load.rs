@@ -95,7 +95,7 @@ pub async fn columns_and_marks(
     if matches!(scope, Scope::Person(_)) {
         columns.retain(|c| marked.contains(&(c.meeting_id, c.occurrence_id)));
     }
-    columns.sort_by(|a, b| (a.start, a.meeting_id).cmp(&(b.start, b.meeting_id)));
+    columns.sort_by_key(|c| (c.start, c.meeting_id));
     Ok((columns, marks))
 }
 
