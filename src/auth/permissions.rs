@@ -92,8 +92,14 @@ pub enum Action<'a> {
     EditGroup(&'a GroupRef),
     ManageGroupMembers(&'a GroupRef),
     /// Who came to the group's meetings: for the group's members and its coordinators only
-    /// (a public group page is not a public register of absences).
+    /// (a public group page is not a public register of absences). A member sees their own row.
     ViewGroupAttendance(&'a GroupRef),
+    /// Every member's row of the group's attendance: its coordinators (and the platform's).
+    ViewEveryonesGroupAttendance(&'a GroupRef),
+    /// Who came to the platform's own meetings: its members (their own row) and coordinators.
+    ViewPlatformAttendance(&'a PlatformRef),
+    /// Every member's row of the platform's attendance: its coordinators.
+    ViewEveryonesPlatformAttendance(&'a PlatformRef),
     /// The directory of organisations and people.
     ViewDirectory,
     ManageOrganisations,
@@ -127,6 +133,11 @@ pub fn allows(actor: &Actor, action: &Action<'_>) -> bool {
         }
         Action::ViewGroupAttendance(group) => {
             actor.groups.contains_key(&group.id) || actor.coordinates_group(group)
+        }
+        Action::ViewEveryonesGroupAttendance(group) => actor.coordinates_group(group),
+        Action::ViewPlatformAttendance(platform) => actor.platform_role(platform.id).is_some(),
+        Action::ViewEveryonesPlatformAttendance(platform) => {
+            actor.coordinates_platform(platform.id)
         }
         Action::ViewDirectory => actor.signed_in(),
         Action::ManageOrganisations | Action::ManagePeople | Action::ViewAudit => false,
@@ -359,6 +370,60 @@ mod tests {
             &Actor::anonymous(),
             &Action::ViewGroupAttendance(&group)
         ));
+    }
+
+    #[test]
+    fn everyones_attendance_is_for_coordinators_a_member_sees_their_own() {
+        let group = GroupRef {
+            id: 10,
+            platform: PUBLIC,
+        };
+        let group_member = person(&[], &[(10, Role::Member)]);
+        let group_coordinator = person(&[], &[(10, Role::Coordinator)]);
+        let platform_coordinator = person(&[(1, Role::Coordinator)], &[]);
+        let platform_member = person(&[(1, Role::Member)], &[]);
+        let observer = person(&[(1, Role::Observer)], &[]);
+        let admin = Actor {
+            is_admin: true,
+            ..person(&[], &[])
+        };
+        for (who, actor, own, everyone) in [
+            ("group member", &group_member, true, false),
+            ("group coordinator", &group_coordinator, true, true),
+            ("platform coordinator", &platform_coordinator, true, true),
+            ("platform member", &platform_member, false, false),
+            ("admin", &admin, true, true),
+        ] {
+            assert_eq!(
+                allows(actor, &Action::ViewGroupAttendance(&group)),
+                own,
+                "{who}"
+            );
+            assert_eq!(
+                allows(actor, &Action::ViewEveryonesGroupAttendance(&group)),
+                everyone,
+                "{who}"
+            );
+        }
+        for (who, actor, own, everyone) in [
+            ("platform member", &platform_member, true, false),
+            ("observer", &observer, true, false),
+            ("platform coordinator", &platform_coordinator, true, true),
+            ("group coordinator", &group_coordinator, false, false),
+            ("anonymous", &Actor::anonymous(), false, false),
+            ("admin", &admin, true, true),
+        ] {
+            assert_eq!(
+                allows(actor, &Action::ViewPlatformAttendance(&PUBLIC)),
+                own,
+                "{who}"
+            );
+            assert_eq!(
+                allows(actor, &Action::ViewEveryonesPlatformAttendance(&PUBLIC)),
+                everyone,
+                "{who}"
+            );
+        }
     }
 
     #[test]

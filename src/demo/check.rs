@@ -20,6 +20,79 @@ use super::{ADMIN_EMAIL, COORDINATOR_EMAIL, MEMBER_EMAIL};
 pub(super) fn check(fixtures: &Fixtures) -> anyhow::Result<()> {
     check_directory(fixtures).context("jeu de démonstration")?;
     check_meetings(fixtures).context("jeu de démonstration")?;
+    check_sessions(fixtures).context("jeu de démonstration")?;
+    Ok(())
+}
+
+/// Each past session names a series and one of its dates, and people of people.toml, each once.
+fn check_sessions(f: &Fixtures) -> anyhow::Result<()> {
+    let emails: HashSet<String> = f.people.iter().map(|p| normalize_email(&p.email)).collect();
+    let mut seen = HashSet::new();
+    for s in &f.sessions {
+        let (what, start, rrule) = match (&s.meeting, &s.office) {
+            (Some(title), None) => {
+                let m = f
+                    .meetings
+                    .iter()
+                    .find(|m| &m.title == title && m.rrule.is_some())
+                    .with_context(|| {
+                        format!("sessions.toml : « {title} » n'est pas une série de meetings.toml")
+                    })?;
+                (title.as_str(), m.date.and_time(m.start), m.rrule.as_deref())
+            }
+            (None, Some(office)) => {
+                let o = f
+                    .office_hours
+                    .iter()
+                    .find(|o| &o.office == office)
+                    .with_context(|| {
+                        format!("sessions.toml : bureau « {office} » sans permanence")
+                    })?;
+                (
+                    office.as_str(),
+                    o.anchor.and_time(o.start),
+                    Some(o.rrule.as_str()),
+                )
+            }
+            _ => bail!(
+                "sessions.toml : le {} nomme une série ou un bureau, pas les deux",
+                s.date
+            ),
+        };
+        if !seen.insert((what, s.date)) {
+            bail!("sessions.toml : {what} le {} en double", s.date);
+        }
+        // The day is one of the series' dates: the rule accepts it as a first date, after the
+        // series began.
+        let day = s.date.and_time(start.time());
+        if day < start || series_rule(rrule, day).is_err() {
+            bail!(
+                "sessions.toml : le {} n'est pas une date de « {what} »",
+                s.date
+            );
+        }
+        let mut people = HashSet::new();
+        for email in s.present.iter().chain(&s.excused).chain(&s.absent) {
+            if !emails.contains(&normalize_email(email)) {
+                bail!(
+                    "sessions.toml : « {email} » ({what}, {}) absente de people.toml",
+                    s.date
+                );
+            }
+            if !people.insert(email.as_str()) {
+                bail!(
+                    "sessions.toml : « {email} » deux fois le {} ({what})",
+                    s.date
+                );
+            }
+        }
+        if s.walk_ins.iter().any(|n| n.trim().is_empty()) {
+            bail!(
+                "sessions.toml : un nom vide parmi les personnes venues sur place le {}",
+                s.date
+            );
+        }
+    }
     Ok(())
 }
 

@@ -19,7 +19,7 @@ use crate::entities::role::Role;
 use crate::meetings::rules::{parse_date, parse_time};
 
 /// Every data file: (name under `src/demo/`, text).
-pub(super) const FILES: [(&str, &str); 7] = [
+pub(super) const FILES: [(&str, &str); 8] = [
     ("places.toml", include_str!("places.toml")),
     ("platforms.toml", include_str!("platforms.toml")),
     ("organisations.toml", include_str!("organisations.toml")),
@@ -27,6 +27,7 @@ pub(super) const FILES: [(&str, &str); 7] = [
     ("office_hours.toml", include_str!("office_hours.toml")),
     ("meetings.toml", include_str!("meetings.toml")),
     ("plenary.toml", include_str!("plenary.toml")),
+    ("sessions.toml", include_str!("sessions.toml")),
 ];
 
 /// The whole demo dataset, as the data files describe it.
@@ -43,6 +44,35 @@ pub(super) struct Fixtures {
     pub occurrence_changes: Vec<OccurrenceChangeFixture>,
     pub meetings: Vec<MeetingFixture>,
     pub plenary: PlenaryFixture,
+    /// Past sessions of the series, with their attendance and minutes.
+    pub sessions: Vec<SessionFixture>,
+}
+
+/// A past session of a series: who came, and (socio-legal meetings) its minutes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SessionFixture {
+    /// The series: the title of a series of meetings.toml…
+    #[serde(default)]
+    pub meeting: Option<String>,
+    /// … or the `office` of office hours of office_hours.toml.
+    #[serde(default)]
+    pub office: Option<String>,
+    /// The session's day (one of the series' dates).
+    #[serde(deserialize_with = "date")]
+    pub date: NaiveDate,
+    /// Emails of people.toml.
+    #[serde(default)]
+    pub present: Vec<String>,
+    #[serde(default)]
+    pub excused: Vec<String>,
+    #[serde(default)]
+    pub absent: Vec<String>,
+    /// People noted on the spot by name (no account).
+    #[serde(default)]
+    pub walk_ins: Vec<String>,
+    #[serde(default)]
+    pub minutes: Option<MinutesFixture>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -285,6 +315,12 @@ struct OfficeHoursFile {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct SessionsFile {
+    session: Vec<SessionFixture>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct MeetingsFile {
     meeting: Vec<MeetingFixture>,
 }
@@ -348,6 +384,7 @@ impl Fixtures {
             parse("office_hours.toml", text_of("office_hours.toml")?)?;
         let meetings: MeetingsFile = parse("meetings.toml", text_of("meetings.toml")?)?;
         let plenary = parse("plenary.toml", text_of("plenary.toml")?)?;
+        let sessions: SessionsFile = parse("sessions.toml", text_of("sessions.toml")?)?;
         let fixtures = Fixtures {
             places,
             platforms: platforms.platform,
@@ -358,6 +395,7 @@ impl Fixtures {
             occurrence_changes: office_hours.change,
             meetings: meetings.meeting,
             plenary,
+            sessions: sessions.session,
         };
         super::check::check(&fixtures)?;
         Ok(fixtures)

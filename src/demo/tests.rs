@@ -2,7 +2,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDateTime, Utc, Weekday};
 use sea_orm::{
-    ColumnTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    ColumnTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::fixtures::{FILES, Fixtures};
@@ -14,8 +14,9 @@ use crate::entities::local_time::LocalDateTime;
 use crate::entities::meeting::{MeetingKind, MeetingStatus, Visibility};
 use crate::entities::registration::RegistrationStatus;
 use crate::entities::{
-    agenda_item, group_membership, meeting, occurrence_change, person, platform_membership,
-    reception_office, registration, working_group, workshop, workshop_preference,
+    agenda_item, attendance, group_membership, meeting, occurrence, occurrence_change, person,
+    platform_membership, reception_office, registration, working_group, workshop,
+    workshop_preference,
 };
 use crate::meetings::recurrence::{self, Rule};
 use crate::meetings::rules::parse_time;
@@ -64,7 +65,7 @@ fn error_of(result: anyhow::Result<Fixtures>) -> String {
 #[test]
 fn every_fixture_file_parses_and_references_resolve() {
     let f = fixtures();
-    assert_eq!(FILES.len(), 7);
+    assert_eq!(FILES.len(), 8);
     assert_eq!(f.platforms.len(), 8);
     assert_eq!(f.platforms.iter().map(|p| p.groups.len()).sum::<usize>(), 9);
     assert_eq!(f.organisations.len(), 45);
@@ -72,6 +73,12 @@ fn every_fixture_file_parses_and_references_resolve() {
     assert_eq!((f.office_hours.len(), f.occurrence_changes.len()), (8, 2));
     assert_eq!(f.meetings.len(), 33);
     assert_eq!(f.plenary.workshops.len(), 4);
+    assert_eq!(f.sessions.len(), 16);
+    assert_eq!(
+        f.sessions.iter().filter(|s| s.minutes.is_some()).count(),
+        6,
+        "every socio-legal findings session has its minutes"
+    );
 
     // Every reference names something that exists, checked here independently of the parser.
     let organisations: HashSet<&str> = f.organisations.iter().map(|o| o.name.as_str()).collect();
@@ -119,7 +126,19 @@ fn every_fixture_file_parses_and_references_resolve() {
 
 #[test]
 fn a_broken_reference_is_an_error_naming_its_file() {
-    let cases: [(&str, &str, &str, &str); 7] = [
+    let cases: [(&str, &str, &str, &str); 9] = [
+        (
+            "sessions.toml",
+            "\"stephanie.gerard@ips-dinant.example\",\n    \"quentin.lefevre",
+            "\"personne@nulle-part.example\",\n    \"quentin.lefevre",
+            "personne@nulle-part.example",
+        ),
+        (
+            "sessions.toml",
+            "date = \"2026-07-14\"",
+            "date = \"2026-07-15\"",
+            "2026-07-15",
+        ),
         (
             "people.toml",
             "organisation = \"CPAS de Namur\"",
@@ -618,8 +637,33 @@ async fn loading_twice_inserts_nothing_the_second_time() {
         );
     }
 
+    // Past sessions of the series: attendance pointing at the session, minutes on the session.
+    let marks = session_marks(&db).await;
+    let expected: usize = f
+        .sessions
+        .iter()
+        .map(|s| s.present.len() + s.excused.len() + s.absent.len() + s.walk_ins.len())
+        .sum();
+    assert_eq!(marks.len(), expected);
+    assert!(marks.iter().all(|a| a.occurrence_id.is_some()));
+    assert!(
+        marks.iter().any(|a| a.person_id.is_none()),
+        "a walk-in or two"
+    );
+    let minutes = occurrence::Entity::find()
+        .filter(occurrence::Column::MinutesPublished.eq(true))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(minutes.len(), 6);
+    for session in &minutes {
+        assert!(!session.decisions.is_empty() && !session.actions.is_empty());
+        assert!(marks.iter().any(|a| a.occurrence_id == Some(session.id)));
+    }
+
     let second = load(&db).await.unwrap();
     assert!(second.contains("rien à ajouter"), "{second}");
+    assert_eq!(session_marks(&db).await, marks);
     assert!(
         second.contains("8 plateformes, 9 groupes de travail, 45 organisations, 108 personnes, 42 réunions et séries, 100 inscriptions"),
         "{second}"
@@ -652,6 +696,16 @@ async fn loading_twice_inserts_nothing_the_second_time() {
         PASSWORD,
         admin.password_hash.as_deref()
     ));
+}
+
+/// The attendance rows of sessions of series, in id order.
+async fn session_marks(db: &DatabaseConnection) -> Vec<attendance::Model> {
+    attendance::Entity::find()
+        .filter(attendance::Column::OccurrenceId.is_not_null())
+        .order_by_asc(attendance::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
 }
 
 /// Meetings, agenda items, occurrence changes, workshops, registrations, preferences.

@@ -11,6 +11,7 @@ pub mod recurrence;
 pub mod rules;
 pub mod schedule;
 pub mod views;
+pub mod yearly;
 
 use axum::Router;
 use axum::extract::State;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
             post(edit::remove_workshop),
         )
         .merge(participation::routes())
+        .merge(yearly::routes())
 }
 
 /// A meeting with where it belongs.

@@ -1,6 +1,7 @@
 //! Panels of meetings shown on the pages of the rooms below (a platform's, a group's): those
 //! pages load them with htmx (`hx-get`, `hx-trigger="load"`) and link to them when JavaScript is
-//! off, so platforms and groups never name meetings. Asked by htmx, a panel answers the fragment
+//! off, so platforms and groups never name meetings. (A group's attendance panel, `/gt/{id}/presences`,
+//! is the yearly table: `super::yearly`.) Asked by htmx, a panel answers the fragment
 //! alone; asked by a browser following the link, a whole page.
 
 use axum::Router;
@@ -24,11 +25,16 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/plateformes/{slug}/reunions", get(platform_meetings))
         .route("/gt/{id}/reunions", get(group_meetings))
-        .route("/gt/{id}/presences", get(group_attendance))
 }
 
 /// The fragment for htmx, or a page around it with a way back.
-fn answer(ctx: &Ctx, title: &str, back: (&str, &str), id: &str, body: Markup) -> Response {
+pub(super) fn answer(
+    ctx: &Ctx,
+    title: &str,
+    back: (&str, &str),
+    id: &str,
+    body: Markup,
+) -> Response {
     let fragment = html! { div id=(id) { (body) } };
     if ctx.htmx {
         return fragment.into_response();
@@ -79,26 +85,5 @@ async fn group_meetings(
         (&format!("/gt/{}", group.id), &group.name),
         "reunions-groupe",
         list,
-    ))
-}
-
-/// Who of a group's members came to its meetings of the past year (columns: the meetings the
-/// viewer may open).
-async fn group_attendance(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let (group, platform) = crate::groups::find_with_platform(&state, id).await?;
-    let gref = group_ref(&group, &platform);
-    ctx.require(Action::ViewGroup(&gref))?;
-    ctx.require(Action::ViewGroupAttendance(&gref))?;
-    let (held, table) = super::participation::group_attendance(&state, &ctx, group.id).await?;
-    Ok(answer(
-        &ctx,
-        &format!("Présences — {}", group.name),
-        (&format!("/gt/{}", group.id), &group.name),
-        "presences-groupe",
-        super::views::group_attendance(&held, &table),
     ))
 }

@@ -84,6 +84,10 @@ pub fn show(
                 }
                 // The meetings room serves the list (loaded here; a link without JavaScript).
                 (lazy_panel(&format!("/plateformes/{}/reunions", p.slug), "reunions-plateforme", "Voir les réunions de la plateforme"))
+                // The yearly attendance table (served by the meetings room): a plain link.
+                @if ctx.can(Action::ViewPlatformAttendance(&pref)) {
+                    p { a href=(format!("/plateformes/{}/presences", p.slug)) { "Présences de l'année" } }
+                }
                     div.page-head {
                         h2 { "Groupes de travail" }
                         @if ctx.can(Action::CreateGroup(&pref)) {

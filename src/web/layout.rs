@@ -65,6 +65,7 @@ fn header(ctx: &Ctx) -> Markup {
             div.account {
                 @if let Some(person) = &ctx.viewer {
                     a href=(format!("/personnes/{}", person.id)) { (person.name) }
+                    a href="/moi/presences" { "Mes présences" }
                     form.inline method="post" action="/deconnexion" {
                         (csrf_field(ctx))
                         button.link type="submit" { "Se déconnecter" }

@@ -32,3 +32,4 @@ mod signin_hardening;
 mod snapshots;
 mod stored_times;
 mod visibility;
+mod yearly;

@@ -1201,11 +1201,19 @@ async fn a_working_group_page_shows_each_members_attendance_over_the_year() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    // The group page loads the table from the meetings room's panel.
-    let (_, page) = member.get_html(&format!("/gt/{group}/presences")).await;
+    // The group page loads the year's table from the meetings room's panel (the meeting's
+    // year: a month ago may be last year).
+    let year = &past[..4];
+    let (_, page) = member
+        .get_html(&format!("/gt/{group}/presences/{year}"))
+        .await;
     assert!(page.contains("Présences sur l&#39;année") || page.contains("Présences sur l'année"));
     assert!(
-        page.contains("<td>Mina</td><td title=\"présent·e\">✔</td><td>1 / 1</td>"),
+        page.contains(&format!(
+            "<tr id=\"membre-{mina}\"><th scope=\"row\">Mina</th><td class=\"p-present\">présent·e</td>\
+             <td class=\"total\">1</td><td class=\"total\">0</td><td class=\"total\">0</td>\
+             <td class=\"total\">100 %</td></tr>"
+        )),
         "{page}"
     );
 }

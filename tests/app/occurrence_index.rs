@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use maillage::entities::local_time::LocalDateTime;
-use maillage::entities::{meeting, occurrence};
+use maillage::entities::{attendance, meeting, occurrence};
 use maillage::meetings::index::{self, Horizon};
 use reqwest::StatusCode;
 use sea_orm::{
@@ -43,9 +43,15 @@ async fn rows(app: &TestApp, meeting_id: i64) -> Vec<occurrence::Model> {
     rows_in(&app.db, meeting_id).await
 }
 
-/// The rows a rewrite into an empty table writes for the meeting (in a transaction rolled back).
+/// The rows a rewrite into an empty table writes for the meeting (in a transaction rolled back;
+/// the attendance pointing at its rows goes with them there).
 async fn fresh(db: &DatabaseConnection, meeting_id: i64) -> Vec<Content> {
     let txn = db.begin().await.unwrap();
+    attendance::Entity::delete_many()
+        .filter(attendance::Column::MeetingId.eq(meeting_id))
+        .exec(&txn)
+        .await
+        .unwrap();
     occurrence::Entity::delete_many()
         .filter(occurrence::Column::MeetingId.eq(meeting_id))
         .exec(&txn)
@@ -473,8 +479,30 @@ async fn the_demo_loader_writes_the_index_of_its_meetings() {
     maillage::demo::load(&app.db).await.unwrap();
     let meetings = meeting::Entity::find().all(&app.db).await.unwrap();
     assert!(!meetings.is_empty());
+    let horizon = Horizon::now();
+    let marked: Vec<Option<i64>> = attendance::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.occurrence_id)
+        .collect();
     for m in &meetings {
-        let stored: Vec<Content> = rows(&app, m.id).await.iter().map(content).collect();
+        // The demo's past sessions older than the horizon keep the rows their attendance and
+        // minutes point at; the rest is what a fresh rewrite writes.
+        let (inside, before): (Vec<occurrence::Model>, Vec<occurrence::Model>) = rows(&app, m.id)
+            .await
+            .into_iter()
+            .partition(|r| m.rrule.is_none() || r.start_local.naive() >= horizon.from);
+        for r in &before {
+            assert!(
+                marked.contains(&Some(r.id)),
+                "« {} » {}: outside the horizon, pointed at",
+                m.title,
+                r.start_local
+            );
+        }
+        let stored: Vec<Content> = inside.iter().map(content).collect();
         assert_eq!(
             stored,
             fresh(&app.db, m.id).await,

@@ -175,6 +175,20 @@ async fn every_page_answers_each_role_as_the_permission_module_says() {
         (format!("/personnes/{x}/modifier"), [S, F, F, F, O]),
         ("/profil/mot-de-passe".into(), [S, O, O, O, O]),
         ("/admin/journal".into(), [S, F, F, F, O]),
+        // Yearly attendance: a member sees their own row, coordinators everyone's.
+        (
+            "/plateformes/sociojuridique/presences/2025".into(),
+            [S, F, O, O, O],
+        ),
+        (
+            "/plateformes/sociojuridique/presences/2025.csv".into(),
+            [S, F, O, O, O],
+        ),
+        ("/plateformes/citoyennete/presences".into(), [S, O, F, F, O]),
+        (format!("/gt/{g}/presences/2025"), [S, F, O, O, O]),
+        (format!("/gt/{g}/presences/2025.csv"), [S, F, O, O, O]),
+        ("/moi/presences".into(), [S, O, O, O, O]),
+        ("/moi/presences/2025.csv".into(), [S, O, O, O, O]),
     ];
     let mut failures = Vec::new();
     for (path, expected) in &checks {

@@ -4,9 +4,7 @@ use super::At;
 use crate::auth::permissions::Action;
 use crate::entities::attendance::Presence;
 use crate::entities::registration::RegistrationStatus;
-use crate::entities::{
-    attendance, group_membership, meeting, person, platform_membership, registration,
-};
+use crate::entities::{attendance, group_membership, person, platform_membership, registration};
 use crate::meetings::{Loaded, load, views};
 use crate::state::AppState;
 use crate::web::ctx::{FlashKind, redirect_with_flash};
@@ -14,8 +12,8 @@ use crate::web::extract::{Form, Path};
 use crate::web::{AppError, AppResult, Ctx};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
@@ -275,59 +273,4 @@ pub(super) async fn walk_in_at(
         FlashKind::Success,
         format!("{name} ajouté·e sur place."),
     ))
-}
-
-/// A working group's attendance over the last year: its meetings, and per member a status each.
-pub async fn group_attendance(
-    state: &AppState,
-    ctx: &Ctx,
-    group_id: i64,
-) -> AppResult<(
-    Vec<meeting::Model>,
-    Vec<(person::Model, Vec<Option<Presence>>)>,
-)> {
-    let since = Utc::now() - Duration::days(365);
-    let held = meeting::Entity::find()
-        .filter(meeting::Column::WorkingGroupId.eq(group_id))
-        .filter(meeting::Column::Rrule.is_null())
-        .filter(meeting::Column::StartsAt.gt(since))
-        .filter(meeting::Column::StartsAt.lt(Utc::now()))
-        .order_by_asc(meeting::Column::StartsAt)
-        .all(&state.db)
-        .await?;
-    // The table's columns name meetings: only those the viewer may open.
-    let meetings: Vec<meeting::Model> = crate::meetings::visible(state, ctx, held)
-        .await?
-        .into_iter()
-        .map(|l| l.meeting)
-        .collect();
-    let members = group_membership::Entity::find()
-        .filter(group_membership::Column::WorkingGroupId.eq(group_id))
-        .all(&state.db)
-        .await?;
-    let mut people = person::Entity::find()
-        .filter(person::Column::Id.is_in(members.iter().map(|m| m.person_id)))
-        .all(&state.db)
-        .await?;
-    people.sort_by_cached_key(|p| crate::platforms::rules::sort_key(&p.name));
-    let marks = attendance::Entity::find()
-        .filter(attendance::Column::MeetingId.is_in(meetings.iter().map(|m| m.id)))
-        .all(&state.db)
-        .await?;
-    let table = people
-        .into_iter()
-        .map(|p| {
-            let statuses = meetings
-                .iter()
-                .map(|m| {
-                    marks
-                        .iter()
-                        .find(|a| a.meeting_id == m.id && a.person_id == Some(p.id))
-                        .map(|a| a.status)
-                })
-                .collect();
-            (p, statuses)
-        })
-        .collect();
-    Ok((meetings, table))
 }

@@ -92,8 +92,12 @@ pub(super) async fn export_csv(
             row.registration.note.clone(),
         ]);
     }
-    let out = csv_text(&table)?;
-    let filename = format!("inscriptions-reunion-{id}.csv");
+    csv_response(&table, &format!("inscriptions-reunion-{id}.csv"))
+}
+
+/// `rows` as a CSV download named `filename` (an ASCII name: no quoting needed).
+pub(crate) fn csv_response(rows: &[Vec<String>], filename: &str) -> AppResult<Response> {
+    let out = csv_text(rows)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -21,8 +21,9 @@ use crate::entities::{
 use crate::state::AppState;
 use crate::web::{AppResult, Ctx};
 use assigning::{adjust_assignment, run_assignment};
-pub use attending::{SheetRow, group_attendance};
+pub use attending::SheetRow;
 use attending::{attendance_sheet, mark, walk_in};
+pub(crate) use export::csv_response;
 use export::export_csv;
 pub use minutes::MinutesForm;
 use minutes::{minutes_form, save_minutes};

@@ -1,8 +1,7 @@
-//! The attendance sheet, and a working group's attendance over the year.
+//! The attendance sheet of a meeting.
 
 use super::{day_fr, presence_button, when_fr};
 use crate::entities::attendance::Presence;
-use crate::entities::{meeting, person};
 use crate::meetings::Loaded;
 use crate::meetings::participation::{At, SheetRow};
 use crate::web::Ctx;
@@ -86,45 +85,6 @@ pub fn sheet_table(ctx: &Ctx, base: &str, rows: &[SheetRow]) -> Markup {
             table.attendance {
                 thead { tr { th { "Personne" } th { "État" } th { "Marquer" } } }
                 tbody { @for row in rows { (attendance_row(ctx, base, row)) } }
-            }
-        }
-    }
-}
-
-/// A working group's attendance over the year, for its page.
-pub fn group_attendance(
-    meetings: &[meeting::Model],
-    table: &[(person::Model, Vec<Option<Presence>>)],
-) -> Markup {
-    html! {
-        section #presences-annee {
-            h2 { "Présences sur l'année" }
-            @if meetings.is_empty() { (empty_state("Aucune réunion tenue ces douze derniers mois.")) } @else {
-                div.table-scroll {
-                    table {
-                        thead {
-                            tr {
-                                th { "Membre" }
-                                @for m in meetings { th { a href=(format!("/reunions/{}", m.id)) title=(m.title) { (m.start_local.naive().format("%d/%m")) } } }
-                                th { "Présent·e" }
-                            }
-                        }
-                        tbody {
-                            @for (p, statuses) in table {
-                                tr {
-                                    td { (p.name) }
-                                    @for s in statuses {
-                                        td title=(s.map_or("non noté", Presence::label_fr)) {
-                                            (match s { Some(Presence::Present) => "✔", Some(Presence::Excused) => "E", Some(Presence::Absent) => "✘", None => "·" })
-                                        }
-                                    }
-                                    td { (statuses.iter().filter(|s| **s == Some(Presence::Present)).count()) " / " (meetings.len()) }
-                                }
-                            }
-                        }
-                    }
-                }
-                p.hint { "✔ présent·e · E excusé·e · ✘ absent·e · « · » non noté" }
             }
         }
     }

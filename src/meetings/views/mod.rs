@@ -8,11 +8,12 @@ use super::Loaded;
 use crate::entities::attendance::Presence;
 use crate::entities::meeting::{self, MeetingStatus, Visibility};
 pub use agenda::{agenda_page, mine_page, month_page, occurrence_list};
-pub use attendance::{attendance_page, attendance_row, group_attendance};
+pub use attendance::{attendance_page, attendance_row};
 pub use form::{Choices, meeting_form};
 pub use minutes::{minutes_error, minutes_page};
 pub use page::{meeting_page, meeting_page_with_error};
 pub use session::{session_page, session_page_with_error};
+pub use yearly::{my_year, yearly_table};
 
 mod agenda;
 mod attendance;
@@ -20,6 +21,7 @@ mod form;
 mod minutes;
 mod page;
 mod session;
+mod yearly;
 
 // Month and weekday names are shared with the other rooms (`crate::web::french`).
 pub fn weekday_fr(day: Weekday) -> &'static str {
