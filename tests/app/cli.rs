@@ -8,14 +8,23 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::helpers::TestApp;
 
-fn maillage(database_url: &str, args: &[&str]) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_maillage"))
-        .args(args)
-        .env("DATABASE_URL", database_url)
-        .env("MAILLAGE_CONFIG", "/nonexistent/maillage.toml")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run maillage");
+/// Runs the binary and waits for it on the blocking pool: the test's own runtime keeps running
+/// the app under test meanwhile. (Waiting on the runtime's thread froze the app's background
+/// passes mid-transaction, holding a meeting's row lock the command then waited on: a hang.)
+async fn maillage(database_url: &str, args: &[&str]) -> (bool, String) {
+    let database_url = database_url.to_string();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_maillage"))
+            .args(&args)
+            .env("DATABASE_URL", &database_url)
+            .env("MAILLAGE_CONFIG", "/nonexistent/maillage.toml")
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run maillage")
+    })
+    .await
+    .expect("the command's thread");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -26,7 +35,7 @@ fn maillage(database_url: &str, args: &[&str]) -> (bool, String) {
 
 #[tokio::test]
 async fn help_lists_the_commands() {
-    let (ok, text) = maillage("sqlite::memory:", &["--help"]);
+    let (ok, text) = maillage("sqlite::memory:", &["--help"]).await;
     assert!(ok, "{text}");
     for command in ["serve", "migrate", "demo", "create-admin"] {
         assert!(text.contains(command), "{command} missing from:\n{text}");
@@ -47,7 +56,8 @@ async fn create_admin_makes_an_account_that_signs_in_and_refuses_bad_input() {
             "--password",
             "une phrase de passe",
         ],
-    );
+    )
+    .await;
     assert!(ok, "{text}");
     assert!(
         !text.contains("une phrase de passe"),
@@ -70,7 +80,8 @@ async fn create_admin_makes_an_account_that_signs_in_and_refuses_bad_input() {
             "--password",
             "une phrase de passe",
         ],
-    );
+    )
+    .await;
     assert!(!ok);
     assert!(text.contains("adresse e-mail"), "{text}");
     let (ok, _) = maillage(
@@ -84,7 +95,8 @@ async fn create_admin_makes_an_account_that_signs_in_and_refuses_bad_input() {
             "--password",
             "court",
         ],
-    );
+    )
+    .await;
     assert!(!ok);
     assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), 1);
 }
@@ -92,7 +104,7 @@ async fn create_admin_makes_an_account_that_signs_in_and_refuses_bad_input() {
 #[tokio::test]
 async fn the_demo_loads_once_and_a_second_run_duplicates_nothing() {
     let app = TestApp::spawn().await;
-    let (ok, text) = maillage(&app.database_url, &["demo"]);
+    let (ok, text) = maillage(&app.database_url, &["demo"]).await;
     assert!(ok, "{text}");
     assert!(
         text.contains(maillage::demo::ADMIN_EMAIL),
@@ -115,7 +127,7 @@ async fn the_demo_loads_once_and_a_second_run_duplicates_nothing() {
     assert!(first.1 >= 9, "their working groups: {first:?}");
     assert!(first.2 >= 25, "about 30 organisations: {first:?}");
     assert!(first.3 >= 50, "about 60 people: {first:?}");
-    let (ok, text) = maillage(&app.database_url, &["demo"]);
+    let (ok, text) = maillage(&app.database_url, &["demo"]).await;
     assert!(ok, "{text}");
     assert_eq!(counts().await, first);
 
@@ -145,7 +157,7 @@ async fn the_demo_loads_once_and_a_second_run_duplicates_nothing() {
 #[tokio::test]
 async fn migrate_applies_the_schema_and_can_run_again() {
     let app = TestApp::spawn().await;
-    let (ok, text) = maillage(&app.database_url, &["migrate"]);
+    let (ok, text) = maillage(&app.database_url, &["migrate"]).await;
     assert!(ok, "{text}");
     assert!(text.contains("Migrations appliquées"));
     assert!(

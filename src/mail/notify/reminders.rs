@@ -149,8 +149,10 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
                 mail.note = (!m.reminder_text.is_empty()).then(|| m.reminder_text.clone());
                 enqueue_mail(&txn, context, OutboxKind::Reminder, m.id, to, &mail).await?;
             }
-            // Nobody to remind yet (a meeting just created): leave it for a later pass.
+            // Nobody to remind yet (a meeting just created): the claim is undone, for a later
+            // pass.
             if recipients.is_empty() {
+                txn.rollback().await?;
                 continue;
             }
         }
