@@ -210,6 +210,39 @@ pub fn events(
     Ok(out)
 }
 
+/// One session of a series as a VEVENT of its own: the series' UID, its RECURRENCE-ID (the
+/// session's original start, in the series' form: TZID'd local time, or a date when all-day),
+/// its times as they now are (`start`, `end`), no RRULE nor EXDATE; the rest (SEQUENCE,
+/// summary, place…) from the series' events written by [`events`] (its override for that
+/// session when it has one). None when `series` is empty.
+#[must_use]
+pub fn session_event(
+    series: &[Event],
+    original: chrono::NaiveDateTime,
+    (start, end): (chrono::NaiveDateTime, chrono::NaiveDateTime),
+    all_day: bool,
+) -> Option<Event> {
+    let id = when(original, all_day);
+    let own = series
+        .iter()
+        .find(|e| e.recurrence_id.as_ref() == Some(&id))
+        .or_else(|| series.iter().find(|e| e.recurrence_id.is_none()))?;
+    let end = if all_day {
+        // DTEND of an all-day event is the day after (exclusive).
+        When::Date(end.date().max(start.date() + Duration::days(1)))
+    } else {
+        When::Local(end.max(start + Duration::minutes(1)))
+    };
+    Some(Event {
+        rrule: None,
+        exdates: Vec::new(),
+        recurrence_id: Some(id),
+        start: when(start, all_day),
+        end,
+        ..own.clone()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
