@@ -15,6 +15,7 @@ mod events;
 mod groups;
 mod health;
 mod itip;
+mod itip_sessions;
 mod mail;
 mod meeting_ics;
 mod meetings;
