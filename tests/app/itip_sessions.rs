@@ -35,7 +35,11 @@ async fn monthly(app: &TestApp, coordinator: &Visitor, platform: i64) -> i64 {
         ],
     );
     let id = schedule_meeting(coordinator, &pairs(&fields)).await;
-    let found = meeting::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+    let found = meeting::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     let mut open: meeting::ActiveModel = found.into();
     open.registration_open = Set(true);
     open.update(&app.db).await.unwrap();
@@ -130,15 +134,25 @@ async fn an_invitation_to_one_session_carries_the_series_uid_its_recurrence_id_a
 
     // A refusal keeps what was typed, with a French message, and writes nothing.
     let r = coordinator
-        .post_form(&page, &[("emails", "province@namur.example, pas-une-adresse")])
+        .post_form(
+            &page,
+            &[("emails", "province@namur.example, pas-une-adresse")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = r.text().await.unwrap();
     assert!(body.contains("pas-une-adresse"), "{body}");
-    assert!(invitation_of(&app, "province@namur.example").await.is_empty());
+    assert!(
+        invitation_of(&app, "province@namur.example")
+            .await
+            .is_empty()
+    );
 
     let r = coordinator
-        .post_form(&page, &[("emails", "Province de Namur <province@namur.example>")])
+        .post_form(
+            &page,
+            &[("emails", "Province de Namur <province@namur.example>")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(smtp.wait_for(1).await, 1);
@@ -163,7 +177,10 @@ async fn an_invitation_to_one_session_carries_the_series_uid_its_recurrence_id_a
         .pop()
         .expect("the invitation");
     assert!(
-        message["text"].as_str().unwrap().contains("mercredi 10 mars 2027"),
+        message["text"]
+            .as_str()
+            .unwrap()
+            .contains("mercredi 10 mars 2027"),
         "the session's date in the text: {}",
         message["text"]
     );
@@ -196,14 +213,17 @@ async fn an_invitation_to_one_session_carries_the_series_uid_its_recurrence_id_a
     let (status, html) = browser.get_html(&format!("/invitation/{path}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("à une séance de"), "{html}");
-    assert!(!html.contains("name=\"seance\""), "no choice of session: {html}");
-    let r = browser
-        .post_form(&format!("/invitation/{path}"), &[])
-        .await;
+    assert!(
+        !html.contains("name=\"seance\""),
+        "no choice of session: {html}"
+    );
+    let r = browser.post_form(&format!("/invitation/{path}"), &[]).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     let invited = invitation_of(&app, "province@namur.example").await;
     assert_eq!(invited[0].answer.to_string(), "accepted");
-    let person = invited[0].person_id.expect("a directory entry for the partner");
+    let person = invited[0]
+        .person_id
+        .expect("a directory entry for the partner");
     let registered = registrations_of(&app, person).await;
     assert_eq!(registered.len(), 1);
     assert_eq!(registered[0].occurrence_id, Some(march.id));
@@ -238,7 +258,10 @@ async fn a_reply_for_one_session_of_a_series_invitation_is_a_session_answer_and_
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(smtp.wait_for(1).await, 1);
     let invitation = invitation_of(&app, "ana@ciney.example").await.remove(0);
-    assert_eq!(invitation.occurrence_id, None, "invited to the whole series");
+    assert_eq!(
+        invitation.occurrence_id, None,
+        "invited to the whole series"
+    );
 
     // Without the gateway's token, nothing.
     let accept = reply_for(
@@ -261,7 +284,11 @@ async fn a_reply_for_one_session_of_a_series_invitation_is_a_session_answer_and_
     );
     assert_eq!(answers[0].answer.to_string(), "accepted");
     let unchanged = invitation_of(&app, "ana@ciney.example").await.remove(0);
-    assert_eq!(unchanged.answer.to_string(), "pending", "the series' answer stays");
+    assert_eq!(
+        unchanged.answer.to_string(),
+        "pending",
+        "the series' answer stays"
+    );
     let registered = registrations_of(&app, ana).await;
     assert_eq!(registered.len(), 1, "{registered:?}");
     assert_eq!(registered[0].occurrence_id, Some(march.id));
@@ -273,7 +300,10 @@ async fn a_reply_for_one_session_of_a_series_invitation_is_a_session_answer_and_
         .pop()
         .expect("the registration notice with the session's calendar");
     assert!(
-        notice["text"].as_str().unwrap().contains("mardi 9 mars 2027"),
+        notice["text"]
+            .as_str()
+            .unwrap()
+            .contains("mardi 9 mars 2027"),
         "{}",
         notice["text"]
     );
@@ -314,8 +344,18 @@ async fn a_reply_for_one_session_of_a_series_invitation_is_a_session_answer_and_
     let (status, body) = post_reply(&app, TOKEN, unknown).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["champ"], "RECURRENCE-ID");
-    assert!(body["erreur"].as_str().unwrap().contains("pas de séance"), "{body}");
-    assert_eq!(session_answer::Entity::find().all(&app.db).await.unwrap().len(), 1);
+    assert!(
+        body["erreur"].as_str().unwrap().contains("pas de séance"),
+        "{body}"
+    );
+    assert_eq!(
+        session_answer::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Someone not invited: refused, naming ATTENDEE.
     let stranger = reply_for(
@@ -372,16 +412,23 @@ async fn the_answer_page_of_a_series_invitation_offers_the_next_sessions_and_ans
     assert!(html.contains(r#"value="2027-04-13""#), "{html}");
 
     // A day without a session: refused, nothing written.
-    let r = browser
-        .post_form(&path, &[("seance", "2027-03-10")])
-        .await;
+    let r = browser.post_form(&path, &[("seance", "2027-03-10")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("Cette séance n'existe pas"));
-    assert!(session_answer::Entity::find().all(&app.db).await.unwrap().is_empty());
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Cette séance n'existe pas")
+    );
+    assert!(
+        session_answer::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
-    let r = browser
-        .post_form(&path, &[("seance", "2027-04-13")])
-        .await;
+    let r = browser.post_form(&path, &[("seance", "2027-04-13")]).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("Vous êtes inscrit·e."));
     let april = session_row(&app, series, "2027-04-13").await;
@@ -401,7 +448,9 @@ async fn the_answer_page_of_a_series_invitation_offers_the_next_sessions_and_ans
     let invitation = invitation_of(&app, "ville@ciney.example").await.remove(0);
     assert_eq!(invitation.answer.to_string(), "accepted");
     assert_eq!(
-        registrations_of(&app, invitation.person_id.unwrap()).await.len(),
+        registrations_of(&app, invitation.person_id.unwrap())
+            .await
+            .len(),
         1
     );
 }

@@ -62,10 +62,7 @@ fn asked_date(pairs: &[(String, String)]) -> Option<&str> {
 
 /// The sessions of a series an invitee to the whole series may answer for: the next ones not
 /// cancelled, as the occurrence index holds them.
-async fn next_sessions(
-    state: &AppState,
-    meeting_id: i64,
-) -> AppResult<Vec<occurrence::Model>> {
+async fn next_sessions(state: &AppState, meeting_id: i64) -> AppResult<Vec<occurrence::Model>> {
     Ok(occurrence::Entity::find()
         .filter(occurrence::Column::MeetingId.eq(meeting_id))
         .filter(occurrence::Column::EndsAt.gt(Utc::now()))
@@ -221,13 +218,18 @@ pub(super) async fn answer(
                 Some(row) => Some(row),
                 None => {
                     txn.rollback().await?;
-                    return Ok(refused(&ctx, &back, &booking::Refusal::NoSuchSession.to_string()));
+                    return Ok(refused(
+                        &ctx,
+                        &back,
+                        &booking::Refusal::NoSuchSession.to_string(),
+                    ));
                 }
             }
         }
     };
     let scope = record::scope_for(&invitation, asked, own);
-    let recorded = record::record(&txn, &state, (&loaded, &invitation), &scope, answer, meal).await?;
+    let recorded =
+        record::record(&txn, &state, (&loaded, &invitation), &scope, answer, meal).await?;
     let message = match recorded {
         Recorded::Done(message) => message,
         Recorded::Refused(refusal) => {

@@ -69,10 +69,7 @@ pub(super) async fn record(
     let person_id = person_behind(txn, invitation, answer).await?;
     let series = m.rrule.is_some();
     let session_words = match scope {
-        Scope::Session(row) => format!(
-            " pour la {}",
-            Session::of(row).when_fr(m.all_day)
-        ),
+        Scope::Session(row) => format!(" pour la {}", Session::of(row).when_fr(m.all_day)),
         Scope::Whole if series => " pour toute la série".to_string(),
         Scope::Whole => String::new(),
     };
@@ -103,8 +100,7 @@ pub(super) async fn record(
                     Err(refusal) => return Ok(Recorded::Refused(refusal)),
                 }
             } else if answer == Answer::Declined {
-                booking::cancel_in(txn, target, person_id, None, Utc::now(), &state.events)
-                    .await?;
+                booking::cancel_in(txn, target, person_id, None, Utc::now(), &state.events).await?;
             }
         }
         (None, _) if series && m.registration_open && answer == Answer::Accepted => {

@@ -64,7 +64,10 @@ fn param<'a>(p: &'a ical::property::Property, name: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-fn value<'a>(event: &'a ical::parser::ical::component::IcalEvent, name: &str) -> Option<&'a ical::property::Property> {
+fn value<'a>(
+    event: &'a ical::parser::ical::component::IcalEvent,
+    name: &str,
+) -> Option<&'a ical::property::Property> {
     event
         .properties
         .iter()
@@ -108,9 +111,17 @@ pub(super) fn parse_reply(text: &str, host: &str) -> Result<Vec<ReplyAnswer>, Re
     let calendar = match parser.next() {
         Some(Ok(calendar)) => calendar,
         Some(Err(e)) => {
-            return Err(Refused::new("VCALENDAR", format!("calendrier illisible : {e}")));
+            return Err(Refused::new(
+                "VCALENDAR",
+                format!("calendrier illisible : {e}"),
+            ));
         }
-        None => return Err(Refused::new("VCALENDAR", "aucun calendrier dans la requête")),
+        None => {
+            return Err(Refused::new(
+                "VCALENDAR",
+                "aucun calendrier dans la requête",
+            ));
+        }
     };
     let method = calendar
         .properties
@@ -168,7 +179,9 @@ pub(super) fn parse_reply(text: &str, host: &str) -> Result<Vec<ReplyAnswer>, Re
                 other => {
                     return Err(Refused::new(
                         "PARTSTAT",
-                        format!("« {other} » n'est pas une réponse (ACCEPTED, TENTATIVE ou DECLINED)"),
+                        format!(
+                            "« {other} » n'est pas une réponse (ACCEPTED, TENTATIVE ou DECLINED)"
+                        ),
                     ));
                 }
             };
@@ -196,7 +209,11 @@ pub(super) fn parse_reply(text: &str, host: &str) -> Result<Vec<ReplyAnswer>, Re
 
 /// Whether the request carries the gateway's token (compared in constant time).
 fn authorized(state: &AppState, headers: &HeaderMap) -> Option<bool> {
-    let expected = state.config.itip_token.as_deref().filter(|t| !t.is_empty())?;
+    let expected = state
+        .config
+        .itip_token
+        .as_deref()
+        .filter(|t| !t.is_empty())?;
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -214,8 +231,11 @@ pub(super) async fn receive(
 ) -> Response {
     match authorized(&state, &headers) {
         None => {
-            return Refused::new("Authorization", "aucune passerelle iTIP configurée (MAILLAGE_ITIP_TOKEN)")
-                .into_response(StatusCode::NOT_FOUND);
+            return Refused::new(
+                "Authorization",
+                "aucune passerelle iTIP configurée (MAILLAGE_ITIP_TOKEN)",
+            )
+            .into_response(StatusCode::NOT_FOUND);
         }
         Some(false) => {
             return Refused::new("Authorization", "jeton de la passerelle absent ou faux")
@@ -229,7 +249,10 @@ pub(super) async fn receive(
         Err(refused) => return refused.into_response(StatusCode::UNPROCESSABLE_ENTITY),
     };
     match record_all(&state, &answers).await {
-        Ok(Ok(recorded)) => (StatusCode::OK, axum::Json(json!({ "enregistrées": recorded })))
+        Ok(Ok(recorded)) => (
+            StatusCode::OK,
+            axum::Json(json!({ "enregistrées": recorded })),
+        )
             .into_response(),
         Ok(Err(refused)) => refused.into_response(StatusCode::UNPROCESSABLE_ENTITY),
         Err(e) => {
@@ -323,7 +346,11 @@ async fn record_one(
             format!(
                 "{} n'est pas invité·e à {}",
                 reply.attendee,
-                if session.is_some() { "cette séance" } else { "cette réunion" }
+                if session.is_some() {
+                    "cette séance"
+                } else {
+                    "cette réunion"
+                }
             ),
         )));
     };
@@ -439,6 +466,9 @@ mod tests {
         }
         let request = reply("UID:meeting-3@agenda.cri-namur.be\r\n").replace("REPLY", "REQUEST");
         assert_eq!(parse_reply(&request, HOST).unwrap_err().property, "METHOD");
-        assert_eq!(parse_reply("bonjour", HOST).unwrap_err().property, "VCALENDAR");
+        assert_eq!(
+            parse_reply("bonjour", HOST).unwrap_err().property,
+            "VCALENDAR"
+        );
     }
 }

@@ -173,57 +173,61 @@ fn view(
         && !data.session.cancelled
         && data.session.ends_at >= chrono::Utc::now();
     let title = format!("Invitations — {}", session.when_fr(m.all_day));
-    page(ctx, &title, html! {
-        section {
-            p.muted { a href=(format!("/reunions/{}", m.id)) { (m.title) } " › " a href=(format!("/reunions/{}/{date}", m.id)) { "la séance" } }
-            h1 { "Inviter à une séance" }
-            div.card {
-                h2 { (m.title) }
-                p { (crate::web::french::capitalized(&session.when_fr(m.all_day))) }
-                @if data.session.cancelled { p.flash.flash-error { "Cette séance est annulée." } }
-            }
-            @if let Some(message) = refusal {
-                div.flash.flash-error role="alert" { (message) }
-            }
-            @if open {
-                form.stack method="post" action=(action) {
-                    (csrf_field(ctx))
-                    p.hint { "Les personnes invitées ici le sont à cette séance seulement ; leur calendrier la reçoit comme une date de la série." }
-                    @if let Some(label) = scope_label { (checkbox(label, "members", members_checked)) }
-                    div.field {
-                        label for="invite-people" { "Des personnes de l'annuaire" }
-                        p.hint { "Ctrl ou Cmd pour en choisir plusieurs." }
-                        select #invite-people name="person_id" multiple size="6" {
-                            @for (value, label) in &data.people { option value=(value) selected[chosen.contains(&value.as_str())] { (label) } }
+    page(
+        ctx,
+        &title,
+        html! {
+            section {
+                p.muted { a href=(format!("/reunions/{}", m.id)) { (m.title) } " › " a href=(format!("/reunions/{}/{date}", m.id)) { "la séance" } }
+                h1 { "Inviter à une séance" }
+                div.card {
+                    h2 { (m.title) }
+                    p { (crate::web::french::capitalized(&session.when_fr(m.all_day))) }
+                    @if data.session.cancelled { p.flash.flash-error { "Cette séance est annulée." } }
+                }
+                @if let Some(message) = refusal {
+                    div.flash.flash-error role="alert" { (message) }
+                }
+                @if open {
+                    form.stack method="post" action=(action) {
+                        (csrf_field(ctx))
+                        p.hint { "Les personnes invitées ici le sont à cette séance seulement ; leur calendrier la reçoit comme une date de la série." }
+                        @if let Some(label) = scope_label { (checkbox(label, "members", members_checked)) }
+                        div.field {
+                            label for="invite-people" { "Des personnes de l'annuaire" }
+                            p.hint { "Ctrl ou Cmd pour en choisir plusieurs." }
+                            select #invite-people name="person_id" multiple size="6" {
+                                @for (value, label) in &data.people { option value=(value) selected[chosen.contains(&value.as_str())] { (label) } }
+                            }
                         }
+                        div.field {
+                            label for="invite-emails" { "Des partenaires sans compte (adresses e-mail)" }
+                            p.hint { "Une par ligne, ou séparées par des virgules ; « Nom <adresse> » accepté." }
+                            textarea #invite-emails name="emails" rows="3" { (emails) }
+                        }
+                        button.primary type="submit" { "Inviter à cette séance" }
                     }
-                    div.field {
-                        label for="invite-emails" { "Des partenaires sans compte (adresses e-mail)" }
-                        p.hint { "Une par ligne, ou séparées par des virgules ; « Nom <adresse> » accepté." }
-                        textarea #invite-emails name="emails" rows="3" { (emails) }
+                }
+                h2 { "Invité·es" }
+                @if data.lines.is_empty() { (empty_state("Personne n'est encore invité·e à cette séance.")) } @else {
+                    p {
+                        (count(Answer::Accepted)) " oui · " (count(Answer::Tentative)) " peut-être · "
+                        (count(Answer::Declined)) " non · " (count(Answer::Pending)) " sans réponse"
                     }
-                    button.primary type="submit" { "Inviter à cette séance" }
-                }
-            }
-            h2 { "Invité·es" }
-            @if data.lines.is_empty() { (empty_state("Personne n'est encore invité·e à cette séance.")) } @else {
-                p {
-                    (count(Answer::Accepted)) " oui · " (count(Answer::Tentative)) " peut-être · "
-                    (count(Answer::Declined)) " non · " (count(Answer::Pending)) " sans réponse"
-                }
-                table {
-                    thead { tr { th { "Invité·e" } th { "Invitation" } th { "Réponse pour cette séance" } } }
-                    tbody {
-                        @for l in &data.lines {
-                            tr {
-                                td { (if l.invitation.name.is_empty() { l.invitation.email.as_str() } else { l.invitation.name.as_str() }) br; span.muted { (l.invitation.email) } }
-                                td { (if l.whole_series { "toute la série" } else { "cette séance" }) }
-                                td { (l.answer.label_fr_for_organisers()) }
+                    table {
+                        thead { tr { th { "Invité·e" } th { "Invitation" } th { "Réponse pour cette séance" } } }
+                        tbody {
+                            @for l in &data.lines {
+                                tr {
+                                    td { (if l.invitation.name.is_empty() { l.invitation.email.as_str() } else { l.invitation.name.as_str() }) br; span.muted { (l.invitation.email) } }
+                                    td { (if l.whole_series { "toute la série" } else { "cette séance" }) }
+                                    td { (l.answer.label_fr_for_organisers()) }
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-    })
+        },
+    )
 }

@@ -14,12 +14,12 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use super::compose::{self, Kind, MeetingMail, Recipient};
 use super::outbox;
 use crate::calendar::ics::Method;
-use crate::events::Change;
 use crate::entities::invitation::Answer;
 use crate::entities::outbox_message::OutboxKind;
 use crate::entities::{
     agenda_item, invitation, occurrence, occurrence_change, person, platform_membership,
 };
+use crate::events::Change;
 use crate::mail::MailContext;
 use crate::meetings::views::when_fr;
 use crate::meetings::{self, Loaded};
@@ -306,9 +306,8 @@ fn concerns(changes: &[Change], original: chrono::NaiveDateTime) -> bool {
     changes.is_empty()
         || changes.iter().any(|change| match change {
             Change::Schedule | Change::Place | Change::VideoLink | Change::Series => true,
-            Change::OccurrenceMoved { original: o } | Change::OccurrenceRestored { original: o } => {
-                *o == original
-            }
+            Change::OccurrenceMoved { original: o }
+            | Change::OccurrenceRestored { original: o } => *o == original,
         })
 }
 
@@ -377,12 +376,14 @@ async fn about_session(
     mail: &mut MeetingMail,
 ) -> Result<occurrence::Model, DbErr> {
     let m = &loaded.meeting;
-    let row = sessions::row_at(txn, m.id, original).await?.ok_or_else(|| {
-        DbErr::Custom(format!(
-            "réunion {} : séance du {original} absente de l'index",
-            m.id
-        ))
-    })?;
+    let row = sessions::row_at(txn, m.id, original)
+        .await?
+        .ok_or_else(|| {
+            DbErr::Custom(format!(
+                "réunion {} : séance du {original} absente de l'index",
+                m.id
+            ))
+        })?;
     let session = Session::of(&row);
     let changes = occurrence_change::Entity::find()
         .filter(occurrence_change::Column::MeetingId.eq(m.id))

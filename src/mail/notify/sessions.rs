@@ -40,10 +40,7 @@ impl Session {
             text.push_str(" (heure de Bruxelles)");
         }
         if self.start.date() != self.original.date() {
-            text.push_str(&format!(
-                " — déplacée du {}",
-                day_fr(self.original.date())
-            ));
+            text.push_str(&format!(" — déplacée du {}", day_fr(self.original.date())));
         }
         text
     }
