@@ -17,11 +17,12 @@ use crate::entities::invitation::Answer;
 use crate::entities::meeting::MeetingStatus;
 use crate::entities::{invitation, occurrence, session_answer};
 use crate::mail::notify::Session;
+use crate::meetings::views::invitation_form;
 use crate::meetings::{self, Loaded, index};
 use crate::state::AppState;
-use crate::web::components::{checkbox, empty_state};
+use crate::web::components::empty_state;
 use crate::web::extract::{Form, Path};
-use crate::web::layout::{csrf_field, page};
+use crate::web::layout::page;
 use crate::web::{AppError, AppResult, Ctx};
 
 /// The session of meeting `id` at `date` (`YYYY-MM-DD`, its original start date); not found
@@ -151,23 +152,6 @@ fn view(
     let session = Session::of(&data.session);
     let date = session.original.date().format("%Y-%m-%d").to_string();
     let action = format!("/reunions/{}/{date}/invitations", m.id);
-    let typed_all = |key: &str| {
-        typed
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .collect::<Vec<_>>()
-    };
-    let (members_checked, chosen, emails) = (
-        typed_all("members").contains(&"on"),
-        typed_all("person_id"),
-        typed_all("emails").join("\n"),
-    );
-    let scope_label = match (&data.loaded.group, &data.loaded.platform) {
-        (Some(_), _) => Some("Tous les membres du groupe de travail"),
-        (None, Some(_)) => Some("Tous les membres de la plateforme"),
-        _ => None,
-    };
     let count = |answer: Answer| data.lines.iter().filter(|l| l.answer == answer).count();
     let open = m.status != MeetingStatus::Cancelled
         && !data.session.cancelled
@@ -189,24 +173,8 @@ fn view(
                     div.flash.flash-error role="alert" { (message) }
                 }
                 @if open {
-                    form.stack method="post" action=(action) {
-                        (csrf_field(ctx))
-                        p.hint { "Les personnes invitées ici le sont à cette séance seulement ; leur calendrier la reçoit comme une date de la série." }
-                        @if let Some(label) = scope_label { (checkbox(label, "members", members_checked)) }
-                        div.field {
-                            label for="invite-people" { "Des personnes de l'annuaire" }
-                            p.hint { "Ctrl ou Cmd pour en choisir plusieurs." }
-                            select #invite-people name="person_id" multiple size="6" {
-                                @for (value, label) in &data.people { option value=(value) selected[chosen.contains(&value.as_str())] { (label) } }
-                            }
-                        }
-                        div.field {
-                            label for="invite-emails" { "Des partenaires sans compte (adresses e-mail)" }
-                            p.hint { "Une par ligne, ou séparées par des virgules ; « Nom <adresse> » accepté." }
-                            textarea #invite-emails name="emails" rows="3" { (emails) }
-                        }
-                        button.primary type="submit" { "Inviter à cette séance" }
-                    }
+                    p.hint { "Les personnes invitées ici le sont à cette séance seulement ; leur calendrier la reçoit comme une date de la série." }
+                    (invitation_form(ctx, &data.loaded, (&action, "Inviter à cette séance"), &data.people, typed))
                 }
                 h2 { "Invité·es" }
                 @if data.lines.is_empty() { (empty_state("Personne n'est encore invité·e à cette séance.")) } @else {

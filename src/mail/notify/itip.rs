@@ -22,12 +22,7 @@ pub(super) fn calendar(
     sent_by: Option<&person::Model>,
     session: Option<Session>,
 ) -> Result<String, DbErr> {
-    let sender = &context.mailer.sender;
-    let organizer = Organizer {
-        email: sender.organizer_email.clone(),
-        name: sender.organizer_name.clone(),
-        sent_by: sent_by.map(|p| p.email.clone()),
-    };
+    let organizer = organizer(context, sent_by);
     let attendee = Attendee {
         email: invitee.email.clone(),
         name: invitee.name.clone(),
@@ -81,6 +76,16 @@ pub(super) fn calendar(
     }))
 }
 
+/// The configured organizer, with who sends on their behalf (SENT-BY) when someone does.
+fn organizer(context: &MailContext, sent_by: Option<&person::Model>) -> Organizer {
+    let sender = &context.mailer.sender;
+    Organizer {
+        email: sender.organizer_email.clone(),
+        name: sender.organizer_name.clone(),
+        sent_by: sent_by.map(|p| p.email.clone()),
+    }
+}
+
 /// The invitee's PARTSTAT: their answer, unless the date, time or place changed since they gave
 /// it (`meeting.reconfirm_since`): then NEEDS-ACTION, so that their calendar asks again. The
 /// answer itself stays recorded on the invitation.
@@ -114,12 +119,7 @@ pub(super) fn published_session(
     (loaded, agenda, changes): (&Loaded, &[agenda_item::Model], &[occurrence_change::Model]),
     session: Session,
 ) -> Result<String, DbErr> {
-    let sender = &context.mailer.sender;
-    let organizer = Organizer {
-        email: sender.organizer_email.clone(),
-        name: sender.organizer_name.clone(),
-        sent_by: None,
-    };
+    let organizer = organizer(context, None);
     let events = crate::calendar::events(
         loaded,
         agenda,
