@@ -23,7 +23,6 @@ use crate::events::Change;
 use crate::mail::MailContext;
 use crate::meetings::views::when_fr;
 use crate::meetings::{self, Loaded};
-use crate::web::french;
 
 pub use links::{answer_links, sign_token, verify_token, verify_token_at};
 pub use reminders::{answer_reminders, due_reminders};
@@ -139,8 +138,13 @@ async fn enqueue_mail(
 enum ToInvitees<'a> {
     /// METHOD:REQUEST, with answer links.
     Invitation,
-    /// METHOD:REQUEST (same UID, the new SEQUENCE), with answer links; `what` changed.
-    Update { what: &'a str },
+    /// METHOD:REQUEST (same UID, the new SEQUENCE), with answer links; `what` changed. `only`:
+    /// the one session of a series the change is about (moved, or back at its own date): the
+    /// update carries that session alone (its RECURRENCE-ID), not the whole series.
+    Update {
+        what: &'a str,
+        only: Option<chrono::NaiveDateTime>,
+    },
     /// METHOD:CANCEL of the whole meeting, or of one occurrence of a series (its original local
     /// start).
     Cancellation {
@@ -152,7 +156,7 @@ impl ToInvitees<'_> {
     fn kind(self) -> Kind {
         match self {
             ToInvitees::Invitation => Kind::Invitation,
-            ToInvitees::Update { what } => Kind::Update {
+            ToInvitees::Update { what, .. } => Kind::Update {
                 what: what.to_string(),
             },
             ToInvitees::Cancellation { .. } => Kind::Cancellation,
@@ -188,12 +192,31 @@ async fn to_invitees(
         .all(txn)
         .await?;
     let (method, only) = match message {
-        ToInvitees::Invitation | ToInvitees::Update { .. } => (Method::Request, None),
+        ToInvitees::Invitation => (Method::Request, None),
+        ToInvitees::Update { only, .. } => (Method::Request, only),
         ToInvitees::Cancellation { occurrence } => (Method::Cancel, occurrence),
     };
     let sessions = sessions::of_invitations(txn, invitees).await?;
-    let length = meetings::schedule::duration(&loaded.meeting);
     let all_day = loaded.meeting.all_day;
+    // The one session the message is about, as it now is (at its original times when the index
+    // has no row for it: a cancelled date far ahead).
+    let only = match only {
+        None => None,
+        Some(original) => Some(
+            match sessions::row_at(txn, loaded.meeting.id, original).await? {
+                Some(row) => Session {
+                    cancelled: row.cancelled || method == Method::Cancel,
+                    ..Session::of(&row)
+                },
+                None => Session {
+                    original,
+                    start: original,
+                    end: original + meetings::schedule::duration(&loaded.meeting),
+                    cancelled: method == Method::Cancel,
+                },
+            },
+        ),
+    };
     let mut sent = 0;
     for invitee in invitees {
         let session = match (invitee.occurrence_id, only) {
@@ -206,16 +229,10 @@ async fn to_invitees(
                     )));
                 }
             },
-            (None, Some(original)) => Some(Session {
-                original,
-                start: original,
-                end: original + length,
-                cancelled: true,
-            }),
-            (None, None) => None,
+            (None, only) => only,
         };
-        if let (Some(original), Some(session)) = (only, session)
-            && session.original != original
+        if let (Some(only), Some(session)) = (only, session)
+            && session.original != only.original
         {
             continue;
         }
@@ -233,9 +250,10 @@ async fn to_invitees(
             }
             (None, Some(session)) => {
                 mail.when = format!(
-                    "séance du {} (les autres dates sont maintenues)",
-                    french::weekday_date(session.original.date())
+                    "{} (les autres dates sont maintenues)",
+                    session.when_fr(all_day)
                 );
+                mail.page_url = session.page_url(&context.base_url, loaded.meeting.id);
             }
             _ => {}
         }
@@ -296,8 +314,24 @@ pub async fn meeting_changed(
         None => true,
         Some(session) => concerns(changes, session.original),
     });
-    let message = ToInvitees::Update { what };
+    let message = ToInvitees::Update {
+        what,
+        only: one_session(changes),
+    };
     to_invitees(txn, context, loaded, &listed, message, sent_by).await
+}
+
+/// The one session `changes` are about, when they are all about the same session (moved, or
+/// back at its own date); None when they concern the whole meeting.
+fn one_session(changes: &[Change]) -> Option<chrono::NaiveDateTime> {
+    let mut sessions = changes.iter().map(|change| match change {
+        Change::OccurrenceMoved { original } | Change::OccurrenceRestored { original } => {
+            Some(*original)
+        }
+        Change::Schedule | Change::Place | Change::VideoLink | Change::Series => None,
+    });
+    let first = sessions.next()??;
+    sessions.all(|s| s == Some(first)).then_some(first)
 }
 
 /// Whether `changes` concern the session first planned at `original`: a change of the whole
