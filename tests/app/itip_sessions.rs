@@ -7,6 +7,7 @@
 
 use maillage::entities::registration::RegistrationStatus;
 use maillage::entities::{invitation, meeting, occurrence, registration, session_answer};
+use maillage::meetings::booking;
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::Value;
@@ -374,6 +375,31 @@ async fn a_reply_for_one_session_of_a_series_invitation_is_a_session_answer_and_
     assert_eq!(status, StatusCode::OK, "{body}");
     let answered = invitation_of(&app, "ana@ciney.example").await.remove(0);
     assert_eq!(answered.answer.to_string(), "tentative");
+
+    // Registered for April (by the coordination), then declining the whole series: the April
+    // registration is cancelled; March keeps the answer given for it alone.
+    let april = session_row(&app, series, "2027-04-13").await;
+    let request = booking::Request {
+        person_id: ana,
+        ..Default::default()
+    };
+    let target = booking::Target::session(series, april.id);
+    let now = chrono::Utc::now();
+    let done = booking::register(&app.db, target, request, now, &app.state.events).await;
+    assert_eq!(done.unwrap(), Ok(booking::Outcome::Confirmed));
+    let decline = reply_for(series, "ana@ciney.example", "DECLINED", "");
+    let (status, body) = post_reply(&app, TOKEN, decline).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let registered = registrations_of(&app, ana).await;
+    let in_april = registered
+        .iter()
+        .find(|r| r.occurrence_id == Some(april.id))
+        .unwrap();
+    assert_eq!(in_april.status, RegistrationStatus::Cancelled);
+    let answered = invitation_of(&app, "ana@ciney.example").await.remove(0);
+    assert_eq!(answered.answer.to_string(), "declined");
+    let march_answer = session_answer::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(march_answer[0].answer.to_string(), "declined");
 }
 
 #[tokio::test]

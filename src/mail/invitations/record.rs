@@ -4,7 +4,8 @@
 //! invitation to a whole series answered for one session writes a `session_answers` row, which
 //! overrides the series' answer for that session only. With registration open, accepting a
 //! one-off or a session registers for it and declining cancels that registration, in the same
-//! transaction.
+//! transaction; declining a whole series cancels the registrations for its sessions to come
+//! (except those of sessions answered for on their own).
 
 use chrono::Utc;
 use sea_orm::{
@@ -14,7 +15,8 @@ use sea_orm::{
 
 use crate::audit;
 use crate::entities::invitation::Answer;
-use crate::entities::{invitation, occurrence, person, session_answer};
+use crate::entities::registration::RegistrationStatus;
+use crate::entities::{invitation, occurrence, person, registration, session_answer};
 use crate::mail::notify::Session;
 use crate::meetings::{Loaded, booking};
 use crate::state::AppState;
@@ -108,6 +110,14 @@ pub(super) async fn record(
                 " Les inscriptions se font par séance : répondez pour une séance pour vous y inscrire.",
             );
         }
+        (None, Some(person_id)) if series && answer == Answer::Declined => {
+            let cancelled = decline_sessions_to_come(txn, state, invitation, person_id).await?;
+            if cancelled > 0 {
+                message.push_str(&format!(
+                    " Vos inscriptions aux séances à venir ({cancelled}) sont annulées."
+                ));
+            }
+        }
         _ => {}
     }
     let now = Utc::now();
@@ -165,6 +175,51 @@ pub(super) async fn record(
     )
     .await?;
     Ok(Recorded::Done(message))
+}
+
+/// Declining a whole series cancels the person's registrations for its sessions still to come,
+/// except those of sessions they answered for on their own (that answer stands for that session).
+/// Returns how many were cancelled.
+async fn decline_sessions_to_come(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    invitation: &invitation::Model,
+    person_id: i64,
+) -> Result<usize, DbErr> {
+    let now = Utc::now();
+    let answered: Vec<i64> = session_answer::Entity::find()
+        .filter(session_answer::Column::InvitationId.eq(invitation.id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| a.occurrence_id)
+        .collect();
+    let registered: Vec<i64> = registration::Entity::find()
+        .filter(registration::Column::MeetingId.eq(invitation.meeting_id))
+        .filter(registration::Column::PersonId.eq(person_id))
+        .filter(registration::Column::Status.ne(RegistrationStatus::Cancelled))
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.occurrence_id)
+        .filter(|id| !answered.contains(id))
+        .collect();
+    let to_come = occurrence::Entity::find()
+        .filter(occurrence::Column::Id.is_in(registered))
+        .filter(occurrence::Column::EndsAt.gt(now))
+        .all(txn)
+        .await?;
+    let mut cancelled = 0;
+    for session in to_come {
+        let target = booking::Target::session(invitation.meeting_id, session.id);
+        if booking::cancel_in(txn, target, person_id, None, now, &state.events)
+            .await?
+            .is_some()
+        {
+            cancelled += 1;
+        }
+    }
+    Ok(cancelled)
 }
 
 /// The person behind the invitation: their account, or, for a partner who accepts, a new
