@@ -156,8 +156,12 @@ pub async fn due_reminders(db: &DatabaseConnection, state: &AppState) -> Result<
                 mail.note = (!m.reminder_text.is_empty()).then(|| m.reminder_text.clone());
                 enqueue_mail(&txn, context, OutboxKind::Reminder, m.id, to, &mail).await?;
             }
-            // Nobody to remind yet (a meeting just created): leave it for a later pass.
+            // Nobody to remind yet (a meeting just created): leave it for a later pass. Rolled
+            // back now, not when the dropped transaction's connection is next used: until then
+            // it would sit idle in transaction holding the meeting's row (PostgreSQL), and every
+            // change of that meeting (the index rewrite, `maillage demo`) would wait for it.
             if recipients.is_empty() {
+                txn.rollback().await?;
                 continue;
             }
         }
