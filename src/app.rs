@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .merge(statics::routes())
         .merge(calendar::feeds::feed_routes())
+        .merge(crate::mail::invitations::gateway_routes())
         .route("/healthz", get(healthz))
         .layer(from_fn(logging::log_requests))
         .layer(CompressionLayer::new())

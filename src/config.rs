@@ -52,6 +52,9 @@ pub struct Config {
     pub header_timeout_secs: u64,
     /// Connections served at once.
     pub max_connections: usize,
+    /// The secret a mail gateway presents (`Authorization: Bearer …`) to hand over the iTIP
+    /// replies that reach the organizer's mailbox (`MAILLAGE_ITIP_TOKEN`); None: no gateway.
+    pub itip_token: Option<String>,
 }
 
 /// How the server writes its log lines (`MAILLAGE_LOG_FORMAT`).
@@ -91,6 +94,7 @@ impl std::fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("header_timeout_secs", &self.header_timeout_secs)
             .field("max_connections", &self.max_connections)
+            .field("itip_token", &self.itip_token.as_ref().map(|_| "<caché>"))
             .finish()
     }
 }
@@ -113,6 +117,7 @@ struct FileConfig {
     trusted_proxies: Option<AddressList>,
     header_timeout_secs: Option<u64>,
     max_connections: Option<usize>,
+    itip_token: Option<String>,
 }
 
 /// `trusted_proxies = ["10.0.0.1", "10.1.0.0/16"]` or one string `"10.0.0.1, 10.1.0.0/16"`.
@@ -164,6 +169,7 @@ impl Config {
             ..FileConfig::default()
         };
         let caps = (file.invitations_per_request, file.invitations_per_day);
+        let itip_token = env("MAILLAGE_ITIP_TOKEN").or(file.itip_token.take());
         let mut config = Self::from_parts(
             file,
             env("DATABASE_URL"),
@@ -187,6 +193,7 @@ impl Config {
             DEFAULT_INVITATIONS_PER_DAY,
         )?;
         config.apply_network(network)?;
+        config.itip_token = itip_token.map(|t| t.trim().to_string());
         Ok(config)
     }
 
@@ -228,6 +235,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             header_timeout_secs: DEFAULT_HEADER_TIMEOUT_SECS,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            itip_token: None,
         }
     }
 

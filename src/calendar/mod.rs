@@ -210,6 +210,39 @@ pub fn events(
     Ok(out)
 }
 
+/// One session of a series as a VEVENT of its own: the series' UID, its RECURRENCE-ID (the
+/// session's original start, in the series' form: TZID'd local time, or a date when all-day),
+/// its times as they now are (`start`, `end`), no RRULE nor EXDATE; the rest (SEQUENCE,
+/// summary, place…) from the series' events written by [`events`] (its override for that
+/// session when it has one). None when `series` is empty.
+#[must_use]
+pub fn session_event(
+    series: &[Event],
+    original: chrono::NaiveDateTime,
+    (start, end): (chrono::NaiveDateTime, chrono::NaiveDateTime),
+    all_day: bool,
+) -> Option<Event> {
+    let id = when(original, all_day);
+    let own = series
+        .iter()
+        .find(|e| e.recurrence_id.as_ref() == Some(&id))
+        .or_else(|| series.iter().find(|e| e.recurrence_id.is_none()))?;
+    let end = if all_day {
+        // DTEND of an all-day event is the day after (exclusive).
+        When::Date(end.date().max(start.date() + Duration::days(1)))
+    } else {
+        When::Local(end.max(start + Duration::minutes(1)))
+    };
+    Some(Event {
+        rrule: None,
+        exdates: Vec::new(),
+        recurrence_id: Some(id),
+        start: when(start, all_day),
+        end,
+        ..own.clone()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +259,54 @@ mod tests {
         assert_eq!(
             (o.name.as_str(), o.email.as_str()),
             ("", "secretariat@cri-namur.example")
+        );
+    }
+
+    #[test]
+    fn a_session_event_is_the_series_uid_with_its_recurrence_id_and_its_own_times() {
+        let at = |d: u32, h: u32| {
+            chrono::NaiveDate::from_ymd_opt(2027, 3, d)
+                .and_then(|day| day.and_hms_opt(h, 0, 0))
+                .unwrap_or_default()
+        };
+        let master = Event {
+            uid: "meeting-4@agenda.cri-namur.be".into(),
+            sequence: 3,
+            rrule: Some("FREQ=MONTHLY;BYDAY=2TU".into()),
+            exdates: vec![When::Local(at(2, 14))],
+            summary: "Relevé de constats".into(),
+            ..Event::default()
+        };
+        let cancelled = Event {
+            recurrence_id: Some(When::Local(at(9, 14))),
+            status: Status::Cancelled,
+            rrule: None,
+            ..master.clone()
+        };
+        let series = [master, cancelled];
+        let moved = session_event(&series, at(16, 14), (at(17, 15), at(17, 17)), false);
+        let moved = moved.unwrap_or_default();
+        assert_eq!(moved.uid, "meeting-4@agenda.cri-namur.be");
+        assert_eq!(moved.recurrence_id, Some(When::Local(at(16, 14))));
+        assert_eq!(
+            (moved.start, moved.end),
+            (When::Local(at(17, 15)), When::Local(at(17, 17)))
+        );
+        assert_eq!(
+            (moved.rrule, moved.exdates.len(), moved.sequence),
+            (None, 0, 3)
+        );
+        // Its own override when it has one (here: cancelled); all-day ends the day after.
+        let own = session_event(&series, at(9, 14), (at(9, 14), at(9, 16)), false);
+        assert_eq!(own.map(|e| e.status), Some(Status::Cancelled));
+        let all_day = session_event(&series, at(9, 0), (at(9, 0), at(9, 0)), true);
+        assert_eq!(
+            all_day.map(|e| (e.start, e.end)),
+            Some((When::Date(at(9, 0).date()), When::Date(at(10, 0).date())))
+        );
+        assert_eq!(
+            session_event(&[], at(9, 14), (at(9, 14), at(9, 16)), false),
+            None
         );
     }
 

@@ -28,6 +28,7 @@ impl Notifier {
         match event {
             Event::Registered {
                 meeting_id,
+                session,
                 person_id,
                 seat,
                 ..
@@ -36,15 +37,16 @@ impl Notifier {
                     Seat::Confirmed => Kind::RegistrationConfirmed,
                     Seat::Waiting { place } => Kind::Waiting { place: *place },
                 };
-                notify::registration_notice(txn, context, *meeting_id, *person_id, kind).await
+                let about = (*meeting_id, *session);
+                notify::registration_notice(txn, context, about, *person_id, kind).await
             }
             Event::Promoted {
                 meeting_id,
+                session,
                 person_id,
-                ..
             } => {
-                notify::registration_notice(txn, context, *meeting_id, *person_id, Kind::Promoted)
-                    .await
+                let about = (*meeting_id, *session);
+                notify::registration_notice(txn, context, about, *person_id, Kind::Promoted).await
             }
             // Nobody is told: the person did it (or was told by who did).
             Event::RegistrationCancelled { .. } => Ok(()),
@@ -58,7 +60,8 @@ impl Notifier {
                 };
                 let what = what_changed(&loaded.meeting, changes);
                 let by = sender(txn, *by).await?;
-                notify::meeting_changed(txn, context, &loaded, &what, by.as_ref()).await?;
+                let change = (what.as_str(), changes.as_slice());
+                notify::meeting_changed(txn, context, &loaded, change, by.as_ref()).await?;
                 Ok(())
             }
             Event::MeetingRestored { meeting_id, by } => {
@@ -66,7 +69,7 @@ impl Notifier {
                     return Ok(());
                 };
                 let by = sender(txn, *by).await?;
-                let what = "la réunion est de nouveau prévue";
+                let what = ("la réunion est de nouveau prévue", &[][..]);
                 notify::meeting_changed(txn, context, &loaded, what, by.as_ref()).await?;
                 Ok(())
             }
@@ -82,11 +85,15 @@ impl Notifier {
                 notify::meeting_cancelled(txn, context, &loaded, *occurrence, by.as_ref()).await?;
                 Ok(())
             }
-            Event::MinutesPublished { meeting_id, .. } => {
+            Event::MinutesPublished {
+                meeting_id,
+                session,
+                ..
+            } => {
                 let Some(loaded) = meetings::load_in(txn, *meeting_id).await? else {
                     return Ok(());
                 };
-                notify::minutes_published(txn, context, &loaded).await?;
+                notify::minutes_published(txn, context, &loaded, *session).await?;
                 Ok(())
             }
         }

@@ -16,11 +16,11 @@ use crate::helpers::smtp::SmtpServer;
 use crate::helpers::{TestApp, Visitor, schedule_meeting, skipped};
 
 const ORGANIZER: &str = "Coordination du CRI <coordination@cri-namur.example>";
-const ORGANIZER_EMAIL: &str = "coordination@cri-namur.example";
+pub(crate) const ORGANIZER_EMAIL: &str = "coordination@cri-namur.example";
 const COORDINATOR_EMAIL: &str = "coralie@cri-namur.example";
 
 /// A platform with a signed-in coordinator; mail goes to `smtp` when given (else to files).
-async fn world(
+pub(crate) async fn world(
     smtp: Option<&SmtpServer>,
     adjust: impl FnOnce(&mut maillage::config::Config),
 ) -> (TestApp, Visitor, i64) {
@@ -43,7 +43,7 @@ async fn world(
 }
 
 /// The fields of a one-day plenary on 8 June 2027, with `extra` added or replacing.
-fn plenary(platform: i64, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn plenary(platform: i64, extra: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = [
         ("scope", format!("platform:{platform}").as_str()),
         ("kind", "plenary"),
@@ -65,7 +65,7 @@ fn plenary(platform: i64, extra: &[(&str, &str)]) -> Vec<(String, String)> {
     fields
 }
 
-fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+pub(crate) fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
     fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -91,7 +91,7 @@ async fn invite(coordinator: &Visitor, id: i64, emails: &str) -> reqwest::Respon
 }
 
 /// The messages that arrived for `to` whose calendar has `method`, in arrival order.
-fn messages_to(smtp: &SmtpServer, to: &str, method: &str) -> Vec<Value> {
+pub(crate) fn messages_to(smtp: &SmtpServer, to: &str, method: &str) -> Vec<Value> {
     smtp.messages()
         .into_iter()
         .filter(|m| m["to"].as_str().unwrap_or_default().contains(to))
@@ -101,7 +101,7 @@ fn messages_to(smtp: &SmtpServer, to: &str, method: &str) -> Vec<Value> {
 
 /// A calendar read back by tests/tools/ics_check.py, or None when Python's readers are missing
 /// (skipped, except under CI where MAILLAGE_REQUIRE_PYTHON=1 makes it fail).
-fn read_ics(ics: &str) -> Option<Value> {
+pub(crate) fn read_ics(ics: &str) -> Option<Value> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("calendar.ics");
     std::fs::write(&path, ics).unwrap();
@@ -539,7 +539,7 @@ async fn every_published_vevent_names_the_configured_organizer_and_no_attendee()
 
 // ---------------------------------------------------------------- 20. re-confirmation
 
-fn answer_link(message: &Value, answer: &str) -> String {
+pub(crate) fn answer_link(message: &Value, answer: &str) -> String {
     let text = message["text"].as_str().unwrap();
     let start = text.find("/invitation/").unwrap();
     let rest = &text[start..];

@@ -16,6 +16,7 @@ mod groups;
 mod health;
 mod home;
 mod itip;
+mod itip_sessions;
 mod mail;
 mod meeting_ics;
 mod meetings;

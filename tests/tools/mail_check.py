@@ -48,6 +48,7 @@ def calendar(data):
             "sequence": int(e.get("sequence", 0)),
             "status": str(e.get("status")) if e.get("status") else None,
             "dtstart": when(e.get("dtstart")),
+            "dtend": when(e.get("dtend")),
             "recurrence_id": when(e.get("recurrence-id")),
             "rrule": e.get("rrule").to_ical().decode() if e.get("rrule") is not None else None,
             "exdates": [when(d) for x in (e.get("exdate") if isinstance(e.get("exdate"), list) else [e.get("exdate")] if e.get("exdate") is not None else []) for d in x.dts],

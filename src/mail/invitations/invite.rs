@@ -6,7 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, Set,
 };
 
 use super::paste::parse_address_list;
@@ -14,7 +15,7 @@ use crate::audit;
 use crate::auth::permissions::Action;
 use crate::entities::invitation::{Answer, Language};
 use crate::entities::meeting::MeetingStatus;
-use crate::entities::{group_membership, invitation, person, platform_membership};
+use crate::entities::{group_membership, invitation, occurrence, person, platform_membership};
 use crate::mail::{MailContext, notify};
 use crate::meetings;
 use crate::people::rules::normalize_email;
@@ -32,7 +33,7 @@ pub(super) async fn invite(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (status, message) = match send(&state, &ctx, id, &pairs).await {
+    let (status, message) = match send(&state, &ctx, id, None, &pairs).await {
         Err(AppError::BadRequest(message)) => (StatusCode::BAD_REQUEST, message),
         Err(AppError::TooManyRequests(message)) => (StatusCode::TOO_MANY_REQUESTS, message),
         done => return done,
@@ -43,19 +44,41 @@ pub(super) async fn invite(
     Ok((status, page).into_response())
 }
 
-async fn send(
+/// Sends the invitations `pairs` ask for: to the meeting as a whole (`session` None: every
+/// session of a series), or to one session of a series. Refusals are `BadRequest` (what was
+/// asked cannot be done) or `TooManyRequests` (the daily cap); nothing is written then.
+pub(super) async fn send(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
+    session: Option<&occurrence::Model>,
     pairs: &[(String, String)],
 ) -> AppResult<Response> {
     let loaded = meetings::load(state, id).await?;
     ctx.require(Action::ManageMeeting(&loaded.reference()))?;
-    let back = format!("/reunions/{id}#invitations");
+    let back = match session {
+        Some(s) => format!(
+            "/reunions/{id}/{}/invitations",
+            s.original_start_local.naive().date().format("%Y-%m-%d")
+        ),
+        None => format!("/reunions/{id}#invitations"),
+    };
     if loaded.meeting.status == MeetingStatus::Cancelled {
         return Err(AppError::BadRequest(
             "Cette réunion est annulée : on ne peut plus y inviter.".into(),
         ));
+    }
+    if let Some(s) = session {
+        if s.cancelled {
+            return Err(AppError::BadRequest(
+                "Cette séance est annulée : on ne peut plus y inviter.".into(),
+            ));
+        }
+        if s.ends_at < Utc::now() {
+            return Err(AppError::BadRequest(
+                "Cette séance est passée : on ne peut plus y inviter.".into(),
+            ));
+        }
     }
     if loaded
         .meeting
@@ -166,8 +189,16 @@ async fn send(
         ));
     }
     let txn = crate::db::begin_write(&state.db).await?;
+    // Already invited: to the whole meeting; for a session, to the whole series or to it.
+    let already_covered = match session {
+        Some(s) => Condition::any()
+            .add(invitation::Column::OccurrenceId.is_null())
+            .add(invitation::Column::OccurrenceId.eq(s.id)),
+        None => Condition::all().add(invitation::Column::OccurrenceId.is_null()),
+    };
     let existing: Vec<String> = invitation::Entity::find()
         .filter(invitation::Column::MeetingId.eq(id))
+        .filter(already_covered)
         .all(&txn)
         .await?
         .into_iter()
@@ -201,6 +232,7 @@ async fn send(
     for (person_id, name, email, key, language) in fresh {
         let row = invitation::ActiveModel {
             meeting_id: Set(id),
+            occurrence_id: Set(session.map(|s| s.id)),
             person_id: Set(person_id),
             email: Set(email),
             email_normalized: Set(key),
@@ -230,10 +262,17 @@ async fn send(
         "inviter",
         "réunion",
         Some(id),
-        format!(
-            "{sent} invitation(s) envoyée(s) pour « {} »",
-            loaded.meeting.title
-        ),
+        match session {
+            Some(s) => format!(
+                "{sent} invitation(s) envoyée(s) pour la séance du {} de « {} »",
+                s.original_start_local.naive().date(),
+                loaded.meeting.title
+            ),
+            None => format!(
+                "{sent} invitation(s) envoyée(s) pour « {} »",
+                loaded.meeting.title
+            ),
+        },
     )
     .await?;
     txn.commit().await?;

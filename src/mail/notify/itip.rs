@@ -4,28 +4,25 @@
 use chrono::Utc;
 use sea_orm::DbErr;
 
-use crate::calendar::ics::{self, Attendee, Calendar, Method, Organizer, Status, When};
+use super::sessions::Session;
+use crate::calendar::ics::{self, Attendee, Calendar, Event, Method, Organizer, Status};
 use crate::entities::invitation::Answer;
 use crate::entities::{agenda_item, invitation, meeting, occurrence_change, person};
 use crate::mail::MailContext;
-use crate::meetings::{self, Loaded};
+use crate::meetings::Loaded;
 
-/// The iTIP calendar for one invitee: REQUEST (invitation, update) or CANCEL; `only` restricts
-/// to one occurrence of a series (its original local start).
+/// The iTIP calendar for one invitee: REQUEST (invitation, update) or CANCEL; `session`
+/// restricts it to one session of a series (the series' UID, the session's RECURRENCE-ID and its
+/// times as they now are).
 pub(super) fn calendar(
     context: &MailContext,
     (loaded, agenda, changes): (&Loaded, &[agenda_item::Model], &[occurrence_change::Model]),
     invitee: &invitation::Model,
     method: Method,
     sent_by: Option<&person::Model>,
-    only: Option<chrono::NaiveDateTime>,
+    session: Option<Session>,
 ) -> Result<String, DbErr> {
-    let sender = &context.mailer.sender;
-    let organizer = Organizer {
-        email: sender.organizer_email.clone(),
-        name: sender.organizer_name.clone(),
-        sent_by: sent_by.map(|p| p.email.clone()),
-    };
+    let organizer = organizer(context, sent_by);
     let attendee = Attendee {
         email: invitee.email.clone(),
         name: invitee.name.clone(),
@@ -50,25 +47,24 @@ pub(super) fn calendar(
             event.status = Status::Cancelled;
         }
     }
-    if let Some(original) = only {
-        let all_day = loaded.meeting.all_day;
-        let target = if all_day {
-            When::Date(original.date())
-        } else {
-            When::Local(original)
+    if let Some(session) = session {
+        let Some(mut single) = crate::calendar::session_event(
+            &events,
+            session.original,
+            (session.start, session.end),
+            loaded.meeting.all_day,
+        ) else {
+            return Err(DbErr::Custom(format!(
+                "réunion {} : aucun événement pour la séance du {}",
+                loaded.meeting.id, session.original
+            )));
         };
-        let length = meetings::schedule::duration(&loaded.meeting);
-        let mut single = events.first().cloned().unwrap_or_default();
-        single.rrule = None;
-        single.exdates = Vec::new();
-        single.recurrence_id = Some(target.clone());
-        single.start = target;
-        single.end = if all_day {
-            When::Date((original + length).date())
+        // A REQUEST never says CANCELLED (RFC 5546 §3.2.2); a cancelled session gets a CANCEL.
+        single.status = if method == Method::Cancel {
+            Status::Cancelled
         } else {
-            When::Local(original + length)
+            Status::Confirmed
         };
-        single.status = Status::Cancelled;
         events = vec![single];
     }
     Ok(ics::write(&Calendar {
@@ -78,6 +74,16 @@ pub(super) fn calendar(
         feed: false,
         events,
     }))
+}
+
+/// The configured organizer, with who sends on their behalf (SENT-BY) when someone does.
+fn organizer(context: &MailContext, sent_by: Option<&person::Model>) -> Organizer {
+    let sender = &context.mailer.sender;
+    Organizer {
+        email: sender.organizer_email.clone(),
+        name: sender.organizer_name.clone(),
+        sent_by: sent_by.map(|p| p.email.clone()),
+    }
 }
 
 /// The invitee's PARTSTAT: their answer, unless the date, time or place changed since they gave
@@ -103,4 +109,45 @@ fn answered_since_change(meeting: &meeting::Model, invitee: &invitation::Model) 
         (Some(change), Some(answered)) => answered > change,
         (Some(_), None) => false,
     }
+}
+
+/// The calendar of a notice about one session (registration, minutes): METHOD:PUBLISH and the
+/// session alone, with the series' UID and the session's RECURRENCE-ID, so that a client files
+/// it with the series it may already hold; no attendee.
+pub(super) fn published_session(
+    context: &MailContext,
+    (loaded, agenda, changes): (&Loaded, &[agenda_item::Model], &[occurrence_change::Model]),
+    session: Session,
+) -> Result<String, DbErr> {
+    let organizer = organizer(context, None);
+    let events = crate::calendar::events(
+        loaded,
+        agenda,
+        changes,
+        &context.base_url,
+        false,
+        &organizer,
+    )?;
+    let event = crate::calendar::session_event(
+        &events,
+        session.original,
+        (session.start, session.end),
+        loaded.meeting.all_day,
+    )
+    .ok_or_else(|| {
+        DbErr::Custom(format!(
+            "réunion {} : aucun événement pour la séance du {}",
+            loaded.meeting.id, session.original
+        ))
+    })?;
+    Ok(ics::write(&Calendar {
+        name: loaded.meeting.title.clone(),
+        description: None,
+        method: Some(Method::Publish),
+        feed: false,
+        events: vec![Event {
+            dtstamp: Utc::now(),
+            ..event
+        }],
+    }))
 }

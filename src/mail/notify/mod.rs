@@ -5,6 +5,7 @@
 mod itip;
 mod links;
 mod reminders;
+pub mod sessions;
 #[cfg(test)]
 mod tests;
 
@@ -16,15 +17,16 @@ use crate::calendar::ics::Method;
 use crate::entities::invitation::Answer;
 use crate::entities::outbox_message::OutboxKind;
 use crate::entities::{
-    agenda_item, invitation, meeting, occurrence_change, person, platform_membership,
+    agenda_item, invitation, occurrence, occurrence_change, person, platform_membership,
 };
+use crate::events::Change;
 use crate::mail::MailContext;
 use crate::meetings::views::when_fr;
 use crate::meetings::{self, Loaded};
-use crate::web::french;
 
 pub use links::{answer_links, sign_token, verify_token, verify_token_at};
 pub use reminders::{answer_reminders, due_reminders};
+pub use sessions::Session;
 
 /// When and where, in French. A series whose stored rule cannot be read is an error naming it.
 fn meeting_text(loaded: &Loaded) -> Result<(String, Option<String>), DbErr> {
@@ -136,8 +138,13 @@ async fn enqueue_mail(
 enum ToInvitees<'a> {
     /// METHOD:REQUEST, with answer links.
     Invitation,
-    /// METHOD:REQUEST (same UID, the new SEQUENCE), with answer links; `what` changed.
-    Update { what: &'a str },
+    /// METHOD:REQUEST (same UID, the new SEQUENCE), with answer links; `what` changed. `only`:
+    /// the one session of a series the change is about (moved, or back at its own date): the
+    /// update carries that session alone (its RECURRENCE-ID), not the whole series.
+    Update {
+        what: &'a str,
+        only: Option<chrono::NaiveDateTime>,
+    },
     /// METHOD:CANCEL of the whole meeting, or of one occurrence of a series (its original local
     /// start).
     Cancellation {
@@ -149,7 +156,7 @@ impl ToInvitees<'_> {
     fn kind(self) -> Kind {
         match self {
             ToInvitees::Invitation => Kind::Invitation,
-            ToInvitees::Update { what } => Kind::Update {
+            ToInvitees::Update { what, .. } => Kind::Update {
                 what: what.to_string(),
             },
             ToInvitees::Cancellation { .. } => Kind::Cancellation,
@@ -167,7 +174,10 @@ impl ToInvitees<'_> {
 }
 
 /// One message per invitee, each with their own calendar (their PARTSTAT) and, for a REQUEST,
-/// their own answer links. Returns how many were written to the outbox.
+/// their own answer links. An invitee to one session of a series hears of that session only
+/// (its UID + RECURRENCE-ID, its date in the text); a cancellation of one session goes to those
+/// invited to the whole series and to those invited to that session. No REQUEST is sent about a
+/// cancelled session (its CANCEL was). Returns how many were written to the outbox.
 async fn to_invitees(
     txn: &impl ConnectionTrait,
     context: &MailContext,
@@ -182,20 +192,70 @@ async fn to_invitees(
         .all(txn)
         .await?;
     let (method, only) = match message {
-        ToInvitees::Invitation | ToInvitees::Update { .. } => (Method::Request, None),
+        ToInvitees::Invitation => (Method::Request, None),
+        ToInvitees::Update { only, .. } => (Method::Request, only),
         ToInvitees::Cancellation { occurrence } => (Method::Cancel, occurrence),
+    };
+    let sessions = sessions::of_invitations(txn, invitees).await?;
+    let all_day = loaded.meeting.all_day;
+    // The one session the message is about, as it now is (at its original times when the index
+    // has no row for it: a cancelled date far ahead).
+    let only = match only {
+        None => None,
+        Some(original) => Some(
+            match sessions::row_at(txn, loaded.meeting.id, original).await? {
+                Some(row) => Session {
+                    cancelled: row.cancelled || method == Method::Cancel,
+                    ..Session::of(&row)
+                },
+                None => Session {
+                    original,
+                    start: original,
+                    end: original + meetings::schedule::duration(&loaded.meeting),
+                    cancelled: method == Method::Cancel,
+                },
+            },
+        ),
     };
     let mut sent = 0;
     for invitee in invitees {
+        let session = match (invitee.occurrence_id, only) {
+            (Some(id), _) => match sessions.get(&id) {
+                Some(session) => Some(*session),
+                None => {
+                    return Err(DbErr::Custom(format!(
+                        "invitation {} : séance {id} introuvable",
+                        invitee.id
+                    )));
+                }
+            },
+            (None, only) => only,
+        };
+        if let (Some(only), Some(session)) = (only, session)
+            && session.original != only.original
+        {
+            continue;
+        }
+        if method == Method::Request && session.is_some_and(|s| s.cancelled) {
+            continue;
+        }
         let mut mail = mail_for(context, loaded, &agenda, message.kind(), sent_by)?;
         if method == Method::Request {
             mail.answer_links = Some(answer_links(context, invitee.id, &loaded.meeting));
         }
-        if let Some(original) = only {
-            mail.when = format!(
-                "séance du {} (les autres dates sont maintenues)",
-                french::weekday_date(original.date())
-            );
+        match (invitee.occurrence_id, session) {
+            (Some(_), Some(session)) => {
+                mail.when = session.when_fr(all_day);
+                mail.page_url = session.page_url(&context.base_url, loaded.meeting.id);
+            }
+            (None, Some(session)) => {
+                mail.when = format!(
+                    "{} (les autres dates sont maintenues)",
+                    session.when_fr(all_day)
+                );
+                mail.page_url = session.page_url(&context.base_url, loaded.meeting.id);
+            }
+            _ => {}
         }
         let calendar = itip::calendar(
             context,
@@ -203,7 +263,7 @@ async fn to_invitees(
             invitee,
             method,
             sent_by,
-            only,
+            session,
         )?;
         mail.calendar = Some((calendar, method));
         let to = recipient(invitee);
@@ -238,18 +298,51 @@ async fn invitees(
 }
 
 /// After a change of time, place or status: an update (REQUEST, same UID, the new SEQUENCE)
-/// to every invitee who has not declined.
+/// to every invitee who has not declined. Those invited to one session hear of a change of the
+/// whole series, or of their own session; not of another session moved.
 pub async fn meeting_changed(
     txn: &impl ConnectionTrait,
     context: &MailContext,
     loaded: &Loaded,
-    what: &str,
+    (what, changes): (&str, &[Change]),
     sent_by: Option<&person::Model>,
 ) -> Result<usize, DbErr> {
     let mut listed = invitees(txn, loaded.meeting.id).await?;
     listed.retain(|i| i.answer != Answer::Declined);
-    let message = ToInvitees::Update { what };
+    let sessions = sessions::of_invitations(txn, &listed).await?;
+    listed.retain(|i| match i.occurrence_id.and_then(|id| sessions.get(&id)) {
+        None => true,
+        Some(session) => concerns(changes, session.original),
+    });
+    let message = ToInvitees::Update {
+        what,
+        only: one_session(changes),
+    };
     to_invitees(txn, context, loaded, &listed, message, sent_by).await
+}
+
+/// The one session `changes` are about, when they are all about the same session (moved, or
+/// back at its own date); None when they concern the whole meeting.
+fn one_session(changes: &[Change]) -> Option<chrono::NaiveDateTime> {
+    let mut sessions = changes.iter().map(|change| match change {
+        Change::OccurrenceMoved { original } | Change::OccurrenceRestored { original } => {
+            Some(*original)
+        }
+        Change::Schedule | Change::Place | Change::VideoLink | Change::Series => None,
+    });
+    let first = sessions.next()??;
+    sessions.all(|s| s == Some(first)).then_some(first)
+}
+
+/// Whether `changes` concern the session first planned at `original`: a change of the whole
+/// meeting (or one without a name) does; one session moved or restored concerns that one only.
+fn concerns(changes: &[Change], original: chrono::NaiveDateTime) -> bool {
+    changes.is_empty()
+        || changes.iter().any(|change| match change {
+            Change::Schedule | Change::Place | Change::VideoLink | Change::Series => true,
+            Change::OccurrenceMoved { original: o }
+            | Change::OccurrenceRestored { original: o } => *o == original,
+        })
 }
 
 /// A cancellation (METHOD:CANCEL) of the whole meeting, or of one occurrence of a series.
@@ -265,11 +358,13 @@ pub async fn meeting_cancelled(
     to_invitees(txn, context, loaded, &listed, message, sent_by).await
 }
 
-/// Registration notices (confirmed, waiting list, promoted), for people who want them.
+/// Registration notices (confirmed, waiting list, promoted), for people who want them. About one
+/// session of a series (`session`: its original local start), the text names that session and
+/// the message carries its calendar (PUBLISH, the series' UID and the session's RECURRENCE-ID).
 pub async fn registration_notice(
     txn: &impl ConnectionTrait,
     context: &MailContext,
-    meeting_id: i64,
+    (meeting_id, session): (i64, Option<chrono::NaiveDateTime>),
     person_id: i64,
     kind: Kind,
 ) -> Result<(), DbErr> {
@@ -279,16 +374,14 @@ pub async fn registration_notice(
     if !person.notify_confirmations || !person.active {
         return Ok(());
     }
-    let Some(m) = meeting::Entity::find_by_id(meeting_id).one(txn).await? else {
+    let Some(loaded) = meetings::load_in(txn, meeting_id).await? else {
         return Ok(());
     };
-    let loaded = Loaded {
-        meeting: m,
-        platform: None,
-        group: None,
-    };
     let agenda = agenda_of(txn, meeting_id).await?;
-    let mail = mail_for(context, &loaded, &agenda, kind, None)?;
+    let mut mail = mail_for(context, &loaded, &agenda, kind, None)?;
+    if let Some(original) = session {
+        about_session(txn, context, (&loaded, &agenda), original, &mut mail).await?;
+    }
     let to = Recipient {
         email: person.email.clone(),
         name: person.name.clone(),
@@ -306,11 +399,44 @@ pub async fn registration_notice(
     Ok(())
 }
 
-/// "Minutes published" to the members of the meeting's platform (or group) who want it.
+/// Turns `mail` about a series into a mail about its session first planned at `original`: its
+/// date in the text, its page, its calendar (PUBLISH). Returns the session's row as the index
+/// holds it. A session the index does not know is an error naming it.
+async fn about_session(
+    txn: &impl ConnectionTrait,
+    context: &MailContext,
+    (loaded, agenda): (&Loaded, &[agenda_item::Model]),
+    original: chrono::NaiveDateTime,
+    mail: &mut MeetingMail,
+) -> Result<occurrence::Model, DbErr> {
+    let m = &loaded.meeting;
+    let row = sessions::row_at(txn, m.id, original)
+        .await?
+        .ok_or_else(|| {
+            DbErr::Custom(format!(
+                "réunion {} : séance du {original} absente de l'index",
+                m.id
+            ))
+        })?;
+    let session = Session::of(&row);
+    let changes = occurrence_change::Entity::find()
+        .filter(occurrence_change::Column::MeetingId.eq(m.id))
+        .all(txn)
+        .await?;
+    mail.when = session.when_fr(m.all_day);
+    mail.page_url = session.page_url(&context.base_url, m.id);
+    let calendar = itip::published_session(context, (loaded, agenda, &changes), session)?;
+    mail.calendar = Some((calendar, Method::Publish));
+    Ok(row)
+}
+
+/// "Minutes published" to the members of the meeting's platform (or group) who want it; about
+/// one session of a series (`session`), its own minutes, its date and its calendar.
 pub async fn minutes_published(
     txn: &impl ConnectionTrait,
     context: &MailContext,
     loaded: &Loaded,
+    session: Option<chrono::NaiveDateTime>,
 ) -> Result<usize, DbErr> {
     let Some(platform) = &loaded.platform else {
         return Ok(0);
@@ -329,10 +455,18 @@ pub async fn minutes_published(
         .all(txn)
         .await?;
     let agenda = agenda_of(txn, loaded.meeting.id).await?;
+    let mut template = mail_for(context, loaded, &agenda, Kind::MinutesPublished, None)?;
+    let minutes = match session {
+        Some(original) => {
+            about_session(txn, context, (loaded, &agenda), original, &mut template)
+                .await?
+                .minutes
+        }
+        None => loaded.meeting.minutes.clone(),
+    };
+    template.note = Some(minutes.chars().take(600).collect());
     let mut sent = 0;
     for p in people {
-        let mut mail = mail_for(context, loaded, &agenda, Kind::MinutesPublished, None)?;
-        mail.note = Some(loaded.meeting.minutes.chars().take(600).collect());
         let to = Recipient {
             email: p.email.clone(),
             name: p.name.clone(),
@@ -344,7 +478,7 @@ pub async fn minutes_published(
             OutboxKind::Minutes,
             loaded.meeting.id,
             &to,
-            &mail,
+            &template,
         )
         .await?
         {

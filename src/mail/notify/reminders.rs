@@ -26,13 +26,20 @@ pub async fn answer_reminders(
 ) -> Result<usize, DbErr> {
     let agenda = agenda_of(txn, loaded.meeting.id).await?;
     let mut sent = 0;
-    for invitee in invitees(txn, loaded.meeting.id)
-        .await?
-        .iter()
-        .filter(|i| i.answer == Answer::Pending)
-    {
+    let listed = invitees(txn, loaded.meeting.id).await?;
+    let sessions = super::sessions::of_invitations(txn, &listed).await?;
+    let now = meetings::now_local();
+    for invitee in listed.iter().filter(|i| i.answer == Answer::Pending) {
         let mut mail = mail_for(context, loaded, &agenda, Kind::AnswerReminder, None)?;
         mail.answer_links = Some(answer_links(context, invitee.id, &loaded.meeting));
+        // An invitee to one session is reminded of that session, unless it is over or off.
+        if let Some(session) = invitee.occurrence_id.and_then(|id| sessions.get(&id)) {
+            if session.cancelled || session.end < now {
+                continue;
+            }
+            mail.when = session.when_fr(loaded.meeting.all_day);
+            mail.page_url = session.page_url(&context.base_url, loaded.meeting.id);
+        }
         if enqueue_mail(
             txn,
             context,

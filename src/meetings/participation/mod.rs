@@ -370,8 +370,10 @@ pub async fn page_data(
     };
     let (invitations, failures) = if can_manage && !session_page {
         (
+            // Invitations to the meeting as a whole; those to one session are on its page.
             crate::entities::invitation::Entity::find()
                 .filter(crate::entities::invitation::Column::MeetingId.eq(id))
+                .filter(crate::entities::invitation::Column::OccurrenceId.is_null())
                 .order_by_asc(crate::entities::invitation::Column::Name)
                 .order_by_asc(crate::entities::invitation::Column::Email)
                 .all(&state.db)

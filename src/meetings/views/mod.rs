@@ -11,7 +11,7 @@ pub use agenda::{agenda_page, mine_page, month_page, occurrence_list};
 pub use attendance::{attendance_page, attendance_row};
 pub use form::{Choices, meeting_form};
 pub use minutes::{minutes_error, minutes_page};
-pub use page::{meeting_page, meeting_page_with_error};
+pub use page::{invitation_form, meeting_page, meeting_page_with_error};
 pub use session::{session_page, session_page_with_error};
 pub use yearly::{my_year, yearly_table};
 

@@ -403,30 +403,13 @@ pub(super) fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
         .iter()
         .filter(|i| i.answer == Answer::Pending)
         .count();
-    let scope_label = match (&data.loaded.group, &data.loaded.platform) {
-        (Some(_), _) => Some("Tous les membres du groupe de travail"),
-        (None, Some(_)) => Some("Tous les membres de la plateforme"),
-        _ => None,
-    };
     // What was chosen and typed, when the invitation form comes back refused.
     let action = format!("/reunions/{id}/invitations");
-    let typed: Vec<&(String, String)> = if data.typed_action.as_deref() == Some(action.as_str()) {
-        data.typed.iter().collect()
+    let typed: &[(String, String)] = if data.typed_action.as_deref() == Some(action.as_str()) {
+        &data.typed
     } else {
-        Vec::new()
+        &[]
     };
-    let typed_all = |key: &str| {
-        typed
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .collect::<Vec<_>>()
-    };
-    let (members_checked, chosen, emails) = (
-        typed_all("members").contains(&"on"),
-        typed_all("person_id"),
-        typed_all("emails").join("\n"),
-    );
     html! {
         section #invitations {
             h2 { "Invitations" }
@@ -439,23 +422,7 @@ pub(super) fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
             @if data.loaded.meeting.status != MeetingStatus::Cancelled {
                 details open[data.invitations.is_empty() || !typed.is_empty()] {
                     summary { "Inviter" }
-                    form.stack method="post" action=(action) {
-                        (csrf_field(ctx))
-                        @if let Some(label) = scope_label { (checkbox(label, "members", members_checked)) }
-                        div.field {
-                            label for="invite-people" { "Des personnes de l'annuaire" }
-                            p.hint { "Ctrl ou Cmd pour en choisir plusieurs." }
-                            select #invite-people name="person_id" multiple size="6" {
-                                @for (value, label) in &data.people { option value=(value) selected[chosen.contains(&value.as_str())] { (label) } }
-                            }
-                        }
-                        div.field {
-                            label for="invite-emails" { "Des partenaires sans compte (adresses e-mail)" }
-                            p.hint { "Une par ligne, ou séparées par des virgules ; « Nom <adresse> » accepté." }
-                            textarea #invite-emails name="emails" rows="3" { (emails) }
-                        }
-                        button.primary type="submit" { "Envoyer les invitations" }
-                    }
+                    (invitation_form(ctx, &data.loaded, (&action, "Envoyer les invitations"), &data.people, typed))
                 }
             }
             @if data.invitations.is_empty() { (empty_state("Personne n'est encore invité·e.")) } @else {
@@ -487,6 +454,54 @@ pub(super) fn invitations_section(ctx: &Ctx, data: &MeetingPage) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The form that invites people to a meeting, or to one of its sessions (`action`, and the
+/// button's words): the members of its group or platform, people of the directory (`people`:
+/// id and label), pasted addresses; `typed` holds what was chosen and typed when it was refused.
+pub fn invitation_form(
+    ctx: &Ctx,
+    loaded: &Loaded,
+    (action, submit): (&str, &str),
+    people: &[(String, String)],
+    typed: &[(String, String)],
+) -> Markup {
+    let typed_all = |key: &str| {
+        typed
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+    };
+    let (members_checked, chosen, emails) = (
+        typed_all("members").contains(&"on"),
+        typed_all("person_id"),
+        typed_all("emails").join("\n"),
+    );
+    let scope_label = match (&loaded.group, &loaded.platform) {
+        (Some(_), _) => Some("Tous les membres du groupe de travail"),
+        (None, Some(_)) => Some("Tous les membres de la plateforme"),
+        _ => None,
+    };
+    html! {
+        form.stack method="post" action=(action) {
+            (csrf_field(ctx))
+            @if let Some(label) = scope_label { (checkbox(label, "members", members_checked)) }
+            div.field {
+                label for="invite-people" { "Des personnes de l'annuaire" }
+                p.hint { "Ctrl ou Cmd pour en choisir plusieurs." }
+                select #invite-people name="person_id" multiple size="6" {
+                    @for (value, label) in people { option value=(value) selected[chosen.contains(&value.as_str())] { (label) } }
+                }
+            }
+            div.field {
+                label for="invite-emails" { "Des partenaires sans compte (adresses e-mail)" }
+                p.hint { "Une par ligne, ou séparées par des virgules ; « Nom <adresse> » accepté." }
+                textarea #invite-emails name="emails" rows="3" { (emails) }
+            }
+            button.primary type="submit" { (submit) }
         }
     }
 }
