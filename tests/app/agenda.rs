@@ -499,6 +499,9 @@ async fn office_hours_are_shown_per_office_on_request() {
     assert!(next.contains(&format!("bureau={}", two.id)), "{next}");
     let html = page(&app.anonymous, &next).await;
     assert!(!has(&html, ids[0]) && has(&html, ids[1]));
+    // The offices' page leads to each office's sessions.
+    let html = page(&app.anonymous, "/bureaux").await;
+    assert!(html.contains(&format!(r#"href="/reunions?bureau={}""#, one.id)));
     app.stop().await;
 }
 
