@@ -257,21 +257,24 @@ fn select(ctx: &Ctx, criteria: &Criteria) -> Select<occurrence::Entity> {
     select
 }
 
+/// The rows strictly beyond `cursor`. Written as a range on `starts_at` first (`>=` / `<=`), so
+/// that the database walks the index on `occurrences(starts_at)` in order and stops at the page's
+/// end; a bare `starts_at > t OR (starts_at = t AND id > n)` made SQLite sort every later row.
 fn beyond(cursor: Cursor, direction: Direction) -> Condition {
     let at = cursor.instant();
     match direction {
-        Direction::Later => Condition::any()
-            .add(occurrence::Column::StartsAt.gt(at))
+        Direction::Later => Condition::all()
+            .add(occurrence::Column::StartsAt.gte(at))
             .add(
-                Condition::all()
-                    .add(occurrence::Column::StartsAt.eq(at))
+                Condition::any()
+                    .add(occurrence::Column::StartsAt.gt(at))
                     .add(occurrence::Column::Id.gt(cursor.id)),
             ),
-        Direction::Earlier => Condition::any()
-            .add(occurrence::Column::StartsAt.lt(at))
+        Direction::Earlier => Condition::all()
+            .add(occurrence::Column::StartsAt.lte(at))
             .add(
-                Condition::all()
-                    .add(occurrence::Column::StartsAt.eq(at))
+                Condition::any()
+                    .add(occurrence::Column::StartsAt.lt(at))
                     .add(occurrence::Column::Id.lt(cursor.id)),
             ),
     }
