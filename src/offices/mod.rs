@@ -73,6 +73,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
                     li.card {
                         h3 { (office.name) }
                         @if !office.schedule.is_empty() { p { "Permanences : " (office.schedule) } }
+                        p { a href=(format!("/reunions?bureau={}", office.id)) { "Ses permanences et réunions dans l'agenda" } }
                         p {
                             a href=(crate::web::components::webcal(&format!("{}/agenda/bureaux/{}.ics", ctx.base_url, office.slug))) { "S'abonner à l'agenda du bureau" }
                             " · "

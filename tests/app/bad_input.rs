@@ -342,7 +342,7 @@ async fn other_spellings_of_a_feed_address_redirect_to_the_canonical_one_and_bui
 }
 
 #[tokio::test]
-async fn the_agenda_of_dense_series_shows_their_first_four_hundred_sessions_in_order() {
+async fn the_agenda_of_dense_series_shows_their_first_sessions_in_order_a_page_at_a_time() {
     let app = TestApp::spawn().await;
     let admin = admin(&app).await;
     let first = chrono::Utc::now().date_naive() + Duration::days(2);
@@ -367,20 +367,21 @@ async fn the_agenda_of_dense_series_shows_their_first_four_hundred_sessions_in_o
         )
         .await;
     }
-    // 3 × 366 sessions in the year ahead: the agenda shows the first 400, day after day.
+    // 3 × 731 sessions in the index's two years ahead: the agenda shows them 50 at a time (no
+    // more cut at 400), day after day, and links to the next page.
     let (status, html) = app.anonymous.get_html("/reunions").await;
     assert_eq!(status, StatusCode::OK);
     let shown: Vec<&str> = html
         .match_indices("Série-")
         .map(|(i, _)| &html[i + "Série-".len()..i + "Série-".len() + 1])
         .collect();
-    assert_eq!(shown.len(), 400);
-    let expected: Vec<&str> = ["A", "B", "C"].iter().copied().cycle().take(400).collect();
-    // 400 = 133 days × 3 + 1: the first ones end with A (the last ones would start with C).
+    assert_eq!(shown.len(), 50);
+    let expected: Vec<&str> = ["A", "B", "C"].iter().copied().cycle().take(50).collect();
     assert_eq!(
         shown, expected,
         "the first ones, in time order, none skipped"
     );
+    assert!(html.contains("Plus tard"), "a link to the next page");
 }
 
 /// Kinds, visibilities, statuses, presences and occurrence actions are closed sets: a value

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod agenda;
 mod auth;
 mod bad_input;
 mod boundaries;

@@ -4,10 +4,9 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime, Weekday};
 use maud::{Markup, html};
 
-use super::Loaded;
 use crate::entities::attendance::Presence;
 use crate::entities::meeting::{self, MeetingStatus, Visibility};
-pub use agenda::{agenda_page, mine_page, month_page, occurrence_list};
+pub use agenda::{AgendaList, agenda_list, agenda_page, mine_page, month_page, occurrence_list};
 pub use attendance::{attendance_page, attendance_row};
 pub use form::{Choices, meeting_form};
 pub use minutes::{minutes_error, minutes_page};
@@ -67,10 +66,6 @@ pub fn when_fr(start: NaiveDateTime, end: NaiveDateTime, all_day: bool) -> Strin
 /// "Présent·e": a presence as its button says it.
 pub(super) fn presence_button(presence: Presence) -> String {
     crate::web::french::capitalized(presence.label_fr())
-}
-
-fn find(loaded: &[Loaded], id: i64) -> Option<&Loaded> {
-    loaded.iter().find(|l| l.meeting.id == id)
 }
 
 fn badges(m: &meeting::Model, occurrence_cancelled: bool) -> Markup {
