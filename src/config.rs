@@ -7,6 +7,9 @@ use serde::Deserialize;
 
 use crate::web::client_ip::{self, IpRange};
 
+pub mod caches;
+pub use caches::CacheBounds;
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/maillage.db?mode=rwc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
 pub const DEFAULT_MAIL_FROM: &str = "maillage <coordination@cri-namur.example>";
@@ -52,6 +55,8 @@ pub struct Config {
     pub header_timeout_secs: u64,
     /// Connections served at once.
     pub max_connections: usize,
+    /// How much the calendar caches may hold (`MAILLAGE_*_CACHE_ENTRIES`, `_MIB`).
+    pub caches: CacheBounds,
 }
 
 /// How the server writes its log lines (`MAILLAGE_LOG_FORMAT`).
@@ -91,6 +96,7 @@ impl std::fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("header_timeout_secs", &self.header_timeout_secs)
             .field("max_connections", &self.max_connections)
+            .field("caches", &self.caches)
             .finish()
     }
 }
@@ -113,6 +119,13 @@ struct FileConfig {
     trusted_proxies: Option<AddressList>,
     header_timeout_secs: Option<u64>,
     max_connections: Option<usize>,
+    feed_cache_entries: Option<usize>,
+    feed_cache_mib: Option<usize>,
+    fragment_cache_entries: Option<usize>,
+    fragment_cache_mib: Option<usize>,
+    meeting_file_cache_entries: Option<usize>,
+    meeting_file_cache_mib: Option<usize>,
+    sqlite_cache_kib: Option<usize>,
 }
 
 /// `trusted_proxies = ["10.0.0.1", "10.1.0.0/16"]` or one string `"10.0.0.1, 10.1.0.0/16"`.
@@ -164,6 +177,15 @@ impl Config {
             ..FileConfig::default()
         };
         let caps = (file.invitations_per_request, file.invitations_per_day);
+        let cache_file = caches::CacheFile {
+            feed_cache_entries: file.feed_cache_entries,
+            feed_cache_mib: file.feed_cache_mib,
+            fragment_cache_entries: file.fragment_cache_entries,
+            fragment_cache_mib: file.fragment_cache_mib,
+            meeting_file_cache_entries: file.meeting_file_cache_entries,
+            meeting_file_cache_mib: file.meeting_file_cache_mib,
+            sqlite_cache_kib: file.sqlite_cache_kib,
+        };
         let mut config = Self::from_parts(
             file,
             env("DATABASE_URL"),
@@ -187,6 +209,7 @@ impl Config {
             DEFAULT_INVITATIONS_PER_DAY,
         )?;
         config.apply_network(network)?;
+        config.caches = CacheBounds::read(env, &cache_file)?;
         Ok(config)
     }
 
@@ -228,6 +251,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             header_timeout_secs: DEFAULT_HEADER_TIMEOUT_SECS,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            caches: CacheBounds::default(),
         }
     }
 

@@ -1,5 +1,11 @@
 use clap::{Parser, Subcommand};
 
+/// mimalloc rather than glibc's malloc: the server's threads (tokio's, SQLite's, those that
+/// write and compress feeds) each got an arena of their own that kept what they freed; mimalloc
+/// gives freed pages back to the system (see "Mémoire" in the README).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// maillage — coordination du réseau provincial d'intégration.
 #[derive(Parser)]
 #[command(name = "maillage", version, about)]
