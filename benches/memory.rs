@@ -99,7 +99,11 @@ fn main() {
     let stages = [
         ("idle", "au repos après le démarrage", &idle),
         ("after_feeds", "après la charge des flux", &after_feeds),
-        ("after_single_ics", "après la charge des .ics", &after_single),
+        (
+            "after_single_ics",
+            "après la charge des .ics",
+            &after_single,
+        ),
     ];
     println!();
     println!(
@@ -451,14 +455,14 @@ async fn load_feeds(client: &reqwest::Client, base: &str, feeds: &[String]) -> L
     .await
 }
 
-async fn load_single(
-    client: &reqwest::Client,
-    base: &str,
-    meetings: &[i64],
-    path: &str,
-) -> Load {
+async fn load_single(client: &reqwest::Client, base: &str, meetings: &[i64], path: &str) -> Load {
     for id in meetings {
-        let status = get(client, &format!("{base}/reunions/{id}/evenement.ics"), false).await;
+        let status = get(
+            client,
+            &format!("{base}/reunions/{id}/evenement.ics"),
+            false,
+        )
+        .await;
         assert_eq!(status, 200, "réunion {id}");
     }
     load("fichier .ics d'une réunion", client, base, path, false).await

@@ -22,8 +22,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::feeds::Basis;
 use super::ics::Fragment;
-pub use bounded::Limits;
 use bounded::Bounded;
+pub use bounded::Limits;
 
 /// What one kept entry costs besides its text (keys, counters, the map's own slot): counted in
 /// the byte bounds, so that many small entries are not taken as free.
@@ -211,11 +211,7 @@ impl FeedCache {
     /// kept there).
     pub fn reweigh(&self, key: &str, feed: &Arc<CachedFeed>) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries.reweigh(
-                key,
-                |kept| Arc::ptr_eq(kept, feed),
-                feed.bytes(),
-            );
+            entries.reweigh(key, |kept| Arc::ptr_eq(kept, feed), feed.bytes());
         }
     }
 }
@@ -463,7 +459,11 @@ mod tests {
         let usage = files.usage().expect("usage");
         assert!(usage.bytes <= usage.limits.bytes, "{usage:?}");
         assert!(usage.entries < 5, "{usage:?}");
-        assert_eq!(files.get(9, "\"e9\""), Some(body.clone()), "the newest kept");
+        assert_eq!(
+            files.get(9, "\"e9\""),
+            Some(body.clone()),
+            "the newest kept"
+        );
         assert_eq!(files.get(0, "\"e0\""), None, "the oldest forgotten");
     }
 

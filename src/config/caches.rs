@@ -126,9 +126,11 @@ fn setting(
     what: &str,
 ) -> anyhow::Result<Option<usize>> {
     let value = match env {
-        Some(raw) => Some(raw.trim().parse::<usize>().map_err(|_| {
-            anyhow::anyhow!("{name} : {what} est attendu, pas « {raw} »")
-        })?),
+        Some(raw) => Some(
+            raw.trim()
+                .parse::<usize>()
+                .map_err(|_| anyhow::anyhow!("{name} : {what} est attendu, pas « {raw} »"))?,
+        ),
         None => file,
     };
     match value {
@@ -224,6 +226,9 @@ mod tests {
             .map(|_| ())
             .unwrap_err()
             .to_string();
-        assert!(error.starts_with("MAILLAGE_FRAGMENT_CACHE_MIB : "), "{error}");
+        assert!(
+            error.starts_with("MAILLAGE_FRAGMENT_CACHE_MIB : "),
+            "{error}"
+        );
     }
 }

@@ -45,7 +45,9 @@ async fn caches_over_their_bounds_forget_and_still_serve_the_same_and_then_the_f
         config.caches.meeting_files = tight(1);
     })
     .await;
-    let platform = app.create_platform("Emploi et formation", "emploi", true).await;
+    let platform = app
+        .create_platform("Emploi et formation", "emploi", true)
+        .await;
     let group = app.create_group(platform, "Titres-services").await;
     let (_, admin) = app
         .signed_in("Admin", "admin@cri-namur.example", true)
@@ -117,7 +119,8 @@ async fn caches_over_their_bounds_forget_and_still_serve_the_same_and_then_the_f
     // Each meeting's file, one kept at a time: each right, the first the same when asked again.
     let mut files = Vec::new();
     for (id, title) in titles {
-        let (status, _, body) = fetch(&app.anonymous, &format!("/reunions/{id}/evenement.ics")).await;
+        let (status, _, body) =
+            fetch(&app.anonymous, &format!("/reunions/{id}/evenement.ics")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(summary_of(&body, id).as_deref(), Some(title), "{body}");
         files.push(body);

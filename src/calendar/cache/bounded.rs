@@ -84,8 +84,12 @@ impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
 
     /// Changes the weight of the entry under `key` (a value that grew after it was kept), then
     /// trims. Nothing happens if `key` holds no value or `same` says it is another one.
-    pub fn reweigh<Q: Hash + Eq + ?Sized>(&mut self, key: &Q, same: impl Fn(&V) -> bool, bytes: usize)
-    where
+    pub fn reweigh<Q: Hash + Eq + ?Sized>(
+        &mut self,
+        key: &Q,
+        same: impl Fn(&V) -> bool,
+        bytes: usize,
+    ) where
         K: Borrow<Q>,
     {
         if let Some(slot) = self.slots.get_mut(key)
