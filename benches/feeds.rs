@@ -43,26 +43,13 @@ use axum::http::header;
 use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{Datelike, Duration as Days, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
+use chrono::Utc;
 use maillage::app::{self, AppState};
 use maillage::calendar::{self, feeds};
 use maillage::config::Config;
-use maillage::entities::meeting::{MeetingKind, MeetingStatus, Visibility};
-use maillage::entities::occurrence_change::OccurrenceAction;
-use maillage::entities::working_group::GroupStatus;
-use maillage::entities::{
-    agenda_item, meeting, occurrence_change, platform, reception_office, working_group,
-};
-use maillage::meetings::recurrence::{self, Rule};
-use maillage::meetings::schedule;
-use maillage::web::french;
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use maillage::entities::{meeting, platform};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use seed::{MEETINGS, SERIES, Seeded, seed};
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
@@ -307,7 +294,7 @@ impl Target {
     async fn edit(&self) {
         let n = self.edits.fetch_add(1, Ordering::Relaxed);
         let id = self.meetings[(n as usize * 7919) % self.meetings.len()];
-        let (place, address) = PLACES[n as usize % PLACES.len()];
+        let (place, address) = seed::PLACES[n as usize % seed::PLACES.len()];
         let txn = maillage::db::begin_write(&self.db).await.expect("begin");
         meeting::Entity::update_many()
             .col_expr(meeting::Column::PlaceName, Expr::value(place))

@@ -321,7 +321,7 @@ impl Status {
         let field = |name: &str| {
             text.lines()
                 .find_map(|l| l.strip_prefix(name))
-                .and_then(|rest| rest.trim().split_whitespace().next())
+                .and_then(|rest| rest.split_whitespace().next())
                 .and_then(|v| v.parse::<u64>().ok())
                 .unwrap_or(0)
         };

@@ -66,7 +66,7 @@ const SENTENCES: [&str; 14] = [
     "Le compte rendu sera publié sur maillage dans les quinze jours, après relecture par les membres du groupe.",
 ];
 
-const PLACES: [(&str, &str); 8] = [
+pub const PLACES: [(&str, &str); 8] = [
     ("CRI Namur", "Rue Docteur Haibe 4, 5002 Saint-Servais"),
     ("Maison des Citoyens", "Hôtel de Ville, 5000 Namur"),
     ("Espace Kegeljan", "Rue Henri Lemaître 78, 5000 Namur"),
