@@ -112,6 +112,8 @@ pub async fn serve(
             Ok(meetings) => tracing::info!(
                 meetings,
                 ms = started.elapsed().as_millis() as u64,
+                gardees = warming.fragments.len(),
+                octets = warming.fragments.usage().map_or(0, |u| u.bytes),
                 "agendas : réunions écrites d'avance"
             ),
             Err(e) => tracing::warn!(error = %e, "agendas : écriture d'avance impossible"),

@@ -7,6 +7,9 @@ use serde::Deserialize;
 
 use crate::web::client_ip::{self, IpRange};
 
+pub mod caches;
+pub use caches::CacheBounds;
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/maillage.db?mode=rwc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
 pub const DEFAULT_MAIL_FROM: &str = "maillage <coordination@cri-namur.example>";
@@ -55,6 +58,8 @@ pub struct Config {
     /// The secret a mail gateway presents (`Authorization: Bearer …`) to hand over the iTIP
     /// replies that reach the organizer's mailbox (`MAILLAGE_ITIP_TOKEN`); None: no gateway.
     pub itip_token: Option<String>,
+    /// How much the calendar caches may hold (`MAILLAGE_*_CACHE_ENTRIES`, `_MIB`).
+    pub caches: CacheBounds,
 }
 
 /// How the server writes its log lines (`MAILLAGE_LOG_FORMAT`).
@@ -95,6 +100,7 @@ impl std::fmt::Debug for Config {
             .field("header_timeout_secs", &self.header_timeout_secs)
             .field("max_connections", &self.max_connections)
             .field("itip_token", &self.itip_token.as_ref().map(|_| "<caché>"))
+            .field("caches", &self.caches)
             .finish()
     }
 }
@@ -118,6 +124,13 @@ struct FileConfig {
     header_timeout_secs: Option<u64>,
     max_connections: Option<usize>,
     itip_token: Option<String>,
+    feed_cache_entries: Option<usize>,
+    feed_cache_mib: Option<usize>,
+    fragment_cache_entries: Option<usize>,
+    fragment_cache_mib: Option<usize>,
+    meeting_file_cache_entries: Option<usize>,
+    meeting_file_cache_mib: Option<usize>,
+    sqlite_cache_kib: Option<usize>,
 }
 
 /// `trusted_proxies = ["10.0.0.1", "10.1.0.0/16"]` or one string `"10.0.0.1, 10.1.0.0/16"`.
@@ -170,6 +183,15 @@ impl Config {
         };
         let caps = (file.invitations_per_request, file.invitations_per_day);
         let itip_token = env("MAILLAGE_ITIP_TOKEN").or(file.itip_token.take());
+        let cache_file = caches::CacheFile {
+            feed_cache_entries: file.feed_cache_entries,
+            feed_cache_mib: file.feed_cache_mib,
+            fragment_cache_entries: file.fragment_cache_entries,
+            fragment_cache_mib: file.fragment_cache_mib,
+            meeting_file_cache_entries: file.meeting_file_cache_entries,
+            meeting_file_cache_mib: file.meeting_file_cache_mib,
+            sqlite_cache_kib: file.sqlite_cache_kib,
+        };
         let mut config = Self::from_parts(
             file,
             env("DATABASE_URL"),
@@ -194,6 +216,7 @@ impl Config {
         )?;
         config.apply_network(network)?;
         config.itip_token = itip_token.map(|t| t.trim().to_string());
+        config.caches = CacheBounds::read(env, &cache_file)?;
         Ok(config)
     }
 
@@ -236,6 +259,7 @@ impl Config {
             header_timeout_secs: DEFAULT_HEADER_TIMEOUT_SECS,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             itip_token: None,
+            caches: CacheBounds::default(),
         }
     }
 

@@ -20,6 +20,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     if config.is_sqlite() {
         create_sqlite_folder(&config.database_url)?;
     }
+    let page_cache_kib = config.caches.sqlite_page_cache_kib;
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(if config.is_sqlite() { 8 } else { 10 })
@@ -29,10 +30,13 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .sqlx_logging(false)
         // Every pooled SQLite connection: write-ahead log, foreign keys, and writers that wait
         // their turn (registrations lock the meeting row first, then queue here).
-        .map_sqlx_sqlite_opts(|opts| {
+        .map_sqlx_sqlite_opts(move |opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(30))
+                // Each connection's page cache, bounded (negative: in KiB): eight connections
+                // with SQLite's default would hold up to 16 MB of pages read once.
+                .pragma("cache_size", format!("-{page_cache_kib}"))
         });
     let db = Database::connect(options).await?;
     Ok(db)

@@ -43,15 +43,16 @@ impl AppState {
             mailer: mailer.clone(),
         };
         let events = Bus::new().with(Arc::new(crate::mail::events::Notifier::new(mail)));
+        let caches = crate::calendar::cache::Caches::new(&config.caches);
         Ok(Self {
             db,
             config: Arc::new(config),
             keys,
             mailer,
             events: Arc::new(events),
-            feeds: Arc::new(crate::calendar::cache::FeedCache::default()),
-            fragments: Arc::new(crate::calendar::cache::FragmentCache::default()),
-            meeting_files: Arc::new(crate::calendar::cache::MeetingFiles::default()),
+            feeds: caches.feeds,
+            fragments: caches.fragments,
+            meeting_files: caches.meeting_files,
         })
     }
 }

@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod boundaries;
 mod browser;
+mod cache_bounds;
 mod calendar;
 mod cli;
 mod directory;

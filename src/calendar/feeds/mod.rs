@@ -72,6 +72,20 @@ pub struct Basis {
     shown: Vec<Shown>,
 }
 
+impl Basis {
+    /// What it holds in memory (counted in the feed cache's byte bound).
+    pub fn bytes(&self) -> usize {
+        let spec = self.spec.name.len() + self.spec.description.len() + self.spec.filename.len();
+        self.shown.capacity() * std::mem::size_of::<Shown>()
+            + self
+                .shown
+                .iter()
+                .map(|s| s.starts_at.capacity())
+                .sum::<usize>()
+            + spec
+    }
+}
+
 /// Answers a public feed: from memory when it was built for the current calendar version (one
 /// lookup, then a 304 or the kept bytes). Otherwise, if only meetings changed since it was built
 /// today, it catches up from the change log, reading and rewriting those meetings alone; else
@@ -91,7 +105,7 @@ async fn public_feed(
         && feed.version == version
         && feed.day == day
     {
-        return Ok(respond(headers, feed, false).await);
+        return Ok(respond_kept(state, headers, address, feed).await);
     }
     let mut earlier = None;
     if let Some(basis) = previous
@@ -153,7 +167,22 @@ async fn public_feed(
         })),
     ));
     state.feeds.put(address, Arc::clone(&feed));
-    Ok(respond(headers, &feed, false).await)
+    Ok(respond_kept(state, headers, address, &feed).await)
+}
+
+/// Answers from a kept feed; if that computed its gzip form, the cache counts it.
+async fn respond_kept(
+    state: &AppState,
+    headers: &HeaderMap,
+    address: &str,
+    feed: &Arc<CachedFeed>,
+) -> Response {
+    let had_gzip = feed.has_gzip();
+    let response = respond(headers, feed, false).await;
+    if !had_gzip && feed.has_gzip() {
+        state.feeds.reweigh(address, feed);
+    }
+    response
 }
 
 /// The text of a platform's public feed, as its address serves it (for benchmarks and tools).
