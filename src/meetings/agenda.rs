@@ -237,17 +237,29 @@ pub(super) async fn agenda(
     let mut problems = Vec::new();
     let filters = AgendaFilters::read(&query, &mut problems);
     let start = anchor(&query, filters.past, &mut problems);
-    let page = listing::page(&state, &ctx, &filters.criteria(), start, PAGE).await?;
+    let criteria = filters.criteria();
+    if ctx.htmx {
+        let page = listing::page(&state, &ctx, &criteria, start, PAGE).await?;
+        let list = views::AgendaList {
+            page: &page,
+            filters: &filters,
+            problems: &problems,
+        };
+        return Ok(views::agenda_list(&list).into_response());
+    }
+    // The sessions, the filter form's lists and the creation scopes do not depend on each other:
+    // asked at once, the page waits for the longest of them rather than their sum.
+    let (page, scopes, choices) = tokio::try_join!(
+        listing::page(&state, &ctx, &criteria, start, PAGE),
+        edit::scope_options(&state, &ctx),
+        filter_choices(&state, &ctx),
+    )?;
     let list = views::AgendaList {
         page: &page,
         filters: &filters,
         problems: &problems,
     };
-    if ctx.htmx {
-        return Ok(views::agenda_list(&list).into_response());
-    }
-    let can_create = !edit::scope_options(&state, &ctx).await?.is_empty();
-    let choices = filter_choices(&state, &ctx).await?;
+    let can_create = !scopes.is_empty();
     Ok(views::agenda_page(&ctx, &list, &choices, can_create).into_response())
 }
 
