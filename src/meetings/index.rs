@@ -14,10 +14,10 @@
 use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate, NaiveDateTime, Utc};
-use sea_orm::sea_query::{ExprTrait as _, Query};
+use sea_orm::sea_query::{Expr, ExprTrait as _, IntoIden, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
 use super::schedule;
@@ -240,53 +240,49 @@ async fn referenced(
     txn: &impl ConnectionTrait,
     meeting_id: i64,
 ) -> Result<std::collections::HashSet<i64>, DbErr> {
-    let mut held = std::collections::HashSet::new();
-    let ids = |col| {
-        occurrence::Entity::find()
-            .select_only()
-            .column(occurrence::Column::Id)
-            .filter(occurrence::Column::MeetingId.eq(meeting_id))
-            .filter(col)
+    // One query: a rewrite runs on every change of a meeting and daily for every series.
+    let pointed_at = |column, table, meeting_column: Option<_>| {
+        let mut select = Query::select();
+        select.column(column).from(table);
+        if let Some(meeting_column) = meeting_column {
+            select.and_where(Expr::col(meeting_column).eq(meeting_id));
+        }
+        occurrence::Column::Id.in_subquery(select)
     };
-    let conditions = [
-        occurrence::Column::Id.in_subquery(
-            Query::select()
-                .column(registration::Column::OccurrenceId)
-                .from(registration::Entity)
-                .and_where(registration::Column::MeetingId.eq(meeting_id))
-                .to_owned(),
-        ),
-        occurrence::Column::Id.in_subquery(
-            Query::select()
-                .column(attendance::Column::OccurrenceId)
-                .from(attendance::Entity)
-                .and_where(attendance::Column::MeetingId.eq(meeting_id))
-                .to_owned(),
-        ),
-        occurrence::Column::Id.in_subquery(
-            Query::select()
-                .column(invitation::Column::OccurrenceId)
-                .from(invitation::Entity)
-                .and_where(invitation::Column::MeetingId.eq(meeting_id))
-                .to_owned(),
-        ),
-        occurrence::Column::Id.in_subquery(
-            Query::select()
-                .column(session_answer::Column::OccurrenceId)
-                .from(session_answer::Entity)
-                .to_owned(),
-        ),
-        occurrence::Column::Minutes
-            .ne("")
-            .or(occurrence::Column::Decisions.ne(""))
-            .or(occurrence::Column::Actions.ne(""))
-            .or(occurrence::Column::MinutesPublished.eq(true)),
-    ];
-    for condition in conditions {
-        let found: Vec<i64> = ids(condition).into_tuple().all(txn).await?;
-        held.extend(found);
-    }
-    Ok(held)
+    let held = Condition::any()
+        .add(pointed_at(
+            registration::Column::OccurrenceId.into_iden(),
+            registration::Entity.into_iden(),
+            Some(registration::Column::MeetingId.into_iden()),
+        ))
+        .add(pointed_at(
+            attendance::Column::OccurrenceId.into_iden(),
+            attendance::Entity.into_iden(),
+            Some(attendance::Column::MeetingId.into_iden()),
+        ))
+        .add(pointed_at(
+            invitation::Column::OccurrenceId.into_iden(),
+            invitation::Entity.into_iden(),
+            Some(invitation::Column::MeetingId.into_iden()),
+        ))
+        .add(pointed_at(
+            session_answer::Column::OccurrenceId.into_iden(),
+            session_answer::Entity.into_iden(),
+            None,
+        ))
+        .add(occurrence::Column::Minutes.ne(""))
+        .add(occurrence::Column::Decisions.ne(""))
+        .add(occurrence::Column::Actions.ne(""))
+        .add(occurrence::Column::MinutesPublished.eq(true));
+    let ids: Vec<i64> = occurrence::Entity::find()
+        .select_only()
+        .column(occurrence::Column::Id)
+        .filter(occurrence::Column::MeetingId.eq(meeting_id))
+        .filter(held)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(ids.into_iter().collect())
 }
 
 /// The session of series `meeting` whose original start falls on `day`, expanded from its rule
